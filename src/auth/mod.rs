@@ -1,0 +1,370 @@
+//! Authentication of registry requests: basic auth, and the Docker token
+//! flow (anonymous and basic `GET`, OAuth2 `POST` for identity tokens), with
+//! tokens cached per scope set.
+//!
+//! Each request states the scopes it needs; the first challenge tells the
+//! scheme, and the token fetched covers the request's scopes merged with the
+//! challenge's, so a push asks for `pull,push` once and reuses that token.
+//! An [`AuthClient`] serves one registry with one credential: two
+//! repositories with different credentials (even on one registry) use two
+//! clients.
+
+pub mod challenge;
+pub mod scope;
+
+use std::cell::{OnceCell, RefCell};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+
+use crate::credentials::{Credential, CredentialSource};
+use crate::error::{Error, Result};
+use crate::http::{Body, Client, Request, Response, url};
+
+pub use challenge::Challenge;
+pub use scope::Scopes;
+
+/// Largest token response read (128 KiB).
+pub const MAX_TOKEN_RESPONSE: u64 = 128 * 1024;
+
+/// A token is renewed this long before it expires, so that a request never
+/// starts with a token about to lapse.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(10);
+
+#[derive(Debug)]
+struct Token {
+    scopes: Scopes,
+    value: String,
+    expires: Instant,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// The registry asked for basic auth.
+    basic: bool,
+    /// The registry's bearer challenge (realm, service), once seen.
+    bearer: Option<(String, String)>,
+    tokens: Vec<Token>,
+    /// Token requests made (for tests and `--debug`).
+    token_requests: u32,
+}
+
+/// Sends requests to one registry, answering its challenges.
+pub struct AuthClient {
+    http: Client,
+    registry: String,
+    source: Box<dyn CredentialSource>,
+    credential: OnceCell<Credential>,
+    state: RefCell<State>,
+    client_id: String,
+}
+
+impl AuthClient {
+    /// An auth client for `registry` (as written in references, used to
+    /// look up credentials) over `http`.
+    pub fn new(http: Client, registry: &str, source: Box<dyn CredentialSource>) -> AuthClient {
+        AuthClient {
+            http,
+            registry: registry.to_string(),
+            source,
+            credential: OnceCell::new(),
+            state: RefCell::new(State::default()),
+            client_id: "oar".to_string(),
+        }
+    }
+
+    /// The HTTP client underneath.
+    pub fn http(&self) -> &Client {
+        &self.http
+    }
+
+    /// How many token requests this client has made.
+    pub fn token_requests(&self) -> u32 {
+        self.state.borrow().token_requests
+    }
+
+    fn credential(&self) -> Result<&Credential> {
+        if let Some(c) = self.credential.get() {
+            return Ok(c);
+        }
+        let c = self.source.credential(&self.registry)?;
+        Ok(self.credential.get_or_init(|| c))
+    }
+
+    /// The `Authorization` value to send up front, if the scheme is known.
+    fn preemptive(&self, scopes: &Scopes) -> Result<Option<String>> {
+        let (basic, bearer) = {
+            let st = self.state.borrow();
+            (st.basic, st.bearer.clone())
+        };
+        if basic {
+            return self.basic_header();
+        }
+        let Some((realm, service)) = bearer else {
+            return Ok(None);
+        };
+        if let Some(t) = self.cached_token(scopes) {
+            return Ok(Some(format!("Bearer {t}")));
+        }
+        // A new scope on a registry already known to use tokens (a second
+        // repository, a delete): fetch before sending, saving a round trip.
+        let token = self.fetch_token(&realm, &service, scopes)?;
+        Ok(Some(format!("Bearer {token}")))
+    }
+
+    fn cached_token(&self, scopes: &Scopes) -> Option<String> {
+        let now = Instant::now();
+        let st = self.state.borrow();
+        st.tokens
+            .iter()
+            .find(|t| t.expires > now + EXPIRY_MARGIN && t.scopes.covers(scopes))
+            .map(|t| t.value.clone())
+    }
+
+    fn basic_header(&self) -> Result<Option<String>> {
+        let c = self.credential()?;
+        if c.username.is_empty() {
+            return Ok(None);
+        }
+        let raw = format!("{}:{}", c.username, c.password);
+        Ok(Some(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )))
+    }
+
+    /// Sends `req` with whatever authorization `scopes` need, answering one
+    /// challenge. A request with a streamed body cannot be re-sent: on a
+    /// challenge it fails with [`Error::Unauthorized`] after preparing the
+    /// token, and the caller may reopen its stream and try once more.
+    pub fn send(&self, mut req: Request<'_>, scopes: &Scopes) -> Result<Response> {
+        let sent = self.preemptive(scopes)?;
+        if let Some(h) = &sent {
+            req.headers.push(("Authorization".into(), h.clone()));
+        }
+        let replay = req.try_clone();
+        let resp = self.http.send(req)?;
+        let challenges: Vec<Challenge> = resp
+            .headers_all("www-authenticate")
+            .flat_map(challenge::parse)
+            .collect();
+        let challenged = resp.status == 401 || (resp.status == 403 && !challenges.is_empty());
+        if !challenged {
+            return Ok(resp);
+        }
+        let Some(header) = self.answer(&challenges, scopes, sent.as_deref())? else {
+            return Ok(resp);
+        };
+        resp.discard();
+        let Some(mut again) = replay else {
+            return Err(Error::Unauthorized(
+                "the registry asked for authentication during a streamed request".into(),
+            ));
+        };
+        again
+            .headers
+            .retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+        again.headers.push(("Authorization".into(), header));
+        self.http.send(again)
+    }
+
+    /// Works out the `Authorization` value that answers `challenges`, or
+    /// `None` when there is nothing new to try (the 401 stands). `sent` is
+    /// what the refused request carried.
+    fn answer(
+        &self,
+        challenges: &[Challenge],
+        scopes: &Scopes,
+        sent: Option<&str>,
+    ) -> Result<Option<String>> {
+        if let Some(b) = challenges.iter().find(|c| c.scheme == "bearer") {
+            let realm = b
+                .param("realm")
+                .ok_or_else(|| Error::Protocol("bearer challenge without a realm".into()))?
+                .to_string();
+            let service = b.param("service").unwrap_or_default().to_string();
+            let mut wanted = scopes.clone();
+            if let Some(s) = b.param("scope") {
+                wanted.merge(&Scopes::parse(s));
+            }
+            {
+                let mut st = self.state.borrow_mut();
+                st.bearer = Some((realm.clone(), service.clone()));
+                st.basic = false;
+                if let Some(refused) = sent.and_then(|h| h.strip_prefix("Bearer ")) {
+                    // The token was refused: expired, revoked, or too narrow.
+                    st.tokens.retain(|t| t.value != refused);
+                }
+            }
+            let token = self.fetch_token(&realm, &service, &wanted)?;
+            if sent == Some(format!("Bearer {token}").as_str()) {
+                return Ok(None);
+            }
+            return Ok(Some(format!("Bearer {token}")));
+        }
+        if challenges.iter().any(|c| c.scheme == "basic") {
+            self.state.borrow_mut().basic = true;
+            let header = self.basic_header()?;
+            if header.is_none() || header.as_deref() == sent {
+                return Ok(None);
+            }
+            return Ok(header);
+        }
+        Ok(None)
+    }
+
+    fn fetch_token(&self, realm: &str, service: &str, scopes: &Scopes) -> Result<String> {
+        let cred = self.credential()?.clone();
+        if !cred.access_token.is_empty() {
+            return Ok(cred.access_token);
+        }
+        if !realm.starts_with("https://") && !realm.starts_with("http://") {
+            return Err(Error::Protocol(format!("invalid token realm {realm:?}")));
+        }
+        // Never downgrade: a registry reached over TLS does not get our
+        // credentials sent in clear to its token service.
+        let has_secret = !cred.password.is_empty() || !cred.refresh_token.is_empty();
+        if has_secret && self.http.home().starts_with("https://") && realm.starts_with("http://") {
+            return Err(Error::Unauthorized(format!(
+                "refusing to send credentials to token realm {} over plain HTTP",
+                url::strip_query(realm)
+            )));
+        }
+        self.state.borrow_mut().token_requests += 1;
+        let resp = if cred.refresh_token.is_empty() {
+            self.token_get(realm, service, scopes, &cred)?
+        } else {
+            let r = self.token_post(realm, service, scopes, &cred)?;
+            if r.status == 404 {
+                // Token services without the OAuth2 endpoint: fall back.
+                r.discard();
+                self.token_get(realm, service, scopes, &cred)?
+            } else {
+                r
+            }
+        };
+        let token = parse_token_response(resp, realm)?;
+        self.state.borrow_mut().tokens.push(Token {
+            scopes: scopes.clone(),
+            value: token.0.clone(),
+            expires: Instant::now() + token.1,
+        });
+        Ok(token.0)
+    }
+
+    fn token_get(
+        &self,
+        realm: &str,
+        service: &str,
+        scopes: &Scopes,
+        cred: &Credential,
+    ) -> Result<Response> {
+        let mut u = realm.to_string();
+        for s in scopes.to_strings() {
+            u = url::append_query(&u, "scope", &s);
+        }
+        if !service.is_empty() {
+            u = url::append_query(&u, "service", service);
+        }
+        let mut req = Request::new("GET", u);
+        if !cred.username.is_empty() {
+            let raw = format!("{}:{}", cred.username, cred.password);
+            req = req.header(
+                "Authorization",
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(raw)
+                ),
+            );
+        }
+        self.http.send(req)
+    }
+
+    fn token_post(
+        &self,
+        realm: &str,
+        service: &str,
+        scopes: &Scopes,
+        cred: &Credential,
+    ) -> Result<Response> {
+        let mut form = vec![
+            ("grant_type", "refresh_token".to_string()),
+            ("refresh_token", cred.refresh_token.clone()),
+            ("service", service.to_string()),
+            ("client_id", self.client_id.clone()),
+        ];
+        if !scopes.is_empty() {
+            form.push(("scope", scopes.to_strings().join(" ")));
+        }
+        let body: String = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", url::encode_component(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let req = Request::new("POST", realm)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(Body::Bytes(body.as_bytes()));
+        self.http.send(req)
+    }
+}
+
+/// Reads `{"token"|"access_token", "expires_in"}` from a token response.
+fn parse_token_response(resp: Response, realm: &str) -> Result<(String, Duration)> {
+    let realm = url::strip_query(realm).to_string();
+    if !resp.is_success() {
+        let status = resp.status;
+        let err = resp.into_error();
+        let detail = match &err {
+            Error::Registry { errors, .. } if !errors.is_empty() => errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => http_status_text(status).to_string(),
+        };
+        return Err(Error::Unauthorized(format!(
+            "failed to fetch a token from {realm}: {status} {detail}"
+        )));
+    }
+    #[derive(serde::Deserialize)]
+    struct TokenBody {
+        #[serde(default)]
+        token: String,
+        #[serde(default)]
+        access_token: String,
+        #[serde(default)]
+        expires_in: Option<u64>,
+    }
+    let bytes = resp.read_limited(MAX_TOKEN_RESPONSE, "token response")?;
+    let t: TokenBody = serde_json::from_slice(&bytes)
+        .map_err(|_| Error::Protocol(format!("invalid token response from {realm}")))?;
+    let value = if !t.access_token.is_empty() {
+        t.access_token
+    } else {
+        t.token
+    };
+    if value.is_empty() {
+        return Err(Error::Protocol(format!(
+            "token response from {realm} holds no token"
+        )));
+    }
+    // The spec's default lifetime is 60 s, and shorter ones are raised to it.
+    let life = Duration::from_secs(t.expires_in.unwrap_or(60).max(60));
+    Ok((value, life))
+}
+
+/// Reason phrases for the statuses a client reports.
+pub fn http_status_text(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}

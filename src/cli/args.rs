@@ -1,0 +1,314 @@
+//! Parsing the command line against the flag table, with the grammar of
+//! pflag (which oras uses): `--name value`, `--name=value`, `-x value`,
+//! `-xvalue`, `-x=value`, bundled switches (`-dv`), flags anywhere among the
+//! arguments, `--` to end flags, and `-` as a plain argument. This stage
+//! only validates; commands turn values into real options.
+
+use std::collections::HashMap;
+
+use super::commands::Command;
+use super::flags::{Flag, HELP, Kind};
+use oar::error::{Error, Result};
+
+/// A flag as one command sees it: groups flattened, `from-`/`to-` prefixes
+/// applied.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Long name.
+    pub long: String,
+    /// Short letter.
+    pub short: Option<char>,
+    /// Value kind.
+    pub kind: Kind,
+    /// Value name for help.
+    pub metavar: &'static str,
+    /// Default for help.
+    pub default: &'static str,
+    /// Help text.
+    pub help: String,
+}
+
+impl Spec {
+    fn from_flag(f: &Flag) -> Spec {
+        Spec {
+            long: f.long.to_string(),
+            short: f.short,
+            kind: f.kind,
+            metavar: f.metavar,
+            default: f.default,
+            help: f.help.to_string(),
+        }
+    }
+
+    /// The flag for one side of a two-target command: `--from-…`/`--to-…`,
+    /// without its short form.
+    pub fn prefixed(f: &Flag, prefix: &str, side: &str) -> Spec {
+        Spec {
+            long: format!("{prefix}-{}", f.long),
+            short: None,
+            help: f
+                .help
+                .replacen(
+                    "the registry",
+                    &format!("the {side} registry", side = side),
+                    1,
+                )
+                .replacen("the target", &format!("the {side} target"), 1),
+            ..Spec::from_flag(f)
+        }
+    }
+}
+
+/// Every flag `cmd` accepts, `--help` included, in help order.
+pub fn specs(cmd: &Command) -> Vec<Spec> {
+    let mut out: Vec<Spec> = Vec::new();
+    for group in cmd.groups {
+        out.extend(group.iter().map(Spec::from_flag));
+    }
+    for (group, prefix, side) in cmd.prefixed_groups {
+        out.extend(group.iter().map(|f| Spec::prefixed(f, prefix, side)));
+    }
+    out.push(Spec::from_flag(&HELP));
+    out
+}
+
+/// Parsed arguments of one command.
+#[derive(Clone)]
+pub struct Args {
+    /// The command.
+    pub cmd: &'static Command,
+    values: HashMap<String, Vec<String>>,
+    /// Positional arguments.
+    pub positionals: Vec<String>,
+}
+
+impl std::fmt::Debug for Args {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Args")
+            .field("cmd", &self.cmd.name())
+            .field("values", &self.values)
+            .field("positionals", &self.positionals)
+            .finish()
+    }
+}
+
+impl Args {
+    /// True if a switch is on.
+    pub fn flag(&self, long: &str) -> bool {
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .is_some_and(|v| v == "true")
+    }
+
+    /// The last value of a flag.
+    pub fn value(&self, long: &str) -> Option<&str> {
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    }
+
+    /// Every value of a repeatable flag.
+    pub fn values(&self, long: &str) -> &[String] {
+        self.values.get(long).map_or(&[], Vec::as_slice)
+    }
+
+    /// True if the flag appeared at all.
+    pub fn is_set(&self, long: &str) -> bool {
+        self.values.contains_key(long)
+    }
+}
+
+/// Edit distance, for "did you mean".
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest names to `given` among `names`, if any is close.
+pub fn suggest<'a>(given: &str, names: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for n in names {
+        let d = distance(given, n);
+        let close = d <= 2 || (given.len() >= 3 && n.starts_with(given));
+        if close && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, n));
+        }
+    }
+    best.map(|(_, n)| n.to_string())
+}
+
+/// Parses `argv` (the words after the command path) for `cmd`.
+pub fn parse(cmd: &'static Command, argv: &[String]) -> Result<Args> {
+    let specs = specs(cmd);
+    let mut values: HashMap<String, Vec<String>> = HashMap::new();
+    let mut positionals = Vec::new();
+    let mut set = |spec: &Spec, v: String| -> Result<()> {
+        let v = if spec.kind == Kind::Bool {
+            match v.as_str() {
+                "true" | "1" | "t" | "T" | "TRUE" | "True" => "true".to_string(),
+                "false" | "0" | "f" | "F" | "FALSE" | "False" => "false".to_string(),
+                _ => {
+                    return Err(Error::usage(format!(
+                        "invalid argument {v:?} for \"--{}\" flag: expected true or false",
+                        spec.long
+                    )));
+                }
+            }
+        } else {
+            v
+        };
+        let slot = values.entry(spec.long.clone()).or_default();
+        if spec.kind == Kind::Multi {
+            slot.push(v);
+        } else {
+            *slot = vec![v];
+        }
+        Ok(())
+    };
+    let mut i = 0;
+    while i < argv.len() {
+        let a = &argv[i];
+        i += 1;
+        if a == "--" {
+            positionals.extend(argv[i..].iter().cloned());
+            break;
+        }
+        if let Some(body) = a.strip_prefix("--") {
+            let (name, inline) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (body, None),
+            };
+            let Some(spec) = specs.iter().find(|s| s.long == name) else {
+                let hint = suggest(name, specs.iter().map(|s| s.long.as_str()))
+                    .map(|s| format!(" (did you mean --{s}?)"))
+                    .unwrap_or_default();
+                return Err(Error::usage(format!("unknown flag: --{name}{hint}")));
+            };
+            let v = match (spec.kind, inline) {
+                (_, Some(v)) => v,
+                (Kind::Bool, None) => "true".into(),
+                (_, None) => {
+                    let v = argv
+                        .get(i)
+                        .ok_or_else(|| Error::usage(format!("flag needs an argument: --{name}")))?;
+                    i += 1;
+                    v.clone()
+                }
+            };
+            set(spec, v)?;
+            continue;
+        }
+        if a.len() > 1 && a.starts_with('-') {
+            let chars: Vec<char> = a[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let c = chars[j];
+                j += 1;
+                let Some(spec) = specs.iter().find(|s| s.short == Some(c)) else {
+                    return Err(Error::usage(format!(
+                        "unknown shorthand flag: '{c}' in {a}"
+                    )));
+                };
+                if spec.kind == Kind::Bool {
+                    if chars.get(j) == Some(&'=') {
+                        let v: String = chars[j + 1..].iter().collect();
+                        set(spec, v)?;
+                        break;
+                    }
+                    set(spec, "true".into())?;
+                    continue;
+                }
+                let rest: String = chars[j..].iter().collect();
+                let v = if !rest.is_empty() {
+                    rest.strip_prefix('=').unwrap_or(&rest).to_string()
+                } else {
+                    let v = argv.get(i).ok_or_else(|| {
+                        Error::usage(format!("flag needs an argument: '{c}' in -{c}"))
+                    })?;
+                    i += 1;
+                    v.clone()
+                };
+                set(spec, v)?;
+                break;
+            }
+            continue;
+        }
+        positionals.push(a.clone());
+    }
+    Ok(Args {
+        cmd,
+        values,
+        positionals,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::commands::find;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    fn push() -> &'static Command {
+        find(&["push".to_string()]).unwrap().0.unwrap()
+    }
+
+    #[test]
+    fn pflag_grammar() {
+        let a = parse(
+            push(),
+            &words("-a k=v --annotation=x=y ref -dv f1 --artifact-type t -- --not-a-flag"),
+        )
+        .unwrap();
+        assert_eq!(a.values("annotation"), ["k=v", "x=y"]);
+        assert!(a.flag("debug") && a.flag("verbose"));
+        assert_eq!(a.value("artifact-type"), Some("t"));
+        assert_eq!(a.positionals, ["ref", "f1", "--not-a-flag"]);
+        let a = parse(push(), &words("-ak=v --plain-http=false -Hx:y -")).unwrap();
+        assert_eq!(a.values("annotation"), ["k=v"]);
+        assert_eq!(a.values("header"), ["x:y"]);
+        assert!(!a.flag("plain-http") && a.is_set("plain-http"));
+        assert_eq!(a.positionals, ["-"]);
+    }
+
+    #[test]
+    fn errors_are_usage_errors_with_hints() {
+        let e = parse(push(), &words("--artifcat-type x")).unwrap_err();
+        assert!(matches!(e, Error::Usage(_)));
+        assert_eq!(
+            e.to_string(),
+            "unknown flag: --artifcat-type (did you mean --artifact-type?)"
+        );
+        assert_eq!(
+            parse(push(), &words("-Z")).unwrap_err().to_string(),
+            "unknown shorthand flag: 'Z' in -Z"
+        );
+        assert_eq!(
+            parse(push(), &words("--config")).unwrap_err().to_string(),
+            "flag needs an argument: --config"
+        );
+        assert!(parse(push(), &words("--insecure=maybe")).is_err());
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            suggest("verbos", ["verbose", "version"].into_iter()).unwrap(),
+            "verbose"
+        );
+        assert_eq!(suggest("zzzzzz", ["verbose"].into_iter()), None);
+    }
+}

@@ -1,0 +1,5 @@
+//! One file per command.
+
+pub mod pull;
+pub mod push;
+pub mod version;

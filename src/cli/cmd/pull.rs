@@ -1,0 +1,105 @@
+//! `oar pull <name>{:<tag>|@<digest>}`
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::cli::args::Args;
+use crate::cli::options;
+use crate::cli::output::{self, DescriptorJson, Status};
+use oar::content::files::FileStore;
+use oar::descriptor::Platform;
+use oar::error::Result;
+use oar::media_type::{ANNOTATION_TITLE, ANNOTATION_UNPACK};
+use oar::ops::pull::{PullOptions, pull};
+
+#[derive(Serialize)]
+struct FileJson {
+    path: String,
+    #[serde(flatten)]
+    desc: DescriptorJson,
+}
+
+#[derive(Serialize)]
+struct PullJson {
+    reference: String,
+    files: Vec<FileJson>,
+}
+
+/// `oar pull`.
+pub fn run(args: &Args) -> Result<()> {
+    let raw = &args.positionals[0];
+    let format = options::format(args)?;
+    let json = format == "json";
+    let verbose = options::verbose(args);
+    let config = match args.value("config") {
+        Some(c) => {
+            let (path, mt) = super::push::split_file_ref(c, "")?;
+            Some((path, Some(mt).filter(|m| !m.is_empty())))
+        }
+        None => None,
+    };
+    let platform = args.value("platform").map(Platform::parse).transpose()?;
+    let (target, tref) = options::open_target(args, "", raw, &["pull"])?;
+    let selector = tref.require_selector(true)?.to_string();
+    let out = args.value("output").unwrap_or(".");
+    let files = FileStore::new(
+        Path::new(out),
+        args.flag("allow-path-traversal"),
+        args.flag("keep-old-files"),
+    )?;
+    let opts = PullOptions {
+        include_subject: args.flag("include-subject"),
+        config,
+        platform,
+    };
+    let tracer = oar::http::Tracer {
+        debug: options::debug(args),
+        verbose,
+        custom_headers: Vec::new(),
+    };
+    let mut status = Status::new(11, verbose, json);
+    let pulled = pull(
+        target.as_ref(),
+        &selector,
+        &files,
+        &opts,
+        &tracer,
+        &mut status,
+    )?;
+    status.finish()?;
+    if json {
+        let files = pulled
+            .files
+            .iter()
+            .map(|f| {
+                let mut path = f.path.to_string_lossy().into_owned();
+                if f.desc.annotation(ANNOTATION_UNPACK) == Some("true") {
+                    path.push('/');
+                }
+                FileJson {
+                    path,
+                    desc: DescriptorJson::new(&tref.path, &f.desc),
+                }
+            })
+            .collect();
+        return output::json(&PullJson {
+            reference: format!("{}@{}", tref.path, pulled.root.digest),
+            files,
+        });
+    }
+    if pulled.skipped_unnamed {
+        output::line(&format!(
+            "Skipped pulling layers without file name in {ANNOTATION_TITLE:?}"
+        ))?;
+        output::line(&format!(
+            "Use '{} copy {} --to-oci-layout <layout-dir>' to pull all layers.",
+            crate::cli::program(),
+            tref.raw
+        ))?;
+    } else {
+        output::line(&format!("Pulled {}", tref.annotated()))?;
+        output::line(&format!("Digest: {}", pulled.root.digest))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! `oar version`
+
+use crate::cli::args::Args;
+use crate::cli::output;
+use oar::error::Result;
+
+/// `oar version`: the version and the platform built for.
+pub fn run(_args: &Args) -> Result<()> {
+    output::line(&format!("Version:        {}", env!("CARGO_PKG_VERSION")))?;
+    output::line(&format!(
+        "OS/Arch:        {}/{}",
+        std::env::consts::OS,
+        go_arch()
+    ))
+}
+
+/// The architecture as Go names it, as `oras version` prints it.
+fn go_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "arm" => "arm",
+        other => other,
+    }
+}

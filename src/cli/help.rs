@@ -1,0 +1,271 @@
+//! `--help` text and man pages, both rendered from the command and flag
+//! tables. `make man` writes the pages into `man/`; a test fails when the
+//! committed pages differ from what the tables produce.
+
+use std::fmt::Write as _;
+
+use super::args::{Spec, specs};
+use super::commands::{COMMANDS, Command, groups};
+use super::flags::Kind;
+
+/// One-line descriptions of the grouping commands.
+pub const GROUP_HELP: &[(&str, &str)] = &[
+    ("blob", "Blob operations"),
+    ("manifest", "Manifest operations"),
+    ("repo", "Repository operations"),
+];
+
+/// What `oar` is, for the top-level help and `oar(1)`.
+const ABOUT: &str = "oar is a small, fast ORAS client: it pushes and pulls OCI artifacts (any files, not only \
+container images) to and from OCI registries and OCI image layouts. It takes the same commands, flags and \
+output as ORAS CLI 1.2, so scripts written for oras run unchanged (ln -s oar oras).";
+
+fn group_help(name: &str) -> &'static str {
+    GROUP_HELP
+        .iter()
+        .find(|(g, _)| *g == name)
+        .map_or("", |(_, h)| h)
+}
+
+fn flag_left(s: &Spec) -> String {
+    let short = s.short.map_or("    ".to_string(), |c| format!("-{c}, "));
+    match s.kind {
+        Kind::Bool => format!("{short}--{}", s.long),
+        _ => format!("{short}--{} {}", s.long, s.metavar),
+    }
+}
+
+fn flag_help(s: &Spec, cmd: &Command) -> String {
+    let mut h = s.help.clone();
+    if s.long == "format" && !cmd.formats.is_empty() {
+        let _ = write!(h, ": {}", cmd.formats.join(", "));
+    }
+    if !s.default.is_empty() {
+        let _ = write!(h, " (default {:?})", s.default);
+    } else if s.long == "format" && !cmd.formats.is_empty() {
+        let _ = write!(h, " (default {:?})", cmd.formats[0]);
+    }
+    if s.kind == Kind::Multi {
+        h.push_str(" (repeatable)");
+    }
+    h
+}
+
+/// `oar <command> --help`.
+pub fn command_help(cmd: &Command) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", cmd.long);
+    let _ = writeln!(out, "Usage:\n  oar {} {}\n", cmd.name(), cmd.usage);
+    if !cmd.aliases.is_empty() {
+        let _ = writeln!(
+            out,
+            "Aliases:\n  {}, {}\n",
+            cmd.path.last().unwrap_or(&""),
+            cmd.aliases.join(", ")
+        );
+    }
+    let _ = writeln!(out, "Examples:");
+    for (what, line) in cmd.examples {
+        let _ = writeln!(out, "  # {what}\n  {line}\n");
+    }
+    let specs = specs(cmd);
+    let width = specs.iter().map(|s| flag_left(s).len()).max().unwrap_or(0);
+    let _ = writeln!(out, "Flags:");
+    for s in &specs {
+        let _ = writeln!(out, "  {:width$}   {}", flag_left(s), flag_help(s, cmd));
+    }
+    out
+}
+
+/// `oar --help`, or the help of a group (`oar manifest`).
+pub fn overview(group: Option<&str>) -> String {
+    let mut out = String::new();
+    let (title, listed): (String, Vec<(String, &str)>) = match group {
+        None => {
+            let mut v: Vec<(String, &str)> = COMMANDS
+                .iter()
+                .filter(|c| c.path.len() == 1)
+                .map(|c| (c.path[0].to_string(), c.short))
+                .collect();
+            for g in groups() {
+                v.push((g.to_string(), group_help(g)));
+            }
+            v.push(("help".into(), "Help about any command"));
+            (ABOUT.to_string(), v)
+        }
+        Some(g) => (
+            group_help(g).to_string(),
+            COMMANDS
+                .iter()
+                .filter(|c| c.path.len() == 2 && c.path[0] == g)
+                .map(|c| (c.path[1].to_string(), c.short))
+                .collect(),
+        ),
+    };
+    let prefix = group.map_or("oar".to_string(), |g| format!("oar {g}"));
+    let _ = writeln!(
+        out,
+        "{title}\n\nUsage:\n  {prefix} [command]\n\nAvailable Commands:"
+    );
+    let width = listed
+        .iter()
+        .map(|(n, _)| n.len())
+        .max()
+        .unwrap_or(0)
+        .max(11);
+    for (n, s) in &listed {
+        let _ = writeln!(out, "  {n:width$} {s}");
+    }
+    let _ = writeln!(out, "\nFlags:\n  -h, --help   help for {prefix}\n");
+    let _ = writeln!(
+        out,
+        "Use \"{prefix} [command] --help\" for more information about a command."
+    );
+    out
+}
+
+fn roff(s: &str) -> String {
+    let mut out = s.replace('\\', "\\e").replace('-', "\\-");
+    if out.starts_with('.') || out.starts_with('\'') {
+        out.insert_str(0, "\\&");
+    }
+    out
+}
+
+fn man_header(name: &str) -> String {
+    format!(
+        ".TH \"{}\" \"1\" \"\" \"oar {}\" \"oar manual\"\n",
+        name.to_uppercase(),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// The man page of one command, `oar-<path>.1`.
+pub fn man_page(cmd: &Command) -> String {
+    let page = format!("oar-{}", cmd.path.join("-"));
+    let mut out = man_header(&page);
+    let _ = writeln!(out, ".SH NAME\n{} \\- {}", roff(&page), roff(cmd.short));
+    let _ = writeln!(
+        out,
+        ".SH SYNOPSIS\n\\fBoar {}\\fR {}",
+        roff(&cmd.name()),
+        roff(cmd.usage)
+    );
+    let _ = writeln!(out, ".SH DESCRIPTION\n{}", roff(cmd.long));
+    if !cmd.aliases.is_empty() {
+        let _ = writeln!(out, ".PP\nAliases: {}", roff(&cmd.aliases.join(", ")));
+    }
+    let _ = writeln!(out, ".SH OPTIONS");
+    for s in specs(cmd) {
+        let short = s
+            .short
+            .map_or(String::new(), |c| format!("\\fB\\-{c}\\fR, "));
+        let value = match s.kind {
+            Kind::Bool => String::new(),
+            _ => format!(" \\fI{}\\fR", roff(s.metavar)),
+        };
+        let _ = writeln!(
+            out,
+            ".TP\n{short}\\fB\\-\\-{}\\fR{value}\n{}",
+            roff(&s.long),
+            roff(&flag_help(&s, cmd))
+        );
+    }
+    let _ = writeln!(out, ".SH EXAMPLES");
+    for (what, line) in cmd.examples {
+        let _ = writeln!(
+            out,
+            ".PP\n{}\n.RS\n.nf\n{}\n.fi\n.RE",
+            roff(what),
+            roff(line)
+        );
+    }
+    let _ = writeln!(out, ".SH SEE ALSO\n\\fBoar\\fR(1)");
+    out
+}
+
+/// `oar.1`: what oar is and its commands.
+pub fn man_overview() -> String {
+    let mut out = man_header("oar");
+    let _ = writeln!(out, ".SH NAME\noar \\- a small, fast ORAS client");
+    let _ = writeln!(
+        out,
+        ".SH SYNOPSIS\n\\fBoar\\fR \\fIcommand\\fR [flags] [arguments]"
+    );
+    let _ = writeln!(out, ".SH DESCRIPTION\n{}", roff(ABOUT));
+    let _ = writeln!(out, ".SH COMMANDS");
+    for c in COMMANDS {
+        let _ = writeln!(
+            out,
+            ".TP\n\\fBoar {}\\fR\n{} See \\fBoar\\-{}\\fR(1).",
+            roff(&c.name()),
+            roff(c.short),
+            roff(&c.path.join("-"))
+        );
+    }
+    let _ = writeln!(
+        out,
+        ".SH EXIT STATUS\n0 on success, 1 on any failure, 2 on a usage error (unknown flag, missing or extra arguments)."
+    );
+    let _ = writeln!(
+        out,
+        ".SH ENVIRONMENT\n.TP\n\\fBDOCKER_CONFIG\\fR\nDirectory of config.json, where credentials are read and stored.\n.TP\n\\fBHTTPS_PROXY\\fR, \\fBHTTP_PROXY\\fR, \\fBNO_PROXY\\fR\nProxy settings.\n.TP\n\\fBSSL_CERT_FILE\\fR, \\fBSSL_CERT_DIR\\fR\nTrusted CA certificates."
+    );
+    out
+}
+
+/// Every page: `(file name, content)`.
+pub fn all_man_pages() -> Vec<(String, String)> {
+    let mut v = vec![("oar.1".to_string(), man_overview())];
+    for c in COMMANDS {
+        v.push((format!("oar-{}.1", c.path.join("-")), man_page(c)));
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed man pages are exactly what the tables generate; run
+    /// `make man` after changing a flag or a command.
+    #[test]
+    fn committed_man_pages_are_current() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+        let mut expected: Vec<String> = Vec::new();
+        for (name, content) in all_man_pages() {
+            let path = dir.join(&name);
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(committed == content, "man/{name} is stale: run `make man`");
+            expected.push(name);
+        }
+        let mut present: Vec<String> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        present.sort();
+        expected.sort();
+        assert_eq!(
+            present, expected,
+            "man/ holds pages for commands that do not exist: run `make man`"
+        );
+    }
+
+    #[test]
+    fn help_lists_every_flag() {
+        for c in COMMANDS {
+            let h = command_help(c);
+            for s in specs(c) {
+                assert!(
+                    h.contains(&format!("--{}", s.long)),
+                    "{}: --{} missing from help",
+                    c.name(),
+                    s.long
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The `oar` command line: dispatch, help, and turning errors into
+//! `Error: …` lines and exit codes (0 success, 1 failure, 2 usage error).
+
+pub mod args;
+pub mod cmd;
+pub mod commands;
+pub mod flags;
+pub mod help;
+pub mod options;
+pub mod output;
+
+use std::process::ExitCode;
+use std::sync::OnceLock;
+
+use oar::error::{Error, Result};
+
+static PROGRAM: OnceLock<String> = OnceLock::new();
+
+/// The name the binary was invoked as (`oar`, or `oras` through a link),
+/// used in hints that name a command.
+pub fn program() -> &'static str {
+    PROGRAM.get().map_or("oar", String::as_str)
+}
+
+/// Runs the command line and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let mut raw = std::env::args_os();
+    let argv0 = raw
+        .next()
+        .map(|a| a.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = std::path::Path::new(&argv0)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n == "oras")
+        .unwrap_or_else(|| "oar".to_string());
+    let _ = PROGRAM.set(name);
+    let mut argv = Vec::new();
+    for a in raw {
+        match a.into_string() {
+            Ok(s) => argv.push(s),
+            Err(a) => {
+                eprintln!("Error: argument {a:?} is not valid UTF-8");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match run(&argv) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("Error: {e}");
+            match e {
+                Error::Usage(_) => ExitCode::from(2),
+                Error::Interrupted => ExitCode::from(130),
+                _ => ExitCode::from(1),
+            }
+        }
+    }
+}
+
+fn arity_error(cmd: &commands::Command, got: usize) -> Error {
+    let (min, max) = cmd.arity;
+    let n = |k: usize| {
+        if k == 1 {
+            "1 argument".to_string()
+        } else {
+            format!("{k} arguments")
+        }
+    };
+    let need = match max {
+        Some(m) if m == min => format!("exactly {}", n(min)),
+        Some(m) if got > m => format!("at most {}", n(m)),
+        _ => format!("at least {}", n(min)),
+    };
+    Error::usage(format!(
+        "\"{} {}\" requires {need} but got {got}: {}; run \"{} {} --help\" for usage",
+        program(),
+        cmd.name(),
+        cmd.wants,
+        program(),
+        cmd.name()
+    ))
+}
+
+/// Runs one command line (without the program name).
+pub fn run(argv: &[String]) -> Result<()> {
+    match argv.first().map(String::as_str) {
+        None | Some("-h" | "--help") => return output::bytes(help::overview(None).as_bytes()),
+        Some("--version") => return cmd::version::run(&args::parse(version_command(), &[])?),
+        Some("help") => return help_for(&argv[1..]),
+        Some("__man") => return write_man_pages(argv.get(1).map_or("man", String::as_str)),
+        _ => {}
+    }
+    let (cmd, group, used) = commands::find(argv).map_err(|word| {
+        let last = word.rsplit(' ').next().unwrap_or(&word);
+        let names: Vec<String> = commands::COMMANDS
+            .iter()
+            .map(|c| c.path[word.matches(' ').count().min(c.path.len() - 1)].to_string())
+            .collect();
+        let hint = args::suggest(last, names.iter().map(String::as_str))
+            .map(|s| format!(" (did you mean {s:?}?)"))
+            .unwrap_or_default();
+        Error::usage(format!(
+            "unknown command {word:?} for \"{}\"{hint}",
+            program()
+        ))
+    })?;
+    let Some(cmd) = cmd else {
+        // A bare group such as `oar manifest`.
+        let rest = &argv[used..];
+        if rest.is_empty() || rest.iter().any(|a| a == "-h" || a == "--help") {
+            return output::bytes(help::overview(group).as_bytes());
+        }
+        return Err(Error::usage(format!(
+            "unknown flag for \"{} {}\": {}",
+            program(),
+            group.unwrap_or(""),
+            rest[0]
+        )));
+    };
+    let parsed = args::parse(cmd, &argv[used..])?;
+    if parsed.flag("help") {
+        return output::bytes(help::command_help(cmd).as_bytes());
+    }
+    let got = parsed.positionals.len();
+    if got < cmd.arity.0 || cmd.arity.1.is_some_and(|m| got > m) {
+        return Err(arity_error(cmd, got));
+    }
+    (cmd.run)(&parsed)
+}
+
+fn version_command() -> &'static commands::Command {
+    commands::COMMANDS
+        .iter()
+        .find(|c| c.path == ["version"])
+        .expect("version is in the table")
+}
+
+fn help_for(words: &[String]) -> Result<()> {
+    if words.is_empty() {
+        return output::bytes(help::overview(None).as_bytes());
+    }
+    match commands::find(words) {
+        Ok((Some(c), _, _)) => output::bytes(help::command_help(c).as_bytes()),
+        Ok((None, g, _)) => output::bytes(help::overview(g).as_bytes()),
+        Err(w) => Err(Error::usage(format!("unknown help topic {w:?}"))),
+    }
+}
+
+/// `oar __man DIR`: writes the man pages (used by `make man`).
+fn write_man_pages(dir: &str) -> Result<()> {
+    let dir = std::path::Path::new(dir);
+    oar::fsutil::ensure_dir(dir)?;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().ends_with(".1") {
+                oar::fsutil::remove_if_exists(&e.path())?;
+            }
+        }
+    }
+    for (name, content) in help::all_man_pages() {
+        oar::fsutil::write_atomic(&dir.join(name), content.as_bytes(), 0o644)?;
+    }
+    Ok(())
+}

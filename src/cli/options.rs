@@ -1,0 +1,332 @@
+//! From parsed flags to real objects: transport options, credentials and
+//! the target a command works on (a registry repository or an OCI image
+//! layout). Flags of the remote and target groups may carry a prefix
+//! (`from-`, `to-`) when a command has two targets.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use super::args::Args;
+use oar::content::Target;
+use oar::content::layout::OciLayout;
+use oar::credentials::{self, Credential, CredentialSource, StaticCredential};
+use oar::error::{Error, Result};
+use oar::http::{HttpOptions, ResolveEntry};
+use oar::reference::Reference;
+use oar::registry::{Registry, RegistryOptions};
+
+/// `--debug` and `--verbose`.
+pub fn debug(args: &Args) -> bool {
+    args.flag("debug")
+}
+
+/// `--verbose` (or `--debug`, which shows everything).
+pub fn verbose(args: &Args) -> bool {
+    args.flag("verbose")
+}
+
+fn name(prefix: &str, flag: &str) -> String {
+    if prefix.is_empty() {
+        flag.to_string()
+    } else {
+        format!("{prefix}-{flag}")
+    }
+}
+
+/// Transport settings from the remote flags.
+pub fn http_options(args: &Args, prefix: &str) -> Result<HttpOptions> {
+    let f = |n: &str| name(prefix, n);
+    let mut headers = Vec::new();
+    for h in args.values(&f("header")) {
+        let (k, v) = h
+            .split_once(':')
+            .filter(|(k, _)| !k.trim().is_empty())
+            .ok_or_else(|| Error::usage(format!("invalid header {h:?}: expected 'Name: value'")))?;
+        headers.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    let mut resolve = Vec::new();
+    for r in args.values(&f("resolve")) {
+        resolve.push(ResolveEntry::parse(r)?);
+    }
+    // The unprefixed --resolve of a two-target command applies to both.
+    if !prefix.is_empty() {
+        for r in args.values("resolve") {
+            resolve.push(ResolveEntry::parse(r)?);
+        }
+    }
+    let cert = args.value(&f("cert-file"));
+    let key = args.value(&f("key-file"));
+    let client_cert = match (cert, key) {
+        (Some(c), Some(k)) => Some((PathBuf::from(c), PathBuf::from(k))),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(Error::usage(format!(
+                "--{} must be used in conjunction with --{}",
+                f("cert-file"),
+                f("key-file")
+            )));
+        }
+        (None, Some(_)) => {
+            return Err(Error::usage(format!(
+                "--{} must be used in conjunction with --{}",
+                f("key-file"),
+                f("cert-file")
+            )));
+        }
+    };
+    Ok(HttpOptions {
+        insecure: args.flag(&f("insecure")),
+        ca_files: args
+            .value(&f("ca-file"))
+            .map(PathBuf::from)
+            .into_iter()
+            .collect(),
+        client_cert,
+        headers,
+        resolve,
+        debug: debug(args),
+        verbose: verbose(args),
+        ..HttpOptions::default()
+    })
+}
+
+/// Reads a secret from standard input, without its trailing newline.
+fn read_stdin_secret(what: &str) -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .take(64 * 1024)
+        .read_to_string(&mut s)
+        .map_err(|e| Error::io(format!("reading {what} from stdin"), e))?;
+    let s = s.trim_end_matches(['\n', '\r']).to_string();
+    if s.is_empty() {
+        return Err(Error::usage(format!(
+            "{what} required from stdin, but none was given"
+        )));
+    }
+    Ok(s)
+}
+
+/// The credential given on the command line, if any, after the checks
+/// oras makes (mutually exclusive flags, the insecure-password warning).
+pub fn flag_credential(args: &Args, prefix: &str) -> Result<Option<Credential>> {
+    let f = |n: &str| name(prefix, n);
+    let user = args.value(&f("username")).unwrap_or("");
+    let password = args.value(&f("password"));
+    let token = args.value(&f("identity-token"));
+    let pw_stdin = args.flag(&f("password-stdin"));
+    let tok_stdin = args.flag(&f("identity-token-stdin"));
+    let exclusive = |names: &[(&str, bool)]| -> Result<()> {
+        let set: Vec<String> = names
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(n, _)| format!("--{}", f(n)))
+            .collect();
+        if set.len() >= 2 {
+            return Err(Error::usage(format!(
+                "{} cannot be used at the same time",
+                set.join(", ")
+            )));
+        }
+        Ok(())
+    };
+    exclusive(&[
+        ("username", !user.is_empty()),
+        ("identity-token", token.is_some()),
+        ("identity-token-stdin", tok_stdin),
+    ])?;
+    exclusive(&[
+        ("password", password.is_some()),
+        ("identity-token", token.is_some()),
+        ("password-stdin", pw_stdin),
+        ("identity-token-stdin", tok_stdin),
+    ])?;
+    if password.is_some() || token.is_some() {
+        eprintln!("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");
+    }
+    if let Some(t) = token {
+        return Ok(Some(Credential {
+            refresh_token: t.to_string(),
+            ..Credential::default()
+        }));
+    }
+    if tok_stdin {
+        return Ok(Some(Credential {
+            refresh_token: read_stdin_secret("identity token")?,
+            ..Credential::default()
+        }));
+    }
+    let password = match (password, pw_stdin) {
+        (Some(p), _) => Some(p.to_string()),
+        (None, true) => Some(read_stdin_secret("password")?),
+        (None, false) => None,
+    };
+    Ok(match password {
+        Some(p) => Some(Credential::from_flags(user, &p)),
+        None if !user.is_empty() => Some(Credential::basic(user, "")),
+        None => None,
+    })
+}
+
+/// Where credentials come from: the flags if given, else the docker config
+/// files (`--registry-config`, `$DOCKER_CONFIG`, `~/.docker`) and helpers.
+pub fn credential_source(args: &Args, prefix: &str) -> Result<Box<dyn CredentialSource>> {
+    if let Some(c) = flag_credential(args, prefix)? {
+        return Ok(Box::new(StaticCredential(c)));
+    }
+    Ok(Box::new(credentials::store::Store::from_paths(
+        &registry_configs(args, prefix),
+    )?))
+}
+
+/// `--registry-config` paths, in order.
+pub fn registry_configs(args: &Args, prefix: &str) -> Vec<PathBuf> {
+    args.values(&name(prefix, "registry-config"))
+        .iter()
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// Where a command's reference points.
+#[derive(Debug, Clone)]
+pub struct TargetRef {
+    /// The reference as typed (without extra `,tags`).
+    pub raw: String,
+    /// True for an OCI image layout.
+    pub layout: bool,
+    /// Tag or digest, if given.
+    pub selector: Option<String>,
+    /// `registry/repository`, or the layout directory: the name oras
+    /// prints in JSON results.
+    pub path: String,
+}
+
+impl TargetRef {
+    /// `[registry] raw` or `[oci-layout] raw`, as oras prints targets.
+    pub fn annotated(&self) -> String {
+        format!(
+            "[{}] {}",
+            if self.layout {
+                "oci-layout"
+            } else {
+                "registry"
+            },
+            self.raw
+        )
+    }
+
+    /// The selector, or a usage error naming the forms oras accepts.
+    pub fn require_selector(&self, tag_ok: bool) -> Result<&str> {
+        self.selector.as_deref().ok_or_else(|| {
+            let (what, form) = if tag_ok {
+                (
+                    "no tag or digest specified",
+                    "\"<name>:<tag>\" or \"<name>@<digest>\"",
+                )
+            } else {
+                ("no digest specified", "\"<name>@<digest>\"")
+            };
+            Error::usage(format!("{:?}: {what}; use the form {form}", self.raw))
+        })
+    }
+}
+
+/// Splits an OCI layout reference `DIR[:tag|@digest]`.
+pub fn parse_layout_ref(raw: &str) -> Result<(String, Option<String>)> {
+    let (path, sel) = if let Some((p, d)) = raw.rsplit_once('@') {
+        oar::digest::Digest::parse(d)?;
+        (p, Some(d.to_string()))
+    } else if let Some((p, t)) = raw.rsplit_once(':') {
+        if !oar::reference::is_valid_tag(t) {
+            return Err(Error::InvalidReference {
+                reference: raw.to_string(),
+                reason: format!("invalid tag {t:?}"),
+            });
+        }
+        (p, Some(t.to_string()))
+    } else {
+        (raw, None)
+    };
+    if path.is_empty() {
+        return Err(Error::InvalidReference {
+            reference: raw.to_string(),
+            reason: "missing layout directory".into(),
+        });
+    }
+    Ok((path.to_string(), sel))
+}
+
+/// Opens the target named by `raw`: an OCI layout with `--[prefix-]oci-layout`,
+/// else a registry repository. `actions` are the repository actions the
+/// command needs, asked for up front so one token serves the command.
+pub fn open_target(
+    args: &Args,
+    prefix: &str,
+    raw: &str,
+    actions: &[&str],
+) -> Result<(Box<dyn Target>, TargetRef)> {
+    if args.flag(&name(prefix, "oci-layout")) {
+        if !args.values(&name(prefix, "header")).is_empty() {
+            return Err(Error::usage(
+                "custom header flags cannot be used on an OCI image layout target",
+            ));
+        }
+        let (path, selector) = parse_layout_ref(raw)?;
+        let layout = OciLayout::new(&path);
+        return Ok((
+            Box::new(layout),
+            TargetRef {
+                raw: raw.to_string(),
+                layout: true,
+                selector,
+                path,
+            },
+        ));
+    }
+    let r = Reference::parse(raw)?;
+    let repo = open_repository(args, prefix, &r)?;
+    repo.hint_actions(actions);
+    Ok((
+        Box::new(repo),
+        TargetRef {
+            raw: raw.to_string(),
+            layout: false,
+            selector: r.selector(),
+            path: r.name(),
+        },
+    ))
+}
+
+/// A registry client for the reference's registry, with the command's
+/// transport and credentials.
+pub fn open_registry(args: &Args, prefix: &str, registry: &str) -> Result<std::rc::Rc<Registry>> {
+    let opts = RegistryOptions {
+        plain_http: args.flag(&name(prefix, "plain-http")),
+        http: http_options(args, prefix)?,
+    };
+    Registry::new(registry, opts, credential_source(args, prefix)?)
+}
+
+/// The repository of a parsed reference.
+pub fn open_repository(
+    args: &Args,
+    prefix: &str,
+    r: &Reference,
+) -> Result<oar::registry::Repository> {
+    Ok(open_registry(args, prefix, &r.registry)?.repository(&r.repository))
+}
+
+/// Checks `--format` against the command's allowed values; returns it.
+pub fn format(args: &Args) -> Result<&str> {
+    let allowed = args.cmd.formats;
+    let f = args
+        .value("format")
+        .unwrap_or(allowed.first().copied().unwrap_or("text"));
+    if allowed.contains(&f) {
+        Ok(f)
+    } else {
+        Err(Error::usage(format!(
+            "invalid format {f:?}: expected one of {}",
+            allowed.join(", ")
+        )))
+    }
+}

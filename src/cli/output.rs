@@ -1,0 +1,124 @@
+//! What commands print: oras's status lines (`Uploading 2c26b46b68ff
+//! foo1`), JSON results, and a broken pipe treated as a quiet end.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use oar::descriptor::Descriptor;
+use oar::error::{Error, Result};
+use oar::ops::{Action, Observer};
+
+/// Writes a line to stdout; a closed pipe (`oar … | head`) ends quietly.
+pub fn line(s: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{s}")
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+/// Writes bytes to stdout.
+pub fn bytes(b: &[u8]) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(b)
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+/// Maps a stdout write error; `main` exits quietly on a broken pipe.
+pub fn stdout_error(e: io::Error) -> Error {
+    Error::io("writing to stdout", e)
+}
+
+/// Prints a value as indented JSON, as oras's `--format json` does, with
+/// Go's escaping of `<`, `>` and `&`.
+pub fn json<T: Serialize>(value: &T) -> Result<()> {
+    let compact = oar::manifest::marshal(value);
+    let mut pretty = oar::manifest::indent_json(&compact)?;
+    if pretty.ends_with(b"\n") {
+        pretty.pop();
+    }
+    line(&String::from_utf8_lossy(&pretty))
+}
+
+/// Status lines for one command: `<word padded> <12 hex> <title>`, only for
+/// named content unless verbose (then the media type stands in for the
+/// name). Silent when the output format is JSON.
+pub struct Status {
+    /// Width the status word is padded to (9 for push, 11 for pull, 7 for
+    /// copy), matching oras's columns.
+    pub width: usize,
+    /// Show unnamed content too.
+    pub verbose: bool,
+    /// Print nothing.
+    pub quiet: bool,
+    /// The first write error, reported when the command ends.
+    pub error: Option<Error>,
+}
+
+impl Status {
+    /// A printer padding to `width`.
+    pub fn new(width: usize, verbose: bool, quiet: bool) -> Status {
+        Status {
+            width,
+            verbose,
+            quiet,
+            error: None,
+        }
+    }
+
+    /// Prints one status line.
+    pub fn print(&mut self, word: &str, desc: &Descriptor) {
+        if self.quiet || self.error.is_some() {
+            return;
+        }
+        let name = match desc.title() {
+            Some(t) => t.to_string(),
+            None if self.verbose => desc.media_type.clone(),
+            None => return,
+        };
+        if let Err(e) = line(&format!(
+            "{word:<w$} {} {name}",
+            desc.digest.short(),
+            w = self.width
+        )) {
+            self.error = Some(e);
+        }
+    }
+
+    /// Fails with the first write error, if any.
+    pub fn finish(&mut self) -> Result<()> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Observer for Status {
+    fn event(&mut self, action: Action, desc: &Descriptor) {
+        self.print(action.word(), desc);
+    }
+}
+
+/// A descriptor as oras prints it in JSON results: `reference` (the digest
+/// reference), then the plain descriptor fields.
+#[derive(Serialize)]
+pub struct DescriptorJson {
+    /// `name@digest`.
+    pub reference: String,
+    /// The descriptor, reduced to mediaType, digest, size, annotations and
+    /// artifactType.
+    #[serde(flatten)]
+    pub desc: Descriptor,
+}
+
+impl DescriptorJson {
+    /// `name@digest` plus the plain descriptor.
+    pub fn new(name: &str, desc: &Descriptor) -> DescriptorJson {
+        DescriptorJson {
+            reference: format!("{name}@{}", desc.digest),
+            desc: desc.plain(),
+        }
+    }
+}

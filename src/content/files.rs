@@ -1,0 +1,261 @@
+//! Named files under an output directory: where `pull` writes titled layers.
+//!
+//! Every name is checked to stay inside the directory (unless path
+//! traversal is explicitly allowed, as oras's `-T` does). Content is written
+//! to a partial file beside its target, verified as it streams, and renamed
+//! to its final name only when size and digest match. The partial file has a
+//! stable name (`.oar-<alg>-<hex>.partial`), so a pull that was killed
+//! resumes from the bytes already on disk, after re-hashing them.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Seek, Write};
+use std::path::{Path, PathBuf};
+
+use super::Storage;
+use crate::descriptor::Descriptor;
+use crate::digest::{Hasher, VerifyReader, copy_stream, digest_reader};
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::http::Tracer;
+use crate::pathsafe;
+
+/// The hint oras prints when a name would leave the output directory.
+pub const TRAVERSAL_HINT: &str = "use flag --allow-path-traversal to allow insecurely pulling files outside of working directory";
+
+/// What writing a file did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Downloaded (perhaps resuming a partial file).
+    Downloaded,
+    /// The file was already there with the right content.
+    AlreadyPresent,
+}
+
+/// Writes named content under a root directory.
+pub struct FileStore {
+    root: PathBuf,
+    allow_traversal: bool,
+    keep_old: bool,
+}
+
+impl FileStore {
+    /// A store writing under `root`, which is created if needed.
+    pub fn new(root: &Path, allow_traversal: bool, keep_old: bool) -> Result<FileStore> {
+        fsutil::ensure_dir(root)?;
+        let root = fs::canonicalize(root)
+            .map_err(|e| Error::io(format!("resolving {}", root.display()), e))?;
+        Ok(FileStore {
+            root,
+            allow_traversal,
+            keep_old,
+        })
+    }
+
+    /// The root directory (absolute).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where `name` goes, after the traversal and `-k` checks.
+    pub fn path_for(&self, name: &str) -> Result<PathBuf> {
+        let path = if self.allow_traversal {
+            let p = Path::new(name);
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                self.root.join(p)
+            }
+        } else {
+            pathsafe::join_inside(&self.root, name).map_err(|why| {
+                let detail = match why {
+                    pathsafe::Unsafe::ThroughSymlink(_) | pathsafe::Unsafe::Invalid => {
+                        format!(" ({why})")
+                    }
+                    _ => String::new(),
+                };
+                Error::PathTraversal(format!(
+                    "{TRAVERSAL_HINT}: {name}: path traversal disallowed{detail}"
+                ))
+            })?
+        };
+        if self.keep_old && fs::symlink_metadata(&path).is_ok() {
+            return Err(Error::AlreadyExists(format!(
+                "failed to resolve path for writing: {name}: overwrite disallowed"
+            )));
+        }
+        Ok(path)
+    }
+
+    /// Writes the content of `desc` from `store` to `path`, resuming a
+    /// partial file left by an earlier run and skipping a file that is
+    /// already complete.
+    pub fn write(
+        &self,
+        path: &Path,
+        desc: &Descriptor,
+        store: &dyn Storage,
+        tracer: &Tracer,
+    ) -> Result<Written> {
+        if !self.keep_old && is_complete(path, desc) {
+            return Ok(Written::AlreadyPresent);
+        }
+        let dir = path.parent().unwrap_or(&self.root);
+        fsutil::ensure_dir(dir)?;
+        let partial = partial_path(dir, desc);
+        match self.download(&partial, desc, store, tracer) {
+            Ok(()) => {}
+            Err(e @ (Error::DigestMismatch { .. } | Error::SizeMismatch { .. })) => {
+                // Wrong content can never be resumed: drop it.
+                let _ = fs::remove_file(&partial);
+                return Err(e);
+            }
+            // Anything else (a network failure, Ctrl-C) keeps the partial
+            // file for the next run.
+            Err(e) => return Err(e),
+        }
+        fsutil::commit(&partial, path)?;
+        Ok(Written::Downloaded)
+    }
+
+    fn download(
+        &self,
+        partial: &Path,
+        desc: &Descriptor,
+        store: &dyn Storage,
+        tracer: &Tracer,
+    ) -> Result<()> {
+        let (mut file, mut hasher, have) = open_partial(partial, desc)?;
+        if have > 0 {
+            tracer.note(&format!(
+                "resuming {} from byte {have} of {}",
+                desc.digest, desc.size
+            ));
+        }
+        let (stream, at) = store.fetch_range(desc, have)?;
+        let (seen, stream) = if at == have {
+            (have, stream)
+        } else {
+            // The source ignored the range: start over cleanly.
+            tracer.note(&format!(
+                "the source ignored the range request; downloading {} from the start",
+                desc.digest
+            ));
+            file.set_len(0)
+                .map_err(|e| Error::io("truncating partial file", e))?;
+            file.rewind()
+                .map_err(|e| Error::io("rewinding partial file", e))?;
+            hasher = Hasher::new(desc.digest.algorithm());
+            (0, stream)
+        };
+        let mut r = VerifyReader::resume(stream, &desc.digest, desc.size, hasher, seen);
+        match copy_stream(&mut r, &mut file) {
+            Ok(_) => {}
+            Err(e) => {
+                let err = Error::from_io(format!("downloading {}", desc.digest), e);
+                let _ = file.flush();
+                if have > 0 && matches!(err, Error::DigestMismatch { .. }) {
+                    // The bytes kept from the earlier run were bad, not the
+                    // source: try once more from nothing.
+                    drop(file);
+                    let _ = fs::remove_file(partial);
+                    tracer.note("resumed content did not verify; downloading again from the start");
+                    return self.download(partial, desc, store, tracer);
+                }
+                return Err(err);
+            }
+        }
+        file.sync_all()
+            .map_err(|e| Error::io(format!("syncing {}", partial.display()), e))?;
+        Ok(())
+    }
+
+    /// Copies an already written, verified file to a second name (a layer
+    /// listed twice under different titles).
+    pub fn copy_local(&self, from: &Path, to: &Path) -> Result<()> {
+        if from == to {
+            return Ok(());
+        }
+        let dir = to.parent().unwrap_or(&self.root);
+        fsutil::ensure_dir(dir)?;
+        let tmp = fsutil::temp_path(dir, "copy");
+        let result = (|| {
+            let mut src = File::open(from)
+                .map_err(|e| Error::io(format!("opening {}", from.display()), e))?;
+            let mut dst = fsutil::create_new(&tmp, 0o666)?;
+            copy_stream(&mut src, &mut dst)
+                .map_err(|e| Error::io(format!("copying to {}", to.display()), e))?;
+            dst.sync_all().map_err(|e| Error::io("syncing copy", e))
+        })();
+        if let Err(e) = result {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        fsutil::commit(&tmp, to)
+    }
+}
+
+/// The stable partial-file name for `desc` in `dir`.
+pub fn partial_path(dir: &Path, desc: &Descriptor) -> PathBuf {
+    dir.join(format!(
+        ".oar-{}-{}.partial",
+        desc.digest.algorithm().name(),
+        desc.digest.hex()
+    ))
+}
+
+/// True if `path` is a regular file holding exactly `desc`'s content.
+fn is_complete(path: &Path, desc: &Descriptor) -> bool {
+    let Ok(m) = fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !m.is_file() || m.len() != desc.size {
+        return false;
+    }
+    let Ok(mut f) = File::open(path) else {
+        return false;
+    };
+    matches!(digest_reader(desc.digest.algorithm(), &mut f), Ok((d, _)) if d == desc.digest)
+}
+
+/// Opens (or creates) the partial file and hashes what it already holds.
+fn open_partial(partial: &Path, desc: &Descriptor) -> Result<(File, Hasher, u64)> {
+    // Never write through a link planted under the partial name.
+    if fs::symlink_metadata(partial).is_ok_and(|m| !m.is_file()) {
+        fsutil::remove_if_exists(partial)?;
+    }
+    let mut o = OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o666);
+    }
+    let mut file = o
+        .open(partial)
+        .map_err(|e| Error::io(format!("opening {}", partial.display()), e))?;
+    let len = file
+        .metadata()
+        .map_err(|e| Error::io("reading partial file", e))?
+        .len();
+    let mut hasher = Hasher::new(desc.digest.algorithm());
+    let have = if len > 0 && len <= desc.size {
+        let n = copy_stream(&mut file, &mut hasher)
+            .map_err(|e| Error::io("hashing partial file", e))?;
+        if n != len {
+            return Err(Error::other(format!(
+                "{}: changed while being read",
+                partial.display()
+            )));
+        }
+        len
+    } else {
+        if len > 0 {
+            file.set_len(0)
+                .map_err(|e| Error::io("truncating partial file", e))?;
+        }
+        0
+    };
+    file.seek(std::io::SeekFrom::Start(have))
+        .map_err(|e| Error::io("positioning partial file", e))?;
+    Ok((file, hasher, have))
+}

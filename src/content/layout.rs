@@ -1,0 +1,398 @@
+//! An OCI image layout directory as a store (image spec, "OCI Image Layout"):
+//!
+//! ```text
+//! DIR/oci-layout            {"imageLayoutVersion":"1.0.0"}
+//! DIR/index.json            an image index; tags are the
+//!                           org.opencontainers.image.ref.name annotation
+//! DIR/blobs/<alg>/<hex>     content, manifests included
+//! ```
+//!
+//! As in oras-go, every manifest pushed is listed in `index.json` (untagged
+//! unless tagged), so other OCI tools find it. Blobs are written to
+//! `DIR/ingest/` while being verified and renamed into place only when
+//! their size and digest match; `index.json` is replaced atomically.
+
+use std::cell::RefCell;
+use std::fs::{self, File};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::{
+    Deleter, Resolver, Source, Storage, Stream, TagLister, Tagger, Target, fetch_all, push_bytes,
+};
+use crate::descriptor::Descriptor;
+use crate::digest::{Digest, VerifyReader, copy_stream};
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::manifest::{self, Index, MAX_MANIFEST_SIZE};
+use crate::media_type::{self, ANNOTATION_REF_NAME};
+
+/// The content of the `oci-layout` file.
+const LAYOUT_FILE: &[u8] = br#"{"imageLayoutVersion":"1.0.0"}"#;
+
+/// Largest `index.json` read: it lists every manifest, so it may outgrow
+/// a single manifest.
+const MAX_INDEX_SIZE: u64 = 4 * MAX_MANIFEST_SIZE;
+
+/// An OCI image layout on disk.
+pub struct OciLayout {
+    root: PathBuf,
+    index: RefCell<Option<Index>>,
+}
+
+impl OciLayout {
+    /// A store rooted at `root`. Nothing is read or created until used; the
+    /// first write creates the directory, `oci-layout` and `index.json`.
+    pub fn new(root: impl Into<PathBuf>) -> OciLayout {
+        OciLayout {
+            root: root.into(),
+            index: RefCell::new(None),
+        }
+    }
+
+    /// The root directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where a blob lives.
+    pub fn blob_path(&self, digest: &Digest) -> PathBuf {
+        self.root
+            .join("blobs")
+            .join(digest.algorithm().name())
+            .join(digest.hex())
+    }
+
+    fn index(&self) -> Result<Index> {
+        if let Some(i) = self.index.borrow().as_ref() {
+            return Ok(i.clone());
+        }
+        let path = self.root.join("index.json");
+        let idx = match File::open(&path) {
+            Ok(f) => {
+                let mut buf = Vec::new();
+                f.take(MAX_INDEX_SIZE + 1)
+                    .read_to_end(&mut buf)
+                    .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+                if buf.len() as u64 > MAX_INDEX_SIZE {
+                    return Err(Error::TooLarge {
+                        what: path.display().to_string(),
+                        limit: MAX_INDEX_SIZE,
+                    });
+                }
+                serde_json::from_slice(&buf).map_err(|e| {
+                    Error::Protocol(format!("{}: invalid index: {e}", path.display()))
+                })?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !self.root.is_dir() {
+                    return Ok(Index::new());
+                }
+                self.check_layout_file()?;
+                Index::new()
+            }
+            Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
+        };
+        *self.index.borrow_mut() = Some(idx.clone());
+        Ok(idx)
+    }
+
+    fn check_layout_file(&self) -> Result<()> {
+        let p = self.root.join("oci-layout");
+        match fs::read(&p) {
+            Ok(b) => {
+                #[derive(serde::Deserialize)]
+                struct L {
+                    #[serde(rename = "imageLayoutVersion")]
+                    v: String,
+                }
+                let l: L = serde_json::from_slice(&b).map_err(|_| {
+                    Error::Protocol(format!("{}: invalid oci-layout file", p.display()))
+                })?;
+                if l.v != "1.0.0" {
+                    return Err(Error::Unsupported(format!("image layout version {}", l.v)));
+                }
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(format!("reading {}", p.display()), e)),
+        }
+    }
+
+    fn ensure_layout(&self) -> Result<()> {
+        fsutil::ensure_dir(&self.root)?;
+        let p = self.root.join("oci-layout");
+        if !p.exists() {
+            fsutil::write_atomic(&p, LAYOUT_FILE, 0o644)?;
+        } else {
+            self.check_layout_file()?;
+        }
+        Ok(())
+    }
+
+    fn save_index(&self, idx: Index) -> Result<()> {
+        self.ensure_layout()?;
+        fsutil::write_atomic(
+            &self.root.join("index.json"),
+            &manifest::marshal(&idx),
+            0o644,
+        )?;
+        *self.index.borrow_mut() = Some(idx);
+        Ok(())
+    }
+
+    /// Lists a manifest in `index.json` without a tag, unless it is there.
+    fn add_untagged(&self, desc: &Descriptor) -> Result<()> {
+        let mut idx = self.index()?;
+        if idx.manifests.iter().any(|d| d.digest == desc.digest) {
+            if !self.root.join("index.json").exists() {
+                return self.save_index(idx);
+            }
+            return Ok(());
+        }
+        let mut d = desc.clone();
+        if let Some(a) = d.annotations.as_mut() {
+            a.remove(ANNOTATION_REF_NAME);
+        }
+        idx.manifests.push(d);
+        self.save_index(idx)
+    }
+
+    fn find(&self, reference: &str) -> Result<Option<Descriptor>> {
+        let idx = self.index()?;
+        let by_digest = reference.contains(':');
+        let found = idx.manifests.into_iter().find(|d| {
+            if by_digest {
+                d.digest.to_string() == reference
+            } else {
+                d.annotation(ANNOTATION_REF_NAME) == Some(reference)
+            }
+        });
+        Ok(found.map(|mut d| {
+            if let Some(a) = d.annotations.as_mut() {
+                a.remove(ANNOTATION_REF_NAME);
+                if a.is_empty() {
+                    d.annotations = None;
+                }
+            }
+            d
+        }))
+    }
+}
+
+impl Storage for OciLayout {
+    fn exists(&self, desc: &Descriptor) -> Result<bool> {
+        match fs::metadata(self.blob_path(&desc.digest)) {
+            Ok(m) => Ok(m.is_file()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io("checking blob", e)),
+        }
+    }
+
+    fn fetch_range(&self, desc: &Descriptor, offset: u64) -> Result<(Stream<'_>, u64)> {
+        let path = self.blob_path(&desc.digest);
+        let mut f = File::open(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::NotFound(format!("{}: {}", self.root.display(), desc.digest))
+            } else {
+                Error::io(format!("opening {}", path.display()), e)
+            }
+        })?;
+        if offset > 0 {
+            f.seek(SeekFrom::Start(offset))
+                .map_err(|e| Error::io(format!("seeking {}", path.display()), e))?;
+        }
+        Ok((
+            Box::new(f.take(desc.size.saturating_sub(offset).saturating_add(1))),
+            offset,
+        ))
+    }
+
+    fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
+        let target = self.blob_path(&desc.digest);
+        if !target.exists() {
+            self.ensure_layout()?;
+            let dir = target.parent().expect("blob paths have parents");
+            fsutil::ensure_dir(dir)?;
+            let ingest = self.root.join("ingest");
+            fsutil::ensure_dir(&ingest)?;
+            let tmp = fsutil::temp_path(&ingest, desc.digest.hex());
+            let result = (|| {
+                let mut f = fsutil::create_new(&tmp, 0o644)?;
+                let mut r = VerifyReader::new(source.open(0)?, &desc.digest, desc.size);
+                copy_stream(&mut r, &mut f)
+                    .map_err(|e| Error::from_io(format!("writing {}", tmp.display()), e))?;
+                f.flush().map_err(|e| Error::io("flushing blob", e))?;
+                f.sync_all().map_err(|e| Error::io("syncing blob", e))?;
+                fsutil::commit(&tmp, &target)
+            })();
+            if result.is_err() {
+                let _ = fs::remove_file(&tmp);
+            }
+            let _ = fs::remove_dir(&ingest);
+            result?;
+        }
+        if media_type::is_manifest(&desc.media_type) {
+            self.add_untagged(desc)?;
+        }
+        Ok(())
+    }
+}
+
+impl Resolver for OciLayout {
+    fn resolve(&self, reference: &str) -> Result<Descriptor> {
+        if let Some(d) = self.find(reference)? {
+            return Ok(d);
+        }
+        let not_found = || Error::NotFound(format!("{}:{reference}", self.root.display()));
+        if reference.contains(':') {
+            // A digest not listed in index.json (a child of an index, say):
+            // find the blob and read its media type from the content.
+            let digest = Digest::parse(reference)?;
+            let path = self.blob_path(&digest);
+            let size = match fs::metadata(&path) {
+                Ok(m) => m.len(),
+                Err(_) => return Err(not_found()),
+            };
+            let probe = Descriptor::new(media_type::OCI_MANIFEST, digest.clone(), size);
+            let bytes = fetch_all(self, &probe)?;
+            let mt = manifest::detect_media_type(&bytes)?;
+            return Ok(Descriptor::new(mt, digest, size));
+        }
+        Err(not_found())
+    }
+
+    fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
+        let d = self.resolve(reference)?;
+        let bytes = fetch_all(self, &d)?;
+        Ok((d, bytes))
+    }
+}
+
+impl Tagger for OciLayout {
+    fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()> {
+        if tag.is_empty() || tag.contains('@') || tag.contains(':') {
+            return Err(Error::usage(format!("invalid tag {tag:?}")));
+        }
+        if !self.exists(desc)? {
+            return Err(Error::NotFound(format!(
+                "{}@{}",
+                self.root.display(),
+                desc.digest
+            )));
+        }
+        let mut idx = self.index()?;
+        // The tag moves; an untagged entry of the same manifest is absorbed.
+        idx.manifests.retain(|d| {
+            let name = d.annotation(ANNOTATION_REF_NAME);
+            name != Some(tag) && !(name.is_none() && d.digest == desc.digest)
+        });
+        let mut d = desc.clone();
+        d.set_annotation(ANNOTATION_REF_NAME, tag);
+        idx.manifests.push(d);
+        self.save_index(idx)
+    }
+
+    fn push_tagged(&self, desc: &Descriptor, bytes: &[u8], tag: &str) -> Result<()> {
+        push_bytes(self, desc, bytes)?;
+        self.tag(desc, tag)
+    }
+}
+
+impl Deleter for OciLayout {
+    fn delete(&self, desc: &Descriptor) -> Result<()> {
+        let mut idx = self.index()?;
+        let before = idx.manifests.len();
+        idx.manifests.retain(|d| d.digest != desc.digest);
+        let path = self.blob_path(&desc.digest);
+        if !path.exists() && before == idx.manifests.len() {
+            return Err(Error::NotFound(format!(
+                "{}@{}",
+                self.root.display(),
+                desc.digest
+            )));
+        }
+        if before != idx.manifests.len() {
+            self.save_index(idx)?;
+        }
+        fsutil::remove_if_exists(&path)
+    }
+}
+
+impl TagLister for OciLayout {
+    fn tags(&self, last: &str) -> Result<Vec<String>> {
+        let idx = self.index()?;
+        let mut tags: Vec<String> = idx
+            .manifests
+            .iter()
+            .filter_map(|d| d.annotation(ANNOTATION_REF_NAME).map(str::to_string))
+            .filter(|t| last.is_empty() || t.as_str() > last)
+            .collect();
+        tags.sort();
+        tags.dedup();
+        Ok(tags)
+    }
+}
+
+impl Target for OciLayout {
+    fn as_deleter(&self) -> Option<&dyn Deleter> {
+        Some(self)
+    }
+
+    fn as_tag_lister(&self) -> Option<&dyn TagLister> {
+        Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::fetch_all;
+
+    fn tmp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("oar-layout-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        d
+    }
+
+    #[test]
+    fn push_tag_resolve_round_trip() {
+        let root = tmp("rt");
+        let l = OciLayout::new(&root);
+        let blob = Descriptor::from_bytes("a/b", b"hello");
+        push_bytes(&l, &blob, b"hello").unwrap();
+        assert!(l.exists(&blob).unwrap());
+        assert_eq!(fetch_all(&l, &blob).unwrap(), b"hello");
+        let m = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"a/b","digest":"sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824","size":5},"layers":[]}"#;
+        let md = Descriptor::from_bytes(media_type::OCI_MANIFEST, m);
+        l.push_tagged(&md, m, "v1").unwrap();
+        assert_eq!(l.resolve("v1").unwrap().digest, md.digest);
+        assert_eq!(l.resolve(&md.digest.to_string()).unwrap().digest, md.digest);
+        l.tag(&md, "v2").unwrap();
+        assert_eq!(l.tags("").unwrap(), vec!["v1", "v2"]);
+        assert_eq!(fs::read(root.join("oci-layout")).unwrap(), LAYOUT_FILE);
+        // A fresh handle reads what the first one wrote.
+        let again = OciLayout::new(&root);
+        assert_eq!(again.resolve("v2").unwrap().digest, md.digest);
+        assert!(!root.join("ingest").exists());
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn corrupt_push_leaves_nothing() {
+        let root = tmp("bad");
+        let l = OciLayout::new(&root);
+        let d = Descriptor::from_bytes("a/b", b"hello");
+        let err = push_bytes(&l, &d, b"hellO").unwrap_err();
+        assert!(matches!(err, Error::DigestMismatch { .. }), "{err}");
+        assert!(!l.exists(&d).unwrap());
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn missing_tag_is_not_found() {
+        let root = tmp("nf");
+        let l = OciLayout::new(&root);
+        assert!(l.resolve("nope").unwrap_err().is_not_found());
+    }
+}

@@ -1,0 +1,233 @@
+//! The storage abstraction every backend implements (a registry
+//! repository, an OCI image layout, a memory store), and the helpers built
+//! on it.
+//!
+//! Capabilities are small traits, as in oras-go: [`Storage`] moves content
+//! by descriptor, [`Resolver`] and [`Tagger`] handle names, and [`Target`]
+//! bundles them with optional abilities (deleting, listing tags, referrers)
+//! that a caller discovers at run time.
+
+pub mod files;
+pub mod layout;
+pub mod memory;
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use crate::descriptor::Descriptor;
+use crate::digest::VerifyReader;
+use crate::error::{Error, Result};
+use crate::manifest::{Document, MAX_MANIFEST_SIZE};
+use crate::media_type;
+
+/// A byte stream borrowed from a store.
+pub type Stream<'a> = Box<dyn Read + 'a>;
+
+/// Content to push, which can be reopened at an offset so that an
+/// interrupted upload resumes instead of starting over.
+pub trait Source {
+    /// Opens the content starting at byte `offset`.
+    fn open(&mut self, offset: u64) -> Result<Stream<'_>>;
+}
+
+/// Content in memory.
+pub struct BytesSource<'a>(pub &'a [u8]);
+
+impl Source for BytesSource<'_> {
+    fn open(&mut self, offset: u64) -> Result<Stream<'_>> {
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.0.len());
+        Ok(Box::new(&self.0[start..]))
+    }
+}
+
+/// Content in a file, reopened and seeked on every open.
+pub struct FileSource(pub PathBuf);
+
+impl Source for FileSource {
+    fn open(&mut self, offset: u64) -> Result<Stream<'_>> {
+        let mut f = std::fs::File::open(&self.0)
+            .map_err(|e| Error::io(format!("opening {}", self.0.display()), e))?;
+        if offset > 0 {
+            f.seek(SeekFrom::Start(offset))
+                .map_err(|e| Error::io(format!("seeking {}", self.0.display()), e))?;
+        }
+        Ok(Box::new(f))
+    }
+}
+
+/// A stream that can be read once (standard input): it cannot resume.
+pub struct OnceSource<'r>(pub Option<Box<dyn Read + 'r>>);
+
+impl Source for OnceSource<'_> {
+    fn open(&mut self, offset: u64) -> Result<Stream<'_>> {
+        match (offset, self.0.take()) {
+            (0, Some(r)) => Ok(r),
+            _ => Err(Error::Unsupported(
+                "this input cannot be re-read to resume an upload".into(),
+            )),
+        }
+    }
+}
+
+/// Content fetched from another store, reopened with a ranged fetch.
+pub struct StoreSource<'s> {
+    /// Where the content lives.
+    pub store: &'s dyn Storage,
+    /// What to fetch.
+    pub desc: Descriptor,
+}
+
+impl Source for StoreSource<'_> {
+    fn open(&mut self, offset: u64) -> Result<Stream<'_>> {
+        let (stream, at) = self.store.fetch_range(&self.desc, offset)?;
+        if at == offset {
+            return Ok(stream);
+        }
+        // The store started earlier than asked (a registry that ignores
+        // ranges): skip to the offset.
+        let mut stream = stream;
+        let skip = offset - at;
+        let skipped = std::io::copy(&mut (&mut stream).take(skip), &mut std::io::sink())
+            .map_err(|e| Error::from_io("skipping to the resume offset", e))?;
+        if skipped != skip {
+            return Err(Error::SizeMismatch {
+                expected: self.desc.size,
+                actual: at + skipped,
+            });
+        }
+        Ok(stream)
+    }
+}
+
+/// Moves content by descriptor.
+pub trait Storage {
+    /// True if the store holds the content.
+    fn exists(&self, desc: &Descriptor) -> Result<bool>;
+
+    /// Streams the content from byte `offset`, returning the stream and the
+    /// offset it really starts at (0 when a server ignored the range). The
+    /// stream is not verified; see [`fetch_verified`] and [`fetch_all`].
+    fn fetch_range(&self, desc: &Descriptor, offset: u64) -> Result<(Stream<'_>, u64)>;
+
+    /// Stores the content. Implementations verify size and digest, or rely
+    /// on a server that does.
+    fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()>;
+}
+
+/// Turns names (tags or digests) into descriptors.
+pub trait Resolver {
+    /// Resolves a tag or digest to the descriptor of a manifest.
+    fn resolve(&self, reference: &str) -> Result<Descriptor>;
+
+    /// Resolves and fetches a manifest in one step where the backend can
+    /// (one `GET` instead of `HEAD` + `GET`). The bytes are verified.
+    fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)>;
+}
+
+/// Points tags at manifests.
+pub trait Tagger {
+    /// Tags the manifest `desc` as `tag`.
+    fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()>;
+
+    /// Pushes manifest bytes and tags them in one step where the backend
+    /// can (a registry `PUT` by tag).
+    fn push_tagged(&self, desc: &Descriptor, bytes: &[u8], tag: &str) -> Result<()>;
+}
+
+/// Removes content.
+pub trait Deleter {
+    /// Deletes the manifest or blob.
+    fn delete(&self, desc: &Descriptor) -> Result<()>;
+}
+
+/// Lists tags.
+pub trait TagLister {
+    /// Every tag after `last` (all when empty), in the store's order.
+    fn tags(&self, last: &str) -> Result<Vec<String>>;
+}
+
+/// A store with names: what commands operate on.
+pub trait Target: Storage + Resolver + Tagger {
+    /// Deletion, if supported.
+    fn as_deleter(&self) -> Option<&dyn Deleter> {
+        None
+    }
+
+    /// Tag listing, if supported.
+    fn as_tag_lister(&self) -> Option<&dyn TagLister> {
+        None
+    }
+}
+
+/// Streams content whose size and digest are checked as it is read: reading
+/// to the end fails if they differ.
+pub fn fetch_verified<'s>(
+    store: &'s dyn Storage,
+    desc: &Descriptor,
+) -> Result<VerifyReader<Stream<'s>>> {
+    let (stream, at) = store.fetch_range(desc, 0)?;
+    debug_assert_eq!(at, 0);
+    Ok(VerifyReader::new(stream, &desc.digest, desc.size))
+}
+
+/// Fetches small content (a manifest, a config) into memory, verified and
+/// bounded by [`MAX_MANIFEST_SIZE`].
+pub fn fetch_all(store: &dyn Storage, desc: &Descriptor) -> Result<Vec<u8>> {
+    if desc.size > MAX_MANIFEST_SIZE {
+        return Err(Error::TooLarge {
+            what: format!("{} {}", desc.media_type, desc.digest),
+            limit: MAX_MANIFEST_SIZE,
+        });
+    }
+    let mut r = fetch_verified(store, desc)?;
+    let mut out = Vec::with_capacity(desc.size as usize);
+    r.read_to_end(&mut out)
+        .map_err(|e| Error::from_io(format!("fetching {}", desc.digest), e))?;
+    Ok(out)
+}
+
+/// Pushes bytes (a manifest, a config), with their descriptor.
+pub fn push_bytes(store: &dyn Storage, desc: &Descriptor, bytes: &[u8]) -> Result<()> {
+    store.push(desc, &mut BytesSource(bytes))
+}
+
+/// The children of a node, read from the store when the node is a manifest
+/// or index; blobs have none.
+pub fn successors(store: &dyn Storage, desc: &Descriptor) -> Result<Vec<Descriptor>> {
+    if !media_type::is_manifest(&desc.media_type) {
+        return Ok(Vec::new());
+    }
+    let bytes = fetch_all(store, desc)?;
+    Ok(Document::parse(&desc.media_type, &bytes)?.successors())
+}
+
+/// Opens a file for pushing: its descriptor (hashed in one streaming pass)
+/// and a reopenable source.
+pub fn describe_file(path: &Path, media_type: &str) -> Result<(Descriptor, FileSource)> {
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+    let (digest, size) = crate::digest::digest_reader(crate::digest::Algorithm::Sha256, &mut f)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    Ok((
+        Descriptor::new(media_type, digest, size),
+        FileSource(path.to_path_buf()),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_reopen_at_offsets() {
+        let mut b = BytesSource(b"hello");
+        let mut s = String::new();
+        b.open(2).unwrap().read_to_string(&mut s).unwrap();
+        assert_eq!(s, "llo");
+        let mut once = OnceSource(Some(Box::new(&b"x"[..])));
+        assert!(once.open(0).is_ok());
+        assert!(once.open(0).is_err());
+    }
+}

@@ -1,0 +1,596 @@
+//! The blocking HTTP layer every registry and token request goes through.
+//!
+//! It owns what is the same for every request: TLS trust, `--resolve`,
+//! proxies (from the environment, through ureq), timeouts, retries of
+//! replayable requests, the `--debug` trace, and the origin rules. A
+//! [`Client`] belongs to one registry origin (its "home"); user headers
+//! (`-H`) and the client certificate are sent to that origin only, and
+//! `Authorization` is dropped whenever a redirect leaves it. Redirects are
+//! followed here, not by ureq, so that these rules hold on every hop.
+
+mod resolve;
+mod retry;
+mod tls;
+mod trace;
+pub mod url;
+
+use std::cell::OnceCell;
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
+
+use ureq::config::AutoHeaderValue;
+use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, TlsConfig};
+use ureq::unversioned::transport::DefaultConnector;
+use ureq::{Agent, SendBody};
+
+use crate::error::{Error, RegistryError, Result};
+
+pub use resolve::ResolveEntry;
+pub use retry::{RetryPolicy, parse_retry_after, retryable_status};
+pub use trace::{Tracer, mask_url};
+
+/// Largest error body read from a registry (8 KiB); the rest is dropped.
+pub const MAX_ERROR_BODY: u64 = 8 * 1024;
+
+/// Redirect hops followed before giving up.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// Settings of the transport, shared by all requests of one client.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Skip TLS certificate verification (`--insecure`).
+    pub insecure: bool,
+    /// Extra CA certificates to trust (`--ca-file`).
+    pub ca_files: Vec<PathBuf>,
+    /// Client certificate and key for mutual TLS (`--cert-file`, `--key-file`).
+    pub client_cert: Option<(PathBuf, PathBuf)>,
+    /// Headers added to every request to the home origin (`-H`).
+    pub headers: Vec<(String, String)>,
+    /// Static name overrides (`--resolve`).
+    pub resolve: Vec<ResolveEntry>,
+    /// Trace requests on stderr (`--debug`).
+    pub debug: bool,
+    /// Report retries and resumes on stderr (`-v`).
+    pub verbose: bool,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Longest silence on a socket (read or write) before the request fails;
+    /// there is no overall timeout, so large transfers are never cut off.
+    pub stall_timeout: Duration,
+    /// Retry behaviour for replayable requests.
+    pub retry: RetryPolicy,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            insecure: false,
+            ca_files: Vec::new(),
+            client_cert: None,
+            headers: Vec::new(),
+            resolve: Vec::new(),
+            debug: false,
+            verbose: false,
+            user_agent: format!("oar/{}", env!("CARGO_PKG_VERSION")),
+            connect_timeout: Duration::from_secs(30),
+            stall_timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// A request body.
+pub enum Body<'a> {
+    /// No body.
+    Empty,
+    /// A body in memory; such requests can be retried.
+    Bytes(&'a [u8]),
+    /// A streamed body of known length; sent once, never retried here.
+    Reader(Box<dyn Read + 'a>, u64),
+}
+
+/// One HTTP request.
+pub struct Request<'a> {
+    /// Method, such as `GET`.
+    pub method: &'static str,
+    /// Absolute URL.
+    pub url: String,
+    /// Headers to send (besides `User-Agent` and `-H` headers).
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Body<'a>,
+}
+
+impl<'a> Request<'a> {
+    /// A request without body.
+    pub fn new(method: &'static str, url: impl Into<String>) -> Self {
+        Request {
+            method,
+            url: url.into(),
+            headers: Vec::new(),
+            body: Body::Empty,
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// Sets the body.
+    pub fn body(mut self, body: Body<'a>) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// A copy for a retry, if the body allows one.
+    pub fn try_clone(&self) -> Option<Request<'a>> {
+        let body = match &self.body {
+            Body::Empty => Body::Empty,
+            Body::Bytes(b) => Body::Bytes(b),
+            Body::Reader(..) => return None,
+        };
+        Some(Request {
+            method: self.method,
+            url: self.url.clone(),
+            headers: self.headers.clone(),
+            body,
+        })
+    }
+
+    fn has_header(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(name))
+    }
+}
+
+/// A response whose body has not been read yet.
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// The URL that answered (after redirects); relative `Location` and
+    /// `Link` values resolve against it.
+    pub url: String,
+    /// The method of the request that was answered.
+    pub method: &'static str,
+    headers: Vec<(String, String)>,
+    body: ureq::Body,
+}
+
+impl Response {
+    /// The first value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a header.
+    pub fn headers_all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        self.headers
+            .iter()
+            .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// True for 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body as a stream. Not limited: callers bound it by the
+    /// descriptor's size.
+    pub fn into_reader(self) -> Box<dyn Read + Send> {
+        Box::new(self.body.into_reader())
+    }
+
+    /// Reads the whole body, failing with [`Error::TooLarge`] beyond `limit`
+    /// bytes. The size is never taken from a header.
+    pub fn read_limited(self, limit: u64, what: &str) -> Result<Vec<u8>> {
+        let url = url::strip_query(&self.url).to_string();
+        let mut out = Vec::new();
+        let mut r = self.body.into_reader().take(limit + 1);
+        r.read_to_end(&mut out).map_err(|e| Error::Transport {
+            url,
+            message: format!("reading {what}: {e}"),
+        })?;
+        if out.len() as u64 > limit {
+            return Err(Error::TooLarge {
+                what: what.to_string(),
+                limit,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Reads at most `limit` bytes of the body, silently dropping the rest
+    /// (for error bodies). Read errors give what arrived so far.
+    pub fn read_truncated(self, limit: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        let _ = self.body.into_reader().take(limit).read_to_end(&mut out);
+        out
+    }
+
+    /// Reads and discards a small body so that the connection can be
+    /// reused; a large body is dropped with its connection instead.
+    pub fn discard(self) {
+        let _ = self.read_truncated(64 * 1024);
+    }
+
+    /// Turns an error response into [`Error::Registry`], parsing the
+    /// distribution spec's `{"errors":[{"code","message","detail"}]}` from
+    /// at most [`MAX_ERROR_BODY`] bytes. Any other body (plain text, HTML)
+    /// leaves the error list empty.
+    pub fn into_error(self) -> Error {
+        let method = self.method.to_string();
+        let url = url::strip_query(&self.url).to_string();
+        let status = self.status;
+        let body = self.read_truncated(MAX_ERROR_BODY);
+        Error::Registry {
+            method,
+            url,
+            status,
+            errors: parse_error_body(&body),
+        }
+    }
+}
+
+/// Parses a registry error body; empty when it is not one.
+pub fn parse_error_body(body: &[u8]) -> Vec<RegistryError> {
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(default)]
+        code: String,
+        #[serde(default)]
+        message: String,
+        #[serde(default)]
+        detail: Option<serde_json::Value>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Body {
+        #[serde(default)]
+        errors: Vec<Entry>,
+    }
+    let Ok(b) = serde_json::from_slice::<Body>(body) else {
+        return Vec::new();
+    };
+    b.errors
+        .into_iter()
+        .map(|e| RegistryError {
+            code: e.code,
+            message: e.message,
+            detail: e.detail.filter(|d| !d.is_null()).map(|d| match d {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            }),
+        })
+        .collect()
+}
+
+struct Agents {
+    home: Agent,
+    other: Agent,
+}
+
+/// A blocking HTTP client bound to one home origin.
+pub struct Client {
+    opts: HttpOptions,
+    home: String,
+    tracer: Tracer,
+    agents: OnceCell<Agents>,
+}
+
+impl Client {
+    /// A client whose home is the origin of `home_url`
+    /// (`scheme://host[:port]`).
+    pub fn new(opts: HttpOptions, home_url: &str) -> Result<Client> {
+        let home = url::origin(home_url)
+            .ok_or_else(|| Error::other(format!("invalid URL {home_url:?}")))?;
+        let tracer = Tracer {
+            debug: opts.debug,
+            verbose: opts.verbose,
+            custom_headers: opts
+                .headers
+                .iter()
+                .map(|(k, _)| k.to_ascii_lowercase())
+                .collect(),
+        };
+        Ok(Client {
+            opts,
+            home,
+            tracer,
+            agents: OnceCell::new(),
+        })
+    }
+
+    /// The home origin.
+    pub fn home(&self) -> &str {
+        &self.home
+    }
+
+    /// The options this client was built with.
+    pub fn options(&self) -> &HttpOptions {
+        &self.opts
+    }
+
+    /// The trace printer.
+    pub fn tracer(&self) -> &Tracer {
+        &self.tracer
+    }
+
+    fn agents(&self) -> Result<&Agents> {
+        if let Some(a) = self.agents.get() {
+            return Ok(a);
+        }
+        // Built on first use: reading the CA bundle is wasted on plain HTTP
+        // or on an OCI layout.
+        let roots = tls::root_certs(&self.opts.ca_files)?;
+        let base = || {
+            TlsConfig::builder()
+                .root_certs(roots.clone())
+                .disable_verification(self.opts.insecure)
+        };
+        let other_tls = base().build();
+        let home_tls = match &self.opts.client_cert {
+            Some((cert, key)) => base()
+                .client_cert(Some(load_client_cert(cert, key)?))
+                .build(),
+            None => other_tls.clone(),
+        };
+        let agents = Agents {
+            home: self.agent(home_tls),
+            other: self.agent(other_tls),
+        };
+        Ok(self.agents.get_or_init(|| agents))
+    }
+
+    fn agent(&self, tls: TlsConfig) -> Agent {
+        let cfg = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(self.opts.user_agent.as_str())
+            .accept_encoding(AutoHeaderValue::None)
+            .accept(AutoHeaderValue::None)
+            .timeout_connect(Some(self.opts.connect_timeout))
+            .timeout_per_read(Some(self.opts.stall_timeout))
+            .timeout_per_write(Some(self.opts.stall_timeout))
+            .max_idle_connections_per_host(4)
+            .tls_config(tls)
+            .build();
+        Agent::with_parts(
+            cfg,
+            DefaultConnector::new(),
+            resolve::OverrideResolver::new(self.opts.resolve.clone()),
+        )
+    }
+
+    /// Sends a request: follows redirects of `GET` and `HEAD` under the
+    /// origin rules, and retries transient failures of replayable requests.
+    /// Any status is returned as a [`Response`]; only transport failures are
+    /// errors.
+    pub fn send(&self, mut req: Request<'_>) -> Result<Response> {
+        let mut same_origin = url::origin(&req.url).as_deref() == Some(self.home.as_str());
+        for _ in 0..=MAX_REDIRECTS {
+            let resp = self.send_with_retries(&mut req, same_origin)?;
+            let redirect = matches!(resp.status, 301 | 302 | 303 | 307 | 308)
+                && matches!(req.method, "GET" | "HEAD")
+                && resp.header("location").is_some();
+            if !redirect {
+                return Ok(resp);
+            }
+            let loc = resp.header("location").unwrap_or_default().to_string();
+            let next = url::resolve(&resp.url, &loc).ok_or_else(|| {
+                Error::Protocol(format!("invalid redirect location {:?}", mask_url(&loc)))
+            })?;
+            if !next.starts_with("http://") && !next.starts_with("https://") {
+                return Err(Error::Protocol(format!(
+                    "refusing redirect to {:?}",
+                    mask_url(&next)
+                )));
+            }
+            resp.discard();
+            if url::origin(&next) != url::origin(&req.url) {
+                // Credentials stay with the origin they were meant for.
+                req.headers
+                    .retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+            }
+            same_origin = same_origin && url::origin(&next).as_deref() == Some(self.home.as_str());
+            self.tracer
+                .debug(&format!("redirected to {}", mask_url(&next)));
+            req.url = next;
+        }
+        Err(Error::Protocol(format!(
+            "too many redirects (more than {MAX_REDIRECTS})"
+        )))
+    }
+
+    fn send_with_retries(&self, req: &mut Request<'_>, same_origin: bool) -> Result<Response> {
+        let mut attempt = 0u32;
+        let mut waited = Duration::ZERO;
+        loop {
+            let replay = req.try_clone();
+            let current = std::mem::replace(req, Request::new(req.method, req.url.clone()));
+            let result = self.send_once(current, same_origin);
+            let Some(again) = replay else {
+                return result;
+            };
+            *req = again;
+            attempt += 1;
+            let (retry_after, why) = match &result {
+                Ok(r) if retryable_status(r.status) => (
+                    r.header("retry-after")
+                        .and_then(|v| parse_retry_after(v, SystemTime::now())),
+                    format!("status {}", r.status),
+                ),
+                Ok(_) => return result,
+                Err(Error::Transport { message, .. }) if is_transient(message) => {
+                    (None, message.clone())
+                }
+                Err(_) => return result,
+            };
+            let Some(wait) = self.opts.retry.backoff(attempt, retry_after, waited) else {
+                return result;
+            };
+            if let Ok(r) = result {
+                r.discard();
+            }
+            self.tracer.note(&format!(
+                "retrying {} {} in {} ms after {why} (retry {attempt}/{})",
+                req.method,
+                url::strip_query(&req.url),
+                wait.as_millis(),
+                self.opts.retry.max_retries
+            ));
+            std::thread::sleep(wait);
+            waited += wait;
+        }
+    }
+
+    fn send_once(&self, req: Request<'_>, same_origin: bool) -> Result<Response> {
+        let agents = self.agents()?;
+        let agent = if same_origin {
+            &agents.home
+        } else {
+            &agents.other
+        };
+        let mut headers = req.headers.clone();
+        if same_origin {
+            for (k, v) in &self.opts.headers {
+                if !req.has_header(k) {
+                    headers.push((k.clone(), v.clone()));
+                }
+            }
+        }
+        if let Body::Reader(_, len) = &req.body {
+            headers.push(("Content-Length".into(), len.to_string()));
+        }
+        self.tracer.request(req.method, &req.url, &headers);
+        let mut builder = ureq::http::Request::builder()
+            .method(req.method)
+            .uri(&req.url);
+        for (k, v) in &headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        let start = Instant::now();
+        let carries_body = matches!(req.method, "POST" | "PUT" | "PATCH");
+        let result = match req.body {
+            Body::Empty if carries_body => builder.body(&[][..]).map(|r| agent.run(r)),
+            Body::Empty => builder.body(()).map(|r| agent.run(r)),
+            Body::Bytes(b) => builder.body(b).map(|r| agent.run(r)),
+            Body::Reader(mut r, _) => builder
+                .body(SendBody::from_reader(&mut r))
+                .map(|rq| agent.run(rq)),
+        };
+        let result = result.map_err(|e| {
+            Error::Protocol(format!(
+                "invalid request to {}: {e}",
+                url::strip_query(&req.url)
+            ))
+        })?;
+        let resp = result.map_err(|e| transport_error(&req.url, e))?;
+        let (parts, body) = resp.into_parts();
+        let headers: Vec<(String, String)> = parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        self.tracer.response(
+            parts.status.as_u16(),
+            headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            start.elapsed(),
+        );
+        Ok(Response {
+            status: parts.status.as_u16(),
+            url: req.url,
+            method: req.method,
+            headers,
+            body,
+        })
+    }
+}
+
+/// Messages of transport errors that a retry may cure. A refused connection
+/// is not one of them: a registry that is down should fail fast.
+fn is_transient(message: &str) -> bool {
+    [
+        "timed out",
+        "timeout",
+        "reset",
+        "broken pipe",
+        "aborted",
+        "unexpected end",
+        "eof",
+        "closed",
+    ]
+    .iter()
+    .any(|m| message.to_ascii_lowercase().contains(m))
+}
+
+fn transport_error(u: &str, e: ureq::Error) -> Error {
+    use std::io::ErrorKind;
+    let message = match e {
+        ureq::Error::Io(io) => match io.kind() {
+            ErrorKind::ConnectionRefused => "connection refused".to_string(),
+            ErrorKind::ConnectionReset => "connection reset by peer".to_string(),
+            ErrorKind::TimedOut | ErrorKind::WouldBlock => "i/o timeout".to_string(),
+            ErrorKind::UnexpectedEof => "unexpected end of stream".to_string(),
+            ErrorKind::Interrupted => return Error::Interrupted,
+            _ => io.to_string(),
+        },
+        ureq::Error::HostNotFound => "no such host".to_string(),
+        ureq::Error::Timeout(t) => format!("timeout: {t}"),
+        ureq::Error::ConnectionFailed => "connection failed".to_string(),
+        ureq::Error::Rustls(r) => format!("tls: {r}"),
+        ureq::Error::Tls(m) => format!("tls: {m}"),
+        ureq::Error::Protocol(p) => format!("protocol error: {p}"),
+        other => other.to_string(),
+    };
+    // TLS failures arrive as rustls errors or as I/O errors wrapping them;
+    // add the flag that fixes each.
+    let message = if message.contains("InvalidContentType") || message.contains("corrupt message") {
+        "tls handshake failed: the server does not speak TLS (use --plain-http for an HTTP registry)".to_string()
+    } else if message.contains("certificate") || message.contains("UnknownIssuer") {
+        format!("{message} (trust its CA with --ca-file, or skip verification with --insecure)")
+    } else {
+        message
+    };
+    Error::Transport {
+        url: url::strip_query(u).to_string(),
+        message,
+    }
+}
+
+/// Loads `--cert-file` and `--key-file` for mutual TLS.
+fn load_client_cert(cert: &std::path::Path, key: &std::path::Path) -> Result<ClientCert> {
+    let chain = tls::read_pem_certs(cert)?;
+    if chain.is_empty() {
+        return Err(Error::other(format!(
+            "{}: no certificate found",
+            cert.display()
+        )));
+    }
+    let data =
+        std::fs::read(key).map_err(|e| Error::io(format!("reading {}", key.display()), e))?;
+    let mut found: Option<PrivateKey<'static>> = None;
+    for item in ureq::tls::parse_pem(&data) {
+        if let Ok(PemItem::PrivateKey(k)) = item {
+            found = Some(k);
+            break;
+        }
+    }
+    let key =
+        found.ok_or_else(|| Error::other(format!("{}: no private key found", key.display())))?;
+    let chain: Vec<Certificate<'static>> = chain;
+    Ok(ClientCert::new_with_certs(&chain, key))
+}

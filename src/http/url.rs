@@ -1,0 +1,198 @@
+//! Just enough URL handling for a registry client: origins, resolving a
+//! `Location` or `Link` against the request URL, query strings, and the
+//! percent-encoding of query values. Full URL parsing is not needed and
+//! would cost a dependency.
+
+/// Splits `scheme://authority/rest` into its three parts; `rest` keeps its
+/// leading `/` (or is empty).
+pub fn split(url: &str) -> Option<(&str, &str, &str)> {
+    let (scheme, after) = url.split_once("://")?;
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    {
+        return None;
+    }
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let (authority, rest) = after.split_at(end);
+    if authority.is_empty() {
+        return None;
+    }
+    Some((scheme, authority, rest))
+}
+
+/// `scheme://host[:port]`, lowercased, with the default port removed so that
+/// `https://h` and `https://h:443` compare equal. Credentials never cross an
+/// origin boundary.
+pub fn origin(url: &str) -> Option<String> {
+    let (scheme, authority, _) = split(url)?;
+    let scheme = scheme.to_ascii_lowercase();
+    // Drop any userinfo; it is not part of the origin.
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, h)| h)
+        .to_ascii_lowercase();
+    let default = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => "",
+    };
+    let host_port = match host_port.strip_suffix(default) {
+        Some(h) if !default.is_empty() => h.to_string(),
+        _ => host_port,
+    };
+    Some(format!("{scheme}://{host_port}"))
+}
+
+/// The host (without port or brackets) of an absolute URL.
+pub fn host(url: &str) -> Option<String> {
+    let (_, authority, _) = split(url)?;
+    let hp = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(rest) = hp.strip_prefix('[') {
+        return rest.split_once(']').map(|(h, _)| h.to_string());
+    }
+    Some(hp.rsplit_once(':').map_or(hp, |(h, _)| h).to_string())
+}
+
+/// Resolves `reference` (absolute URL, absolute path, or relative path)
+/// against the absolute `base` URL, as RFC 3986 does for the forms
+/// registries send.
+pub fn resolve(base: &str, reference: &str) -> Option<String> {
+    let reference = reference.trim();
+    if split(reference).is_some() {
+        return Some(reference.to_string());
+    }
+    let (scheme, authority, rest) = split(base)?;
+    if let Some(net) = reference.strip_prefix("//") {
+        return Some(format!("{scheme}://{net}"));
+    }
+    if reference.starts_with('/') {
+        return Some(format!("{scheme}://{authority}{reference}"));
+    }
+    let path = rest.split(['?', '#']).next().unwrap_or("");
+    if reference.starts_with('?') {
+        return Some(format!("{scheme}://{authority}{path}{reference}"));
+    }
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    Some(format!("{scheme}://{authority}{dir}/{reference}"))
+}
+
+/// Appends `key=value` (value percent-encoded) to a URL, keeping any query
+/// it already has: upload `Location`s carry state in their query.
+pub fn append_query(url: &str, key: &str, value: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{key}={}", encode_component(value))
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes and `+` (as in form and query values).
+pub fn decode_component(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                match (hex(b[i + 1]), hex(b[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The value of query parameter `key` in `url`, decoded.
+pub fn query_param(url: &str, key: &str) -> Option<String> {
+    let query = url.split_once('?')?.1.split('#').next()?;
+    query.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        (decode_component(k) == key).then(|| decode_component(v))
+    })
+}
+
+/// The URL without its query string and fragment, for messages and logs
+/// (presigned URLs carry secrets in the query).
+pub fn strip_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_compare_with_default_ports() {
+        assert_eq!(
+            origin("https://H.example:443/v2/").unwrap(),
+            "https://h.example"
+        );
+        assert_eq!(origin("http://h:80").unwrap(), "http://h");
+        assert_eq!(origin("http://h:5000/x?y").unwrap(), "http://h:5000");
+        assert_eq!(origin("https://u:p@h/x").unwrap(), "https://h");
+        assert_eq!(origin("http://[::1]:5000/").unwrap(), "http://[::1]:5000");
+        assert_ne!(origin("http://h/").unwrap(), origin("https://h/").unwrap());
+        assert!(origin("/relative").is_none());
+    }
+
+    #[test]
+    fn resolves_locations() {
+        let base = "http://r:5000/v2/x/blobs/uploads/";
+        assert_eq!(
+            resolve(base, "/v2/x/blobs/uploads/u?_state=a").unwrap(),
+            "http://r:5000/v2/x/blobs/uploads/u?_state=a"
+        );
+        assert_eq!(
+            resolve(base, "https://s3/o?sig=1").unwrap(),
+            "https://s3/o?sig=1"
+        );
+        assert_eq!(
+            resolve(base, "u2").unwrap(),
+            "http://r:5000/v2/x/blobs/uploads/u2"
+        );
+        assert_eq!(resolve(base, "//cdn/x").unwrap(), "http://cdn/x");
+        assert_eq!(
+            resolve("http://r/v2/_catalog?n=1", "?n=1&last=a").unwrap(),
+            "http://r/v2/_catalog?n=1&last=a"
+        );
+    }
+
+    #[test]
+    fn queries() {
+        assert_eq!(
+            append_query("http://r/u?_state=a%2Bb", "digest", "sha256:ab"),
+            "http://r/u?_state=a%2Bb&digest=sha256%3Aab"
+        );
+        assert_eq!(append_query("http://r/u", "n", "1"), "http://r/u?n=1");
+        assert_eq!(
+            query_param("http://r/u?_state=a%2Bb&last=x%2Fy", "last").unwrap(),
+            "x/y"
+        );
+        assert_eq!(decode_component("a%2"), "a%2");
+        assert_eq!(strip_query("http://r/u?sig=secret"), "http://r/u");
+        assert_eq!(host("http://[::1]:5/x").unwrap(), "::1");
+        assert_eq!(host("https://a.b:5/x").unwrap(), "a.b");
+    }
+}

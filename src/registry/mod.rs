@@ -1,0 +1,343 @@
+//! A registry over HTTP (OCI distribution spec v1.1), as a store.
+//!
+//! [`Registry`] is one host with one credential source: it owns the auth
+//! client, and so the token cache. [`Repository`] is one repository on it
+//! and implements the storage traits: blobs are streamed up and down,
+//! manifests are bounded reads. Each request names the scopes it needs;
+//! a command can widen them up front ([`Repository::hint_actions`]) so
+//! that a push gets one `pull,push` token instead of two tokens.
+
+mod blobs;
+pub mod endpoints;
+pub mod link;
+mod manifests;
+pub mod range;
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use crate::auth::{AuthClient, Scopes};
+use crate::content::{Deleter, TagLister, Target};
+use crate::credentials::CredentialSource;
+use crate::descriptor::Descriptor;
+use crate::error::{Error, Result};
+use crate::http::{Client, HttpOptions, Request, Response};
+use crate::manifest::MAX_MANIFEST_SIZE;
+use crate::reference::{registry_host, validate_registry};
+
+/// Most pages followed when listing tags or repositories; a registry that
+/// keeps sending `Link` headers cannot keep the client busy forever.
+pub const MAX_PAGES: usize = 10_000;
+
+/// How to reach a registry.
+#[derive(Debug, Clone, Default)]
+pub struct RegistryOptions {
+    /// Use HTTP instead of HTTPS (`--plain-http`). A host named exactly
+    /// `localhost` always uses HTTP.
+    pub plain_http: bool,
+    /// Transport settings.
+    pub http: HttpOptions,
+}
+
+/// One registry host.
+pub struct Registry {
+    name: String,
+    origin: String,
+    auth: AuthClient,
+    warned: RefCell<HashSet<String>>,
+}
+
+/// True when plain HTTP is used without being asked: a host named exactly
+/// `localhost`, with any port.
+pub fn is_localhost(registry: &str) -> bool {
+    registry == "localhost"
+        || registry
+            .strip_prefix("localhost:")
+            .is_some_and(|p| p.parse::<u16>().is_ok())
+}
+
+impl Registry {
+    /// A registry named as in references (`host[:port]`, or `docker.io`).
+    pub fn new(
+        name: &str,
+        opts: RegistryOptions,
+        credentials: Box<dyn CredentialSource>,
+    ) -> Result<Rc<Registry>> {
+        validate_registry(name).map_err(|why| Error::InvalidReference {
+            reference: name.to_string(),
+            reason: why,
+        })?;
+        let scheme = if opts.plain_http || is_localhost(name) {
+            "http"
+        } else {
+            "https"
+        };
+        let origin = format!("{scheme}://{}", registry_host(name));
+        let http = Client::new(opts.http, &origin)?;
+        Ok(Rc::new(Registry {
+            name: name.to_string(),
+            origin,
+            auth: AuthClient::new(http, name, credentials),
+            warned: RefCell::new(HashSet::new()),
+        }))
+    }
+
+    /// The registry as named.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `scheme://host[:port]`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The auth client (for token counts in tests and diagnostics).
+    pub fn auth(&self) -> &AuthClient {
+        &self.auth
+    }
+
+    /// A repository on this registry.
+    pub fn repository(self: &Rc<Self>, name: &str) -> Repository {
+        Repository {
+            registry: Rc::clone(self),
+            name: name.to_string(),
+            hint: RefCell::new(Scopes::new()),
+        }
+    }
+
+    /// Checks that the registry speaks the distribution API and that the
+    /// credentials are accepted (`GET /v2/`), as `login` does.
+    pub fn ping(&self) -> Result<()> {
+        let resp = self.send(
+            Request::new("GET", endpoints::base(&self.origin)),
+            &Scopes::new(),
+        )?;
+        match resp.status {
+            200 => {
+                resp.discard();
+                Ok(())
+            }
+            401 | 403 => Err(unauthorized(resp)),
+            404 => Err(Error::Unsupported(format!(
+                "{} does not serve the registry API at /v2/",
+                self.name
+            ))),
+            _ => Err(resp.into_error()),
+        }
+    }
+
+    /// Lists repositories (`GET /v2/_catalog`), following `Link` pages on
+    /// the same origin, starting after `last`.
+    pub fn catalog(&self, last: &str) -> Result<Vec<String>> {
+        #[derive(serde::Deserialize)]
+        struct Catalog {
+            #[serde(default)]
+            repositories: Vec<String>,
+        }
+        let mut url = endpoints::catalog(&self.origin);
+        if !last.is_empty() {
+            url = crate::http::url::append_query(&url, "last", last);
+        }
+        let mut out = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let resp = expect(
+                self.send(Request::new("GET", &url), &Scopes::catalog())?,
+                &[200],
+            )?;
+            let next = link::next_page(&resp.url, resp.header("link"))?;
+            let body = resp.read_limited(MAX_MANIFEST_SIZE, "repository list")?;
+            let page: Catalog = serde_json::from_slice(&body)
+                .map_err(|e| Error::Protocol(format!("invalid repository list: {e}")))?;
+            out.extend(page.repositories);
+            match next {
+                Some(n) => url = n,
+                None => return Ok(out),
+            }
+        }
+        Err(Error::Protocol(format!(
+            "repository list longer than {MAX_PAGES} pages"
+        )))
+    }
+
+    fn send(&self, req: Request<'_>, scopes: &Scopes) -> Result<Response> {
+        let resp = self.auth.send(req, scopes)?;
+        self.show_warnings(&resp);
+        Ok(resp)
+    }
+
+    /// Prints each `Warning: 299 - "text"` header once per run, as the
+    /// distribution spec asks clients to.
+    fn show_warnings(&self, resp: &Response) {
+        for w in resp.headers_all("warning") {
+            let Some(text) = w.strip_prefix("299 ") else {
+                continue;
+            };
+            let text = text
+                .split_once(' ')
+                .map_or(text, |(_, t)| t)
+                .trim()
+                .trim_matches('"')
+                .to_string();
+            if self.warned.borrow_mut().insert(text.clone()) {
+                eprintln!("Warning: {text}");
+            }
+        }
+    }
+}
+
+/// One repository on a registry.
+pub struct Repository {
+    registry: Rc<Registry>,
+    name: String,
+    hint: RefCell<Scopes>,
+}
+
+impl Repository {
+    /// The repository path.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &Rc<Registry> {
+        &self.registry
+    }
+
+    /// Asks for these actions on this repository with every request, so
+    /// that one token serves the whole command (`push` asks `pull,push`).
+    pub fn hint_actions(&self, actions: &[&str]) {
+        self.hint
+            .borrow_mut()
+            .add("repository", &self.name, actions.iter().copied());
+    }
+
+    fn send(&self, req: Request<'_>, actions: &[&str]) -> Result<Response> {
+        let mut scopes = Scopes::repository(&self.name, actions);
+        scopes.merge(&self.hint.borrow());
+        self.registry.send(req, &scopes)
+    }
+
+    fn origin(&self) -> &str {
+        &self.registry.origin
+    }
+
+    /// `host/repo`, for messages.
+    pub fn display_name(&self) -> String {
+        format!("{}/{}", self.registry.name, self.name)
+    }
+}
+
+/// Passes a response with one of the `expected` statuses, turns any other
+/// into an error.
+pub(crate) fn expect(resp: Response, expected: &[u16]) -> Result<Response> {
+    if expected.contains(&resp.status) {
+        Ok(resp)
+    } else if resp.status == 401 {
+        Err(unauthorized(resp))
+    } else {
+        Err(resp.into_error())
+    }
+}
+
+fn unauthorized(resp: Response) -> Error {
+    let e = resp.into_error();
+    match e {
+        Error::Registry { ref errors, .. } if !errors.is_empty() => e,
+        Error::Registry { status, .. } => Error::Unauthorized(format!(
+            "Error response from registry: {} (check the credentials, or log in with `oar login`)",
+            if status == 403 {
+                "forbidden"
+            } else {
+                "unauthorized: authentication required"
+            }
+        )),
+        other => other,
+    }
+}
+
+impl TagLister for Repository {
+    fn tags(&self, last: &str) -> Result<Vec<String>> {
+        #[derive(serde::Deserialize)]
+        struct TagList {
+            #[serde(default)]
+            tags: Option<Vec<String>>,
+        }
+        let mut url = endpoints::tags(self.origin(), &self.name);
+        if !last.is_empty() {
+            url = crate::http::url::append_query(&url, "last", last);
+        }
+        let mut out = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let resp = self.send(Request::new("GET", &url), &["pull"])?;
+            if resp.status == 404 {
+                resp.discard();
+                return Err(Error::NotFound(self.display_name()));
+            }
+            let resp = expect(resp, &[200])?;
+            let next = link::next_page(&resp.url, resp.header("link"))?;
+            let body = resp.read_limited(MAX_MANIFEST_SIZE, "tag list")?;
+            let page: TagList = serde_json::from_slice(&body)
+                .map_err(|e| Error::Protocol(format!("invalid tag list: {e}")))?;
+            out.extend(page.tags.unwrap_or_default());
+            match next {
+                Some(n) => url = n,
+                None => return Ok(out),
+            }
+        }
+        Err(Error::Protocol(format!(
+            "tag list longer than {MAX_PAGES} pages"
+        )))
+    }
+}
+
+impl Deleter for Repository {
+    fn delete(&self, desc: &Descriptor) -> Result<()> {
+        let url = if crate::media_type::is_manifest(&desc.media_type) {
+            endpoints::manifest(self.origin(), &self.name, &desc.digest.to_string())
+        } else {
+            endpoints::blob(self.origin(), &self.name, &desc.digest.to_string())
+        };
+        let resp = self.send(Request::new("DELETE", url), &["delete"])?;
+        match resp.status {
+            200 | 202 | 204 => {
+                resp.discard();
+                Ok(())
+            }
+            404 => {
+                resp.discard();
+                Err(Error::NotFound(format!(
+                    "{}@{}",
+                    self.display_name(),
+                    desc.digest
+                )))
+            }
+            _ => Err(expect(resp, &[]).err().expect("status not expected")),
+        }
+    }
+}
+
+impl Target for Repository {
+    fn as_deleter(&self) -> Option<&dyn Deleter> {
+        Some(self)
+    }
+
+    fn as_tag_lister(&self) -> Option<&dyn TagLister> {
+        Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn localhost_rule_is_exact() {
+        assert!(is_localhost("localhost"));
+        assert!(is_localhost("localhost:5000"));
+        assert!(!is_localhost("127.0.0.1:5000"));
+        assert!(!is_localhost("localhost.example:5000"));
+        assert!(!is_localhost("localhostx"));
+    }
+}

@@ -1,0 +1,490 @@
+//! Push and pull against Debian's docker-registry.
+
+use crate::util::registry::Registry;
+use crate::util::{TempDir, json, oar, pseudo_random, sha256_of_file};
+
+const OCI: &str = "application/vnd.oci.image.manifest.v1+json";
+
+fn manifest(reg: &Registry, repo: &str, reference: &str) -> (String, serde_json::Value) {
+    let (status, head, body) = reg.raw_get(&format!("/v2/{repo}/manifests/{reference}"), OCI);
+    assert_eq!(status, 200, "{head}");
+    let digest = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Docker-Content-Digest: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    (digest, serde_json::from_slice(&body).unwrap())
+}
+
+#[test]
+fn round_trip_of_empty_tiny_and_large_files() {
+    let reg = Registry::start();
+    let d = TempDir::new("rt");
+    d.write("empty", "");
+    d.write("one", "1");
+    d.write("big.bin", pseudo_random(5 * 1024 * 1024 + 3, 1));
+    let r = oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("files:v1"),
+            "empty",
+            "one",
+            "big.bin",
+        ],
+    )
+    .ok();
+    let lines = r.lines();
+    assert_eq!(lines[0], "Uploading e3b0c44298fc empty");
+    assert_eq!(lines[1], "Uploaded  e3b0c44298fc empty");
+    assert_eq!(
+        lines[6],
+        format!("Pushed [registry] {}", reg.reference("files:v1"))
+    );
+    assert_eq!(
+        lines[7],
+        "ArtifactType: application/vnd.unknown.artifact.v1"
+    );
+    let (digest, m) = manifest(&reg, "files", "v1");
+    assert_eq!(lines[8], format!("Digest: {digest}"));
+    assert_eq!(m["artifactType"], "application/vnd.unknown.artifact.v1");
+    assert_eq!(
+        m["config"]["mediaType"],
+        "application/vnd.oci.empty.v1+json"
+    );
+    assert_eq!(m["config"]["data"], "e30=");
+    assert_eq!(
+        m["layers"][2]["annotations"]["org.opencontainers.image.title"],
+        "big.bin"
+    );
+    assert!(
+        m["annotations"]["org.opencontainers.image.created"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+
+    let p = oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference("files:v1"),
+            "-o",
+            "out",
+        ],
+    )
+    .ok();
+    assert_eq!(p.lines().last().unwrap(), &format!("Digest: {digest}"));
+    for f in ["empty", "one", "big.bin"] {
+        assert_eq!(d.read(&format!("out/{f}")), d.read(f), "{f} differs");
+    }
+    let left: Vec<_> = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(left.len(), 3, "no partial files remain: {left:?}");
+    // By digest too.
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference(&format!("files@{digest}")),
+            "-o",
+            "bydigest",
+        ],
+    )
+    .ok();
+    assert_eq!(d.read("bydigest/one"), b"1");
+}
+
+#[test]
+fn repush_reports_exists_and_multiple_tags_point_to_one_manifest() {
+    let reg = Registry::start();
+    let d = TempDir::new("tags");
+    d.write("a", "aaa");
+    let r = oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("t:one,two,three"),
+            "a",
+        ],
+    )
+    .ok();
+    assert!(
+        r.stdout.contains("Tagged two\nTagged three\n"),
+        "{}",
+        r.stdout
+    );
+    let (d1, _) = manifest(&reg, "t", "one");
+    let (d2, _) = manifest(&reg, "t", "two");
+    let (d3, _) = manifest(&reg, "t", "three");
+    assert!(d1 == d2 && d2 == d3);
+    let r = oar(
+        d.path(),
+        &["push", "--plain-http", &reg.reference("t:again"), "a"],
+    )
+    .ok();
+    assert!(
+        r.stdout.starts_with("Exists    9834876dcfb0 a\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn image_spec_v1_0_and_annotation_file() {
+    let reg = Registry::start();
+    let d = TempDir::new("spec");
+    d.write("f.txt", "content");
+    d.write("cfg.json", "{\"k\":1}");
+    d.write(
+        "ann.json",
+        r#"{"$manifest":{"m":"1"},"$config":{"c":"2"},"f.txt":{"per-file":"3"}}"#,
+    );
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("s:v10"),
+            "--image-spec",
+            "v1.0",
+            "--artifact-type",
+            "application/vnd.me",
+            "f.txt",
+            "--annotation-file",
+            "ann.json",
+        ],
+    )
+    .ok();
+    let (_, m) = manifest(&reg, "s", "v10");
+    assert!(m.get("artifactType").is_none());
+    assert_eq!(m["config"]["mediaType"], "application/vnd.me");
+    assert_eq!(m["config"]["annotations"]["c"], "2");
+    assert_eq!(m["annotations"]["m"], "1");
+    assert_eq!(m["layers"][0]["annotations"]["per-file"], "3");
+    // --config with a media type, 1.1 with an artifact type.
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("s:cfg"),
+            "--config",
+            "cfg.json:application/vnd.cfg+json",
+            "--artifact-type",
+            "application/vnd.art",
+            "f.txt",
+        ],
+    )
+    .ok();
+    let (_, m) = manifest(&reg, "s", "cfg");
+    assert_eq!(m["artifactType"], "application/vnd.art");
+    assert_eq!(m["config"]["mediaType"], "application/vnd.cfg+json");
+    assert_eq!(m["config"]["digest"], sha256_of_file(&d.join("cfg.json")));
+    // Pull writes the config only when asked.
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference("s:cfg"),
+            "-o",
+            "o",
+            "--config",
+            "got-config.json",
+        ],
+    )
+    .ok();
+    assert_eq!(d.read("o/got-config.json"), b"{\"k\":1}");
+}
+
+#[test]
+fn push_and_pull_json() {
+    let reg = Registry::start();
+    let d = TempDir::new("json");
+    d.write("f", "f");
+    let r = oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("j:a,b"),
+            "f",
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    let v = json(&r.stdout);
+    let name = reg.reference("j");
+    assert_eq!(
+        v["referenceAsTags"],
+        serde_json::json!([format!("{name}:a"), format!("{name}:b")])
+    );
+    let digest = v["digest"].as_str().unwrap();
+    assert_eq!(v["reference"], format!("{name}@{digest}"));
+    assert_eq!(v["mediaType"], OCI);
+    let r = oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference("j:b"),
+            "-o",
+            "o",
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    let v = json(&r.stdout);
+    assert_eq!(v["reference"], format!("{name}@{digest}"));
+    assert_eq!(v["files"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn corrupt_blob_never_reaches_its_final_name() {
+    let reg = Registry::start();
+    let d = TempDir::new("corrupt");
+    d.write("victim", pseudo_random(300_000, 3));
+    oar(
+        d.path(),
+        &["push", "--plain-http", &reg.reference("c:v1"), "victim"],
+    )
+    .ok();
+    // Flip bytes of the stored blob behind the registry's back.
+    let hex = &sha256_of_file(&d.join("victim"))[7..];
+    let blob = reg
+        .data_dir()
+        .join("docker/registry/v2/blobs/sha256")
+        .join(&hex[..2])
+        .join(hex)
+        .join("data");
+    let mut bytes = std::fs::read(&blob).unwrap();
+    bytes[1000] ^= 0xff;
+    std::fs::write(&blob, bytes).unwrap();
+    oar(
+        d.path(),
+        &["pull", "--plain-http", &reg.reference("c:v1"), "-o", "out"],
+    )
+    .fails(1, "digest mismatch");
+    let left: Vec<_> = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "nothing may remain: {:?}",
+        left.iter().map(|e| e.file_name()).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn missing_tag_and_digest_are_not_found() {
+    let reg = Registry::start();
+    let d = TempDir::new("nf");
+    oar(
+        d.path(),
+        &["pull", "--plain-http", &reg.reference("x:nope")],
+    )
+    .fails(1, "not found");
+    let digest = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference(&format!("x@{digest}")),
+        ],
+    )
+    .fails(1, "not found");
+}
+
+#[test]
+fn titles_leaving_the_output_directory_are_refused() {
+    let reg = Registry::start();
+    let d = TempDir::new("trav");
+    d.write("work/evil.txt", "evil");
+    std::fs::create_dir_all(d.join("work/sub")).unwrap();
+    // Pushed from a subdirectory, the title is "../evil.txt".
+    oar(
+        &d.join("work/sub"),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("p:v1"),
+            "../evil.txt",
+        ],
+    )
+    .ok();
+    let out = d.join("pull/out");
+    std::fs::create_dir_all(&out).unwrap();
+    let r = oar(
+        &d.join("pull"),
+        &["pull", "--plain-http", &reg.reference("p:v1"), "-o", "out"],
+    );
+    r.fails(
+        1,
+        "use flag --allow-path-traversal to allow insecurely pulling files outside of working directory",
+    );
+    assert!(!d.join("pull/evil.txt").exists());
+    // -T allows it, as in oras.
+    oar(
+        &d.join("pull"),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference("p:v1"),
+            "-o",
+            "out",
+            "-T",
+        ],
+    )
+    .ok();
+    assert_eq!(d.read("pull/evil.txt"), b"evil");
+
+    // An absolute title is refused too.
+    let abs = d.write("abs/target.txt", "abs");
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("p:abs"),
+            "--disable-path-validation",
+            abs.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    std::fs::remove_file(&abs).unwrap();
+    oar(
+        d.path(),
+        &["pull", "--plain-http", &reg.reference("p:abs"), "-o", "o2"],
+    )
+    .fails(1, "path traversal disallowed");
+    assert!(!abs.exists());
+}
+
+#[test]
+fn keep_old_files_refuses_to_overwrite() {
+    let reg = Registry::start();
+    let d = TempDir::new("keep");
+    d.write("k.txt", "new");
+    oar(
+        d.path(),
+        &["push", "--plain-http", &reg.reference("k:v1"), "k.txt"],
+    )
+    .ok();
+    d.write("out/k.txt", "old");
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference("k:v1"),
+            "-o",
+            "out",
+            "-k",
+        ],
+    )
+    .fails(1, "overwrite disallowed");
+    assert_eq!(d.read("out/k.txt"), b"old");
+    oar(
+        d.path(),
+        &["pull", "--plain-http", &reg.reference("k:v1"), "-o", "out"],
+    )
+    .ok();
+    assert_eq!(d.read("out/k.txt"), b"new");
+}
+
+#[test]
+fn layout_and_registry_carry_the_same_bytes() {
+    let reg = Registry::start();
+    let d = TempDir::new("l2r");
+    d.write("data.bin", pseudo_random(2_000_000, 9));
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "data.bin"]).ok();
+    oar(
+        d.path(),
+        &["pull", "--oci-layout", "lay:v1", "-o", "from-layout"],
+    )
+    .ok();
+    oar(
+        &d.join("from-layout"),
+        &["push", "--plain-http", &reg.reference("l:v1"), "data.bin"],
+    )
+    .ok();
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference("l:v1"),
+            "-o",
+            "from-registry",
+        ],
+    )
+    .ok();
+    assert_eq!(d.read("from-registry/data.bin"), d.read("data.bin"));
+}
+
+#[test]
+fn debug_traces_requests_without_secrets() {
+    let reg = Registry::start();
+    let d = TempDir::new("debug");
+    d.write("f", "f");
+    let r = oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            "-d",
+            "-H",
+            "X-Secret: hunter2",
+            "-u",
+            "user",
+            "-p",
+            "pw",
+            &reg.reference("dbg:v1"),
+            "f",
+        ],
+    )
+    .ok();
+    assert!(r.stderr.contains("[debug] > HEAD http://"), "{}", r.stderr);
+    assert!(r.stderr.contains("[debug] > X-Secret: *****"));
+    assert!(r.stderr.contains("[debug] < 202"));
+    assert!(!r.stderr.contains("hunter2"));
+    assert!(
+        r.stderr
+            .contains("WARNING! Using --password via the CLI is insecure")
+    );
+}
+
+#[test]
+fn manifest_accept_list_reaches_oci_manifests() {
+    // Debian's registry hides OCI manifests from requests without OCI
+    // types in Accept; a HEAD-by-tag resolve must still work.
+    let reg = Registry::start();
+    let d = TempDir::new("accept");
+    d.write("f", "f");
+    oar(
+        d.path(),
+        &["push", "--plain-http", &reg.reference("acc:v1"), "f"],
+    )
+    .ok();
+    let (status, _, _) = reg.raw_get("/v2/acc/manifests/v1", "application/json");
+    assert_eq!(status, 404, "the registry really does hide it");
+    oar(
+        d.path(),
+        &["pull", "--plain-http", &reg.reference("acc:v1"), "-o", "o"],
+    )
+    .ok();
+    assert_eq!(d.read("o/f"), b"f");
+}

@@ -1,0 +1,12 @@
+//! Integration tests, built as one binary. Registry tests run against
+//! Debian's docker-registry started on a free loopback port; a small
+//! registry double in `util::double` stands in only where the real one
+//! cannot (the referrers API, injected faults, hostile answers).
+
+mod util;
+
+mod cli;
+mod interop;
+mod layout;
+mod push_pull;
+mod tls;

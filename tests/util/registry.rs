@@ -1,0 +1,267 @@
+//! Debian's `docker-registry` (distribution 2.8.2), started as a plain
+//! process on a free loopback port in its own temporary directory, and
+//! stopped when dropped. Optional TLS (with a test CA made by openssl) and
+//! htpasswd basic auth.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{TempDir, require, sh};
+
+/// A test CA and a server certificate for 127.0.0.1 and localhost.
+pub struct Certs {
+    /// The directory holding them.
+    pub dir: TempDir,
+    /// CA certificate (PEM).
+    pub ca: PathBuf,
+    /// Server certificate (PEM).
+    pub cert: PathBuf,
+    /// Server key (PEM).
+    pub key: PathBuf,
+}
+
+impl Certs {
+    /// Generates a CA and a server certificate signed by it.
+    pub fn generate() -> Certs {
+        require("openssl", "openssl");
+        let dir = TempDir::new("certs");
+        let d = dir.path();
+        sh(
+            "openssl",
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=oar test CA",
+            ],
+            d,
+        );
+        std::fs::write(
+            d.join("ext.cnf"),
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n",
+        )
+        .unwrap();
+        sh(
+            "openssl",
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=127.0.0.1",
+            ],
+            d,
+        );
+        sh(
+            "openssl",
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "ext.cnf",
+            ],
+            d,
+        );
+        Certs {
+            ca: d.join("ca.pem"),
+            cert: d.join("server.pem"),
+            key: d.join("server.key"),
+            dir,
+        }
+    }
+}
+
+/// How to configure the registry.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Serve TLS with these certificates.
+    pub tls: Option<&'a Certs>,
+    /// Require basic auth with `(user, password)`.
+    pub basic_auth: Option<(&'a str, &'a str)>,
+    /// Token auth: `(realm, service, issuer, root cert bundle)`.
+    pub token: Option<(&'a str, &'a str, &'a str, &'a Path)>,
+    /// Unpack this `.tar.gz` of registry storage before starting.
+    pub seed: Option<&'a Path>,
+}
+
+/// A running registry.
+pub struct Registry {
+    child: Child,
+    dir: TempDir,
+    /// `127.0.0.1:<port>`.
+    pub host: String,
+    /// The port.
+    pub port: u16,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Registry {
+    /// A plain HTTP registry without auth.
+    pub fn start() -> Registry {
+        Registry::start_with(Options::default())
+    }
+
+    /// A registry with options.
+    pub fn start_with(opts: Options<'_>) -> Registry {
+        require("docker-registry", "docker-registry");
+        let mut last_err = String::new();
+        for _ in 0..5 {
+            match Registry::try_start(&opts) {
+                Ok(r) => return r,
+                Err(e) => last_err = e,
+            }
+        }
+        panic!("docker-registry did not start: {last_err}");
+    }
+
+    fn try_start(opts: &Options<'_>) -> Result<Registry, String> {
+        let dir = TempDir::new("registry");
+        let port = free_port();
+        if let Some(seed) = opts.seed {
+            std::fs::create_dir_all(dir.join("data")).unwrap();
+            sh(
+                "tar",
+                &[
+                    "-xzf",
+                    seed.to_str().unwrap(),
+                    "-C",
+                    dir.join("data").to_str().unwrap(),
+                ],
+                Path::new("/"),
+            );
+        }
+        let mut http = format!("http:\n  addr: 127.0.0.1:{port}\n  secret: oar-test-secret\n");
+        if let Some(c) = opts.tls {
+            http.push_str(&format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                c.cert.display(),
+                c.key.display()
+            ));
+        }
+        let mut auth = String::new();
+        if let Some((user, pass)) = opts.basic_auth {
+            require("htpasswd", "apache2-utils");
+            let line = sh("htpasswd", &["-Bbn", user, pass], dir.path());
+            std::fs::write(dir.join("htpasswd"), line.trim()).unwrap();
+            auth = format!(
+                "auth:\n  htpasswd:\n    realm: basic-realm\n    path: {}\n",
+                dir.join("htpasswd").display()
+            );
+        }
+        if let Some((realm, service, issuer, bundle)) = opts.token {
+            auth = format!(
+                "auth:\n  token:\n    realm: {realm}\n    service: {service}\n    issuer: {issuer}\n    rootcertbundle: {}\n",
+                bundle.display()
+            );
+        }
+        let config = format!(
+            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n{http}{auth}",
+            dir.join("data").display()
+        );
+        std::fs::write(dir.join("config.yml"), config).unwrap();
+        let log = std::fs::File::create(dir.join("registry.log")).unwrap();
+        let mut child = Command::new("docker-registry")
+            .arg("serve")
+            .arg(dir.join("config.yml"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("spawning docker-registry: {e}"))?;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                let log = std::fs::read_to_string(dir.join("registry.log")).unwrap_or_default();
+                return Err(format!("exited with {status}: {log}"));
+            }
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                return Err("no answer within 15 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(Registry {
+            child,
+            dir,
+            host: format!("127.0.0.1:{port}"),
+            port,
+        })
+    }
+
+    /// `host/repo[:tag]`.
+    pub fn reference(&self, rest: &str) -> String {
+        format!("{}/{rest}", self.host)
+    }
+
+    /// Where the registry stores data.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    /// A raw HTTP/1.0 GET on the plain-HTTP registry: `(status, headers,
+    /// body)`. Independent of the client under test.
+    pub fn raw_get(&self, path: &str, accept: &str) -> (u16, String, Vec<u8>) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.0\r\nHost: {}\r\nAccept: {accept}\r\n\r\n",
+            self.host
+        )
+        .unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).unwrap();
+        let split = buf
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("header end");
+        let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        (status, head, buf[split + 4..].to_vec())
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
