@@ -138,34 +138,62 @@ impl AuthClient {
     /// challenge it fails with [`Error::Unauthorized`] after preparing the
     /// token, and the caller may reopen its stream and try once more.
     pub fn send(&self, mut req: Request<'_>, scopes: &Scopes) -> Result<Response> {
-        let sent = self.preemptive(scopes)?;
+        let mut sent = self.preemptive(scopes)?;
         if let Some(h) = &sent {
             req.headers.push(("Authorization".into(), h.clone()));
         }
-        let replay = req.try_clone();
-        let resp = self.http.send(req)?;
-        let challenges: Vec<Challenge> = resp
-            .headers_all("www-authenticate")
-            .flat_map(challenge::parse)
-            .collect();
-        let challenged = resp.status == 401 || (resp.status == 403 && !challenges.is_empty());
-        if !challenged {
-            return Ok(resp);
+        let mut replay = req.try_clone();
+        let mut resp = self.http.send(req)?;
+        // Two answers at most: the first challenge, and a second one when
+        // the registry refused a token that was itself bad (expired or
+        // revoked), which a fresh token cures.
+        for round in 0..2 {
+            let challenges: Vec<Challenge> = resp
+                .headers_all("www-authenticate")
+                .flat_map(challenge::parse)
+                .collect();
+            let challenged = resp.status == 401 || (resp.status == 403 && !challenges.is_empty());
+            if !challenged {
+                return Ok(resp);
+            }
+            let error = challenges
+                .iter()
+                .find_map(|c| c.param("error"))
+                .unwrap_or("");
+            if error == "insufficient_scope" && sent.is_some() {
+                // A token for the scopes was granted and still refused: the
+                // user is not allowed, as Docker Hub and GHCR report it.
+                let scope = challenges
+                    .iter()
+                    .find_map(|c| c.param("scope"))
+                    .unwrap_or("")
+                    .to_string();
+                resp.discard();
+                return Err(Error::Unauthorized(format!(
+                    "denied: requested access to the resource is denied (the credentials do not grant {scope})"
+                )));
+            }
+            if round == 1 && error != "invalid_token" {
+                return Ok(resp);
+            }
+            let Some(header) = self.answer(&challenges, scopes, sent.as_deref())? else {
+                return Ok(resp);
+            };
+            resp.discard();
+            let Some(mut again) = replay.take() else {
+                return Err(Error::Unauthorized(
+                    "the registry asked for authentication during a streamed request".into(),
+                ));
+            };
+            again
+                .headers
+                .retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+            again.headers.push(("Authorization".into(), header.clone()));
+            replay = again.try_clone();
+            sent = Some(header);
+            resp = self.http.send(again)?;
         }
-        let Some(header) = self.answer(&challenges, scopes, sent.as_deref())? else {
-            return Ok(resp);
-        };
-        resp.discard();
-        let Some(mut again) = replay else {
-            return Err(Error::Unauthorized(
-                "the registry asked for authentication during a streamed request".into(),
-            ));
-        };
-        again
-            .headers
-            .retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
-        again.headers.push(("Authorization".into(), header));
-        self.http.send(again)
+        Ok(resp)
     }
 
     /// Works out the `Authorization` value that answers `challenges`, or

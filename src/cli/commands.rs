@@ -161,6 +161,65 @@ stopped when pulled again. Names that would leave the output directory are refus
         run: cmd::pull::run,
     },
     Command {
+        path: &["login"],
+        aliases: &[],
+        usage: "[flags] <registry>",
+        short: "Log in to a remote registry",
+        long: "Log in to a remote registry. The credentials are checked with the registry first (GET /v2/, \
+answering its basic or token challenge), then stored in the credential helper configured in the docker \
+config file, or in the file itself (written atomically, mode 0600). Without -u/-p, oar prompts for a \
+username and a password (or, for an empty username, an identity token).",
+        examples: &[
+            (
+                "Log in with username and password from the command line",
+                "oar login -u username -p password localhost:5000",
+            ),
+            (
+                "Log in with the password from stdin",
+                "oar login -u username --password-stdin localhost:5000",
+            ),
+            (
+                "Log in with an identity token from the command line",
+                "oar login --identity-token token localhost:5000",
+            ),
+            (
+                "Log in with interactive prompts",
+                "oar login localhost:5000",
+            ),
+            (
+                "Log in to an insecure registry",
+                "oar login --insecure localhost:5000",
+            ),
+        ],
+        groups: &[flags::REMOTE, flags::COMMON],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, Some(1)),
+        wants: "the registry to log in to",
+        run: cmd::login::run,
+    },
+    Command {
+        path: &["logout"],
+        aliases: &[],
+        usage: "[flags] <registry>",
+        short: "Log out from a remote registry",
+        long: "Log out from a remote registry: remove its credentials from the docker config file or its \
+credential helper.",
+        examples: &[
+            ("Log out", "oar logout localhost:5000"),
+            (
+                "Log out, with a custom config file",
+                "oar logout --registry-config config.json localhost:5000",
+            ),
+        ],
+        groups: &[flags::LOGOUT],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, Some(1)),
+        wants: "the registry to log out from",
+        run: cmd::logout::run,
+    },
+    Command {
         path: &["version"],
         aliases: &[],
         usage: "[flags]",

@@ -62,13 +62,25 @@ const fn with_default(f: Flag, default: &'static str) -> Flag {
 /// `-h/--help`, accepted by every command.
 pub const HELP: Flag = switch("help", Some('h'), "show help for the command");
 
+/// `-d/--debug`.
+pub const DEBUG: Flag = switch(
+    "debug",
+    Some('d'),
+    "print each request and response on stderr, secrets masked (implies --no-tty)",
+);
+
+/// `--registry-config`.
+pub const REGISTRY_CONFIG: Flag = flag(
+    "registry-config",
+    None,
+    Kind::Multi,
+    "path",
+    "path of the authentication file for the registry",
+);
+
 /// Debugging and verbosity.
 pub static COMMON: &[Flag] = &[
-    switch(
-        "debug",
-        Some('d'),
-        "print each request and response on stderr, secrets masked (implies --no-tty)",
-    ),
+    DEBUG,
     switch(
         "verbose",
         Some('v'),
@@ -133,13 +145,7 @@ pub static REMOTE: &[Flag] = &[
         "host:port:address[:address_port]",
         "customized DNS for the registry",
     ),
-    flag(
-        "registry-config",
-        None,
-        Kind::Multi,
-        "path",
-        "path of the authentication file for the registry",
-    ),
+    REGISTRY_CONFIG,
     flag(
         "header",
         Some('H'),
@@ -148,6 +154,9 @@ pub static REMOTE: &[Flag] = &[
         "add custom headers to requests to the registry",
     ),
 ];
+
+/// `logout` takes only these.
+pub static LOGOUT: &[Flag] = &[DEBUG, REGISTRY_CONFIG];
 
 /// Local targets.
 pub static TARGET: &[Flag] = &[switch(

@@ -8,6 +8,7 @@ pub mod flags;
 pub mod help;
 pub mod options;
 pub mod output;
+pub mod prompt;
 
 use std::process::ExitCode;
 use std::sync::OnceLock;

@@ -589,8 +589,35 @@ fn load_client_cert(cert: &std::path::Path, key: &std::path::Path) -> Result<Cli
             break;
         }
     }
-    let key =
-        found.ok_or_else(|| Error::other(format!("{}: no private key found", key.display())))?;
-    let chain: Vec<Certificate<'static>> = chain;
+    let key_path = key;
+    let key = found
+        .ok_or_else(|| Error::other(format!("{}: no private key found", key_path.display())))?;
+    check_key_pair(&chain, &data).map_err(|why| {
+        Error::other(format!(
+            "client key {} does not match certificate {}: {why}",
+            key_path.display(),
+            cert.display()
+        ))
+    })?;
     Ok(ClientCert::new_with_certs(&chain, key))
+}
+
+/// Checks that the private key (PEM) belongs to the first certificate, as
+/// rustls does when it builds a client config (ureq would panic on a
+/// mismatch).
+fn check_key_pair(
+    chain: &[Certificate<'static>],
+    key_pem: &[u8],
+) -> std::result::Result<(), String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = chain
+        .iter()
+        .map(|c| CertificateDer::from(c.der().to_vec()))
+        .collect();
+    let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| e.to_string())?;
+    let provider = rustls::crypto::ring::default_provider();
+    rustls::sign::CertifiedKey::from_der(certs, key, &provider)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

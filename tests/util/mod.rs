@@ -5,7 +5,10 @@
 
 #![allow(dead_code)]
 
+pub mod http;
+pub mod proxy;
 pub mod registry;
+pub mod token;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -235,4 +238,13 @@ pub fn python() -> PathBuf {
         p.display()
     );
     p
+}
+
+/// SHA-256 of bytes, as lowercase hex.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -108,6 +108,10 @@ pub struct Options<'a> {
     pub tls: Option<&'a Certs>,
     /// Require basic auth with `(user, password)`.
     pub basic_auth: Option<(&'a str, &'a str)>,
+    /// Require basic auth against this htpasswd file.
+    pub htpasswd_file: Option<&'a Path>,
+    /// Require client certificates signed by this CA (mutual TLS).
+    pub client_ca: Option<&'a Path>,
     /// Token auth: `(realm, service, issuer, root cert bundle)`.
     pub token: Option<(&'a str, &'a str, &'a str, &'a Path)>,
     /// Unpack this `.tar.gz` of registry storage before starting.
@@ -174,6 +178,9 @@ impl Registry {
                 c.cert.display(),
                 c.key.display()
             ));
+            if let Some(ca) = opts.client_ca {
+                http.push_str(&format!("    clientcas:\n      - {}\n", ca.display()));
+            }
         }
         let mut auth = String::new();
         if let Some((user, pass)) = opts.basic_auth {
@@ -183,6 +190,12 @@ impl Registry {
             auth = format!(
                 "auth:\n  htpasswd:\n    realm: basic-realm\n    path: {}\n",
                 dir.join("htpasswd").display()
+            );
+        }
+        if let Some(file) = opts.htpasswd_file {
+            auth = format!(
+                "auth:\n  htpasswd:\n    realm: basic-realm\n    path: {}\n",
+                file.display()
             );
         }
         if let Some((realm, service, issuer, bundle)) = opts.token {

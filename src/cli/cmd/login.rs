@@ -1,0 +1,67 @@
+//! `oar login <registry>`
+
+use crate::cli::args::Args;
+use crate::cli::{options, output, prompt};
+use oar::credentials::StaticCredential;
+use oar::credentials::store::Store;
+use oar::error::{Error, Result};
+use oar::registry::{Registry, RegistryOptions};
+
+/// The registry named on the command line; `https://` and a trailing path
+/// are dropped, as docker does for URLs pasted from elsewhere.
+pub fn registry_arg(raw: &str) -> Result<String> {
+    let host = raw
+        .strip_prefix("https://")
+        .or_else(|| raw.strip_prefix("http://"))
+        .unwrap_or(raw)
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    oar::reference::validate_registry(&host).map_err(|why| Error::InvalidReference {
+        reference: raw.to_string(),
+        reason: why,
+    })?;
+    Ok(host)
+}
+
+/// `oar login`: verifies the credentials with `GET /v2/`, then stores them.
+pub fn run(args: &Args) -> Result<()> {
+    let registry = registry_arg(&args.positionals[0])?;
+    let mut cred = options::flag_credential(args, "")?.unwrap_or_default();
+    if cred.password.is_empty() && cred.refresh_token.is_empty() {
+        if cred.username.is_empty() {
+            cred.username = prompt::ask("Username: ")?.trim().to_string();
+        }
+        if cred.username.is_empty() {
+            cred.refresh_token = prompt::ask_secret("Token: ")?;
+            if cred.refresh_token.is_empty() {
+                return Err(Error::usage("token required"));
+            }
+        } else {
+            cred.password = prompt::ask_secret("Password: ")?;
+            if cred.password.is_empty() {
+                return Err(Error::usage("password required"));
+            }
+        }
+    }
+    if cred.username.contains(':') {
+        return Err(Error::usage(format!(
+            "username {:?} contains a colon, which basic auth cannot carry",
+            cred.username
+        )));
+    }
+    let store = Store::from_paths(&options::registry_configs(args, ""))?;
+    let opts = RegistryOptions {
+        plain_http: args.flag("plain-http"),
+        http: options::http_options(args, "")?,
+    };
+    let reg = Registry::new(&registry, opts, Box::new(StaticCredential(cred.clone())))?;
+    reg.ping().map_err(|e| {
+        Error::Unauthorized(format!(
+            "failed to validate the credentials for {registry}: {e}"
+        ))
+    })?;
+    store.put(&registry, &cred)?;
+    output::line("Login Succeeded")
+}
