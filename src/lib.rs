@@ -17,6 +17,7 @@ pub use error::{Error, Result};
 pub use reference::Reference;
 pub mod auth;
 pub mod content;
+pub mod copy;
 pub mod credentials;
 pub mod fsutil;
 pub mod ops;

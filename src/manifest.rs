@@ -189,6 +189,16 @@ impl Document {
         }
     }
 
+    /// The descriptor of this document as a referrer, as the referrers API
+    /// lists it: media type, digest, size, `artifactType` and the
+    /// document's annotations.
+    pub fn referrer_descriptor(&self, desc: &Descriptor) -> Descriptor {
+        let mut r = Descriptor::new(desc.media_type.clone(), desc.digest.clone(), desc.size);
+        r.artifact_type = self.artifact_type();
+        r.annotations = self.annotations().cloned().filter(|a| !a.is_empty());
+        r
+    }
+
     /// The document's annotations.
     pub fn annotations(&self) -> Option<&Annotations> {
         match self {

@@ -7,7 +7,10 @@ mod util;
 
 mod auth;
 mod cli;
+mod commands;
+mod copy;
 mod interop;
 mod layout;
 mod push_pull;
+mod referrers;
 mod tls;

@@ -46,14 +46,7 @@ impl Spec {
         Spec {
             long: format!("{prefix}-{}", f.long),
             short: None,
-            help: f
-                .help
-                .replacen(
-                    "the registry",
-                    &format!("the {side} registry", side = side),
-                    1,
-                )
-                .replacen("the target", &format!("the {side} target"), 1),
+            help: format!("[{side}] {}", f.help),
             ..Spec::from_flag(f)
         }
     }

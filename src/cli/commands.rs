@@ -161,6 +161,150 @@ stopped when pulled again. Names that would leave the output directory are refus
         run: cmd::pull::run,
     },
     Command {
+        path: &["attach"],
+        aliases: &[],
+        usage: "[flags] --artifact-type=<type> <name>{:<tag>|@<digest>} {<file>[:<layer_media_type>]|--annotation <key>=<value>} [...]",
+        short: "Attach files to an existing artifact",
+        long: "Attach files to an existing artifact: push an image-spec 1.1 manifest whose subject is the \
+artifact, so that it is found as one of its referrers. On a registry without the referrers API, the \
+referrers tag schema index is updated (without duplicates).",
+        examples: &[
+            (
+                "Attach file \"hi.txt\" with an artifact type to a manifest",
+                "oar attach --artifact-type doc/example localhost:5000/hello:v1 hi.txt",
+            ),
+            (
+                "Attach file \"hi.txt\" with a custom media type",
+                "oar attach --artifact-type doc/example localhost:5000/hello:v1 hi.txt:application/vnd.me.hi",
+            ),
+            (
+                "Attach several files",
+                "oar attach --artifact-type sbom/example localhost:5000/hello:v1 hi.txt bye.txt",
+            ),
+            (
+                "Attach annotations only",
+                "oar attach --artifact-type doc/example --annotation \"key=val\" localhost:5000/hello:v1",
+            ),
+            (
+                "Attach to the manifest of one platform in an index",
+                "oar attach --artifact-type doc/example --platform linux/amd64 localhost:5000/hello:v1 hi.txt",
+            ),
+            (
+                "Attach to an artifact in an OCI image layout",
+                "oar attach --oci-layout --artifact-type doc/example layout-dir:v1 hi.txt",
+            ),
+        ],
+        groups: &[
+            flags::ATTACH,
+            flags::PACKER,
+            flags::PLATFORM,
+            flags::DISTRIBUTION_SPEC,
+            flags::FORMAT,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &["text", "json"],
+        arity: (1, None),
+        wants: "the destination artifact for attaching",
+        run: cmd::attach::run,
+    },
+    Command {
+        path: &["cp"],
+        aliases: &["copy"],
+        usage: "[flags] <from>{:<tag>|@<digest>} <to>[:<tag>[,<tag>][...]]",
+        short: "Copy artifacts from one target to another",
+        long: "Copy an artifact, with every manifest and blob it references, from one target to another: \
+registry to registry, registry to OCI image layout and back, or layout to layout. Content the destination \
+already has is skipped; within one registry, blobs are mounted across repositories instead of copied. \
+With -r, the artifact's referrers are copied too, recursively.",
+        examples: &[
+            (
+                "Copy an artifact between registries",
+                "oar cp localhost:5000/net-monitor:v1 localhost:6000/net-monitor-copy:v1",
+            ),
+            (
+                "Download an artifact into an OCI image layout folder",
+                "oar cp --to-oci-layout localhost:5000/net-monitor:v1 ./downloaded:v1",
+            ),
+            (
+                "Upload an artifact from an OCI image layout folder",
+                "oar cp --from-oci-layout ./to-upload:v1 localhost:5000/net-monitor:v1",
+            ),
+            (
+                "Copy an artifact and its referrers",
+                "oar cp -r localhost:5000/net-monitor:v1 localhost:6000/net-monitor-copy:v1",
+            ),
+            (
+                "Copy one platform of an artifact",
+                "oar cp --platform linux/arm/v5 localhost:5000/net-monitor:v1 localhost:6000/net-monitor-copy:v1",
+            ),
+            (
+                "Copy an artifact with several tags",
+                "oar cp localhost:5000/net-monitor:v1 localhost:6000/net-monitor-copy:tag1,tag2,tag3",
+            ),
+        ],
+        groups: &[flags::COPY, flags::PLATFORM, flags::COMMON],
+        prefixed_groups: &[
+            (flags::TARGET, "from", "source"),
+            (flags::REMOTE, "from", "source"),
+            (flags::DISTRIBUTION_SPEC, "from", "source"),
+            (flags::TARGET, "to", "destination"),
+            (flags::REMOTE, "to", "destination"),
+            (flags::DISTRIBUTION_SPEC, "to", "destination"),
+        ],
+        formats: &[],
+        arity: (2, Some(2)),
+        wants: "the source and destination for copying",
+        run: cmd::copy::run,
+    },
+    Command {
+        path: &["discover"],
+        aliases: &[],
+        usage: "[flags] <name>{:<tag>|@<digest>}",
+        short: "Discover referrers of a manifest in a registry or an OCI image layout",
+        long: "Discover the referrers of a manifest: the artifacts attached to it. The tree format shows \
+referrers of referrers too (each once, so cycles end); table and json list the direct referrers. The \
+referrers API is used where the registry has it, else the referrers tag schema.",
+        examples: &[
+            (
+                "Discover direct referrers of manifest 'hello:v1'",
+                "oar discover localhost:5000/hello:v1",
+            ),
+            (
+                "Discover referrers of a given artifact type",
+                "oar discover --artifact-type application/vnd.example.sbom localhost:5000/hello:v1",
+            ),
+            (
+                "Discover referrers as a table",
+                "oar discover --format table localhost:5000/hello:v1",
+            ),
+            (
+                "Discover referrers as JSON",
+                "oar discover --format json localhost:5000/hello:v1",
+            ),
+            (
+                "Discover referrers in an OCI image layout folder",
+                "oar discover --oci-layout layout-dir:v1",
+            ),
+        ],
+        groups: &[
+            flags::DISCOVER,
+            flags::PLATFORM,
+            flags::DISTRIBUTION_SPEC,
+            flags::FORMAT,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &["tree", "table", "json"],
+        arity: (1, Some(1)),
+        wants: "the target artifact to discover referrers from",
+        run: cmd::discover::run,
+    },
+    Command {
         path: &["login"],
         aliases: &[],
         usage: "[flags] <registry>",
@@ -220,6 +364,70 @@ credential helper.",
         run: cmd::logout::run,
     },
     Command {
+        path: &["resolve"],
+        aliases: &[],
+        usage: "[flags] <name>{:<tag>|@<digest>}",
+        short: "Resolve a tag to a digest",
+        long: "Resolve a tag (or a digest) to the digest of the manifest it points to.",
+        examples: &[
+            (
+                "Resolve the digest of hello:v1",
+                "oar resolve localhost:5000/hello:v1",
+            ),
+            (
+                "Resolve and print the full reference",
+                "oar resolve -l localhost:5000/hello:v1",
+            ),
+            (
+                "Resolve the manifest of one platform",
+                "oar resolve --platform linux/amd64 localhost:5000/hello:v1",
+            ),
+        ],
+        groups: &[
+            flags::RESOLVE,
+            flags::PLATFORM,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, Some(1)),
+        wants: "the target artifact to resolve",
+        run: cmd::resolve::run,
+    },
+    Command {
+        path: &["tag"],
+        aliases: &[],
+        usage: "[flags] <name>{:<tag>|@<digest>} <new_tag> [...]",
+        short: "Tag a manifest in a registry or an OCI image layout",
+        long: "Tag a manifest: point one or more new tags at the manifest a tag or digest names.",
+        examples: &[
+            (
+                "Tag the manifest 'v1.0.1' as 'v1.0.2'",
+                "oar tag localhost:5000/hello:v1.0.1 v1.0.2",
+            ),
+            (
+                "Tag a manifest by digest",
+                "oar tag localhost:5000/hello@sha256:9463e0d192846bc994279417b50114606712d516aab45f4d8b31cbc6e46aad71 v1.0.2",
+            ),
+            (
+                "Tag with several tags",
+                "oar tag localhost:5000/hello:v1.0.1 v1.0.2 latest",
+            ),
+            (
+                "Tag in an OCI image layout folder",
+                "oar tag --oci-layout layout-dir:v1.0.1 v1.0.2",
+            ),
+        ],
+        groups: &[flags::TAG, flags::TARGET, flags::REMOTE, flags::COMMON],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (2, None),
+        wants: "the manifest to tag and the new tags",
+        run: cmd::tag::run,
+    },
+    Command {
         path: &["version"],
         aliases: &[],
         usage: "[flags]",
@@ -232,6 +440,371 @@ credential helper.",
         arity: (0, Some(0)),
         wants: "no arguments",
         run: cmd::version::run,
+    },
+    Command {
+        path: &["blob", "delete"],
+        aliases: &["remove", "rm"],
+        usage: "[flags] <name>@<digest>",
+        short: "Delete a blob from a remote registry",
+        long: "Delete a blob. oar asks for confirmation unless --force is given; with --force a missing \
+blob is reported, not an error.",
+        examples: &[
+            (
+                "Delete a blob",
+                "oar blob delete localhost:5000/hello@sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5",
+            ),
+            (
+                "Delete a blob without prompting",
+                "oar blob delete --force localhost:5000/hello@sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5",
+            ),
+            (
+                "Delete a blob and print its descriptor",
+                "oar blob delete --descriptor --force localhost:5000/hello@sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5",
+            ),
+        ],
+        groups: &[
+            flags::FORCE,
+            flags::DESCRIPTOR,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, Some(1)),
+        wants: "the blob to delete",
+        run: cmd::blob::delete,
+    },
+    Command {
+        path: &["blob", "fetch"],
+        aliases: &["get"],
+        usage: "[flags] {-o <file> | --descriptor} <name>@<digest>",
+        short: "Fetch a blob from a registry or an OCI image layout",
+        long: "Fetch a blob by digest: into a file (verified before it takes its final name, resumed if \
+interrupted), to stdout with -o -, or just its descriptor.",
+        examples: &[
+            (
+                "Fetch a blob into a file",
+                "oar blob fetch --output blob.tar.gz localhost:5000/hello@sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5",
+            ),
+            (
+                "Fetch a blob to stdout",
+                "oar blob fetch --output - localhost:5000/hello@sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5",
+            ),
+            (
+                "Fetch the descriptor of a blob",
+                "oar blob fetch --descriptor localhost:5000/hello@sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5",
+            ),
+            (
+                "Fetch a blob from an OCI image layout folder",
+                "oar blob fetch --oci-layout --output blob layout-dir@sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5",
+            ),
+        ],
+        groups: &[
+            flags::BLOB_FETCH,
+            flags::DESCRIPTOR,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, Some(1)),
+        wants: "the target blob to fetch",
+        run: cmd::blob::fetch,
+    },
+    Command {
+        path: &["blob", "push"],
+        aliases: &[],
+        usage: "[flags] <name>[@digest] <file>",
+        short: "Push a blob to a registry or an OCI image layout",
+        long: "Push a blob from a file, or from stdin (-) with its digest in the reference and --size.",
+        examples: &[
+            (
+                "Push a blob",
+                "oar blob push localhost:5000/hello blob.tar.gz",
+            ),
+            (
+                "Push a blob and check its digest",
+                "oar blob push localhost:5000/hello@sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5 blob.tar.gz",
+            ),
+            (
+                "Push a blob from stdin",
+                "oar blob push --size 12 localhost:5000/hello@sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5 -",
+            ),
+            (
+                "Push a blob and print its descriptor",
+                "oar blob push --descriptor --media-type application/vnd.me.blob localhost:5000/hello blob.tar.gz",
+            ),
+            (
+                "Push a blob into an OCI image layout folder",
+                "oar blob push --oci-layout layout-dir blob.tar.gz",
+            ),
+        ],
+        groups: &[
+            flags::BLOB_PUSH,
+            flags::DESCRIPTOR,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (2, Some(2)),
+        wants: "the destination to push to and the file to read blob content from",
+        run: cmd::blob::push,
+    },
+    Command {
+        path: &["manifest", "delete"],
+        aliases: &["remove", "rm"],
+        usage: "[flags] <name>{:<tag>|@<digest>}",
+        short: "Delete a manifest from a remote registry",
+        long: "Delete a manifest. A tag is resolved to its digest first (registries delete by digest, and \
+the manifest goes with every tag pointing at it). oar asks for confirmation unless --force is given; with \
+--force a missing manifest is reported, not an error. Deleting a referrer updates the referrers tag schema \
+index where the registry has no referrers API.",
+        examples: &[
+            (
+                "Delete the manifest tagged 'v1'",
+                "oar manifest delete localhost:5000/hello:v1",
+            ),
+            (
+                "Delete a manifest without prompting",
+                "oar manifest delete --force localhost:5000/hello:v1",
+            ),
+            (
+                "Delete a manifest and print its descriptor",
+                "oar manifest delete --force --descriptor localhost:5000/hello:v1",
+            ),
+            (
+                "Delete a manifest by digest",
+                "oar manifest delete localhost:5000/hello@sha256:99e4703fbf30916f549cd6bfa9cdbab614b5392fbe64fdee971359a77073cdf9",
+            ),
+        ],
+        groups: &[
+            flags::FORCE,
+            flags::DESCRIPTOR,
+            flags::DISTRIBUTION_SPEC,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, Some(1)),
+        wants: "the manifest to delete",
+        run: cmd::manifest::delete,
+    },
+    Command {
+        path: &["manifest", "fetch"],
+        aliases: &["get"],
+        usage: "[flags] <name>{:<tag>|@<digest>}",
+        short: "Fetch the manifest of an artifact",
+        long: "Fetch the manifest of an artifact, verified against its digest: print it as it is (or \
+indented with --pretty), write it to a file with -o, print its descriptor, or print both as JSON.",
+        examples: &[
+            (
+                "Fetch the raw manifest",
+                "oar manifest fetch localhost:5000/hello:v1",
+            ),
+            (
+                "Fetch the descriptor of a manifest",
+                "oar manifest fetch --descriptor localhost:5000/hello:v1",
+            ),
+            (
+                "Fetch a manifest and its metadata as JSON",
+                "oar manifest fetch --format json localhost:5000/hello:v1",
+            ),
+            (
+                "Fetch a manifest of a given media type",
+                "oar manifest fetch --media-type application/vnd.oci.image.manifest.v1+json localhost:5000/hello:v1",
+            ),
+            (
+                "Fetch the manifest of one platform",
+                "oar manifest fetch --platform linux/arm/v5 localhost:5000/hello:v1",
+            ),
+            (
+                "Fetch a manifest, prettified",
+                "oar manifest fetch --pretty localhost:5000/hello:v1",
+            ),
+            (
+                "Fetch a manifest from an OCI image layout folder",
+                "oar manifest fetch --oci-layout layout-dir:v1",
+            ),
+        ],
+        groups: &[
+            flags::MANIFEST_FETCH,
+            flags::DESCRIPTOR,
+            flags::PLATFORM,
+            flags::FORMAT,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &["text", "json"],
+        arity: (1, Some(1)),
+        wants: "the manifest to fetch",
+        run: cmd::manifest::fetch_cmd,
+    },
+    Command {
+        path: &["manifest", "fetch-config"],
+        aliases: &["get-config"],
+        usage: "[flags] <name>{:<tag>|@<digest>}",
+        short: "Fetch the config of a manifest from a registry or an OCI image layout",
+        long: "Fetch the config blob of an image manifest, verified against its digest.",
+        examples: &[
+            (
+                "Fetch the config",
+                "oar manifest fetch-config localhost:5000/hello:v1",
+            ),
+            (
+                "Fetch the config of one platform",
+                "oar manifest fetch-config --platform linux/arm/v5 localhost:5000/hello:v1",
+            ),
+            (
+                "Fetch and print the config, prettified",
+                "oar manifest fetch-config --pretty localhost:5000/hello:v1",
+            ),
+            (
+                "Fetch the config into a file",
+                "oar manifest fetch-config --output config.json localhost:5000/hello:v1",
+            ),
+            (
+                "Fetch the descriptor of the config",
+                "oar manifest fetch-config --descriptor localhost:5000/hello:v1",
+            ),
+        ],
+        groups: &[
+            flags::MANIFEST_FETCH_CONFIG,
+            flags::DESCRIPTOR,
+            flags::PLATFORM,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, Some(1)),
+        wants: "the manifest config to fetch",
+        run: cmd::manifest::fetch_config,
+    },
+    Command {
+        path: &["manifest", "push"],
+        aliases: &[],
+        usage: "[flags] <name>[:<tag>[,<tag>][...]|@<digest>] <file>",
+        short: "Push a manifest to a registry or an OCI image layout",
+        long: "Push a manifest from a file, or from stdin (-). Its media type comes from --media-type or from \
+the manifest's own mediaType field. A manifest with a subject is recorded in the referrers tag schema index \
+where the registry has no referrers API.",
+        examples: &[
+            (
+                "Push a manifest and tag it 'v1'",
+                "oar manifest push localhost:5000/hello:v1 manifest.json",
+            ),
+            (
+                "Push a manifest read from stdin",
+                "oar manifest push localhost:5000/hello:v1 -",
+            ),
+            (
+                "Push a manifest and print its descriptor",
+                "oar manifest push --descriptor localhost:5000/hello:v1 manifest.json",
+            ),
+            (
+                "Push a manifest of a given media type",
+                "oar manifest push --media-type application/vnd.oci.image.manifest.v1+json localhost:5000/hello:v1 manifest.json",
+            ),
+            (
+                "Push a manifest with several tags",
+                "oar manifest push localhost:5000/hello:tag1,tag2,tag3 manifest.json",
+            ),
+            (
+                "Push a manifest into an OCI image layout folder",
+                "oar manifest push --oci-layout layout-dir:v1 manifest.json",
+            ),
+        ],
+        groups: &[
+            flags::MANIFEST_PUSH,
+            flags::DESCRIPTOR,
+            flags::DISTRIBUTION_SPEC,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (2, Some(2)),
+        wants: "the destination to push to and the file to read manifest content from",
+        run: cmd::manifest::push,
+    },
+    Command {
+        path: &["repo", "ls"],
+        aliases: &["list"],
+        usage: "[flags] <registry>[/<namespace>]",
+        short: "List the repositories under the registry",
+        long: "List the repositories of a registry (catalog API, every page), or only those under a \
+namespace, with the namespace cut off.",
+        examples: &[
+            (
+                "List the repositories of a registry",
+                "oar repo ls localhost:5000",
+            ),
+            (
+                "List the repositories under a namespace",
+                "oar repo ls localhost:5000/example-namespace",
+            ),
+            (
+                "List the repositories after 'last'",
+                "oar repo ls --last last_repo localhost:5000",
+            ),
+        ],
+        groups: &[flags::REPO_LS, flags::REMOTE, flags::COMMON],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, Some(1)),
+        wants: "the target registry to list repositories from",
+        run: cmd::repo::ls,
+    },
+    Command {
+        path: &["repo", "tags"],
+        aliases: &["show-tags"],
+        usage: "[flags] <name>",
+        short: "Show tags of the target repository",
+        long: "Show the tags of a repository, sorted (registries may answer in any order). With a tag or \
+digest in the reference, only the tags pointing at that manifest are shown.",
+        examples: &[
+            (
+                "Show the tags of a repository",
+                "oar repo tags localhost:5000/hello",
+            ),
+            (
+                "Show the tags without digest-like tags",
+                "oar repo tags --exclude-digest-tags localhost:5000/hello",
+            ),
+            (
+                "Show the tags after 'last'",
+                "oar repo tags --last last_tag localhost:5000/hello",
+            ),
+            (
+                "Show the tags of an OCI image layout folder",
+                "oar repo tags --oci-layout layout-dir",
+            ),
+            (
+                "Show the tags pointing at one manifest",
+                "oar repo tags localhost:5000/hello:latest",
+            ),
+        ],
+        groups: &[
+            flags::REPO_TAGS,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, Some(1)),
+        wants: "the target repository to list tags from",
+        run: cmd::repo::tags,
     },
 ];
 

@@ -203,16 +203,7 @@ pub static PLATFORM: &[Flag] = &[value(
 pub static PUSH: &[Flag] = &[
     value("config", "path[:mediatype]", "path of image config file"),
     value("artifact-type", "string", "artifact type"),
-    with_default(
-        flag(
-            "concurrency",
-            None,
-            Kind::Value,
-            "int",
-            "concurrency level (accepted; oar transfers one blob at a time)",
-        ),
-        "5",
-    ),
+    CONCURRENCY,
 ];
 
 /// Flags of `pull`.
@@ -237,15 +228,161 @@ pub static PULL: &[Flag] = &[
         ".",
     ),
     value("config", "path[:mediatype]", "output manifest config file"),
+    CONCURRENCY,
+];
+
+/// `--concurrency`, accepted for compatibility.
+pub const CONCURRENCY: Flag = with_default(
+    flag(
+        "concurrency",
+        None,
+        Kind::Value,
+        "int",
+        "concurrency level (accepted; oar transfers one blob at a time)",
+    ),
+    "5",
+);
+
+/// `--descriptor` and `--pretty`.
+pub static DESCRIPTOR: &[Flag] = &[
+    switch(
+        "descriptor",
+        None,
+        "print the descriptor instead of the content",
+    ),
+    switch("pretty", None, "prettify JSON objects printed to stdout"),
+];
+
+/// `-f/--force`.
+pub static FORCE: &[Flag] = &[switch(
+    "force",
+    Some('f'),
+    "ignore nonexistent references, never prompt",
+)];
+
+/// `--distribution-spec`.
+pub static DISTRIBUTION_SPEC: &[Flag] = &[value(
+    "distribution-spec",
+    "v1.1-referrers-api|v1.1-referrers-tag",
+    "how to list and record referrers: the referrers API or the tag schema (default: detect)",
+)];
+
+/// Flags of `attach`.
+pub static ATTACH: &[Flag] = &[
+    value("artifact-type", "string", "artifact type (required)"),
+    CONCURRENCY,
+];
+
+/// Flags of `discover`.
+pub static DISCOVER: &[Flag] = &[value(
+    "artifact-type",
+    "string",
+    "artifact type to filter the referrers by",
+)];
+
+/// Flags of `cp`.
+pub static COPY: &[Flag] = &[
+    switch(
+        "recursive",
+        Some('r'),
+        "[Preview] recursively copy the artifact and its referrer artifacts",
+    ),
+    CONCURRENCY,
+    flag(
+        "resolve",
+        None,
+        Kind::Multi,
+        "host:port:address[:address_port]",
+        "base DNS rules for --from-resolve and --to-resolve",
+    ),
+];
+
+/// Flags of `tag`.
+pub static TAG: &[Flag] = &[CONCURRENCY];
+
+/// Flags of `resolve`.
+pub static RESOLVE: &[Flag] = &[switch(
+    "full-reference",
+    Some('l'),
+    "print the full artifact reference with digest",
+)];
+
+/// Flags of `repo ls`.
+pub static REPO_LS: &[Flag] = &[value(
+    "last",
+    "string",
+    "start after the repository specified by last",
+)];
+
+/// Flags of `repo tags`.
+pub static REPO_TAGS: &[Flag] = &[
+    value("last", "string", "start after the tag specified by last"),
+    switch(
+        "exclude-digest-tags",
+        None,
+        "[Preview] exclude all digest-like tags such as 'sha256-aaaa...'",
+    ),
+];
+
+/// Flags of `manifest fetch`.
+pub static MANIFEST_FETCH: &[Flag] = &[
+    flag(
+        "media-type",
+        None,
+        Kind::Multi,
+        "string",
+        "accepted media types",
+    ),
+    flag(
+        "output",
+        Some('o'),
+        Kind::Value,
+        "path",
+        "file path to write the fetched manifest to, use - for stdout",
+    ),
+];
+
+/// Flags of `manifest fetch-config`.
+pub static MANIFEST_FETCH_CONFIG: &[Flag] = &[flag(
+    "output",
+    Some('o'),
+    Kind::Value,
+    "path",
+    "file path to write the fetched config to, use - for stdout",
+)];
+
+/// Flags of `manifest push`.
+pub static MANIFEST_PUSH: &[Flag] = &[
+    value("media-type", "string", "media type of manifest"),
+    CONCURRENCY,
+];
+
+/// Flags of `blob fetch`.
+pub static BLOB_FETCH: &[Flag] = &[flag(
+    "output",
+    Some('o'),
+    Kind::Value,
+    "path",
+    "output file path, use - for stdout",
+)];
+
+/// Flags of `blob push`.
+pub static BLOB_PUSH: &[Flag] = &[
     with_default(
-        flag(
-            "concurrency",
-            None,
-            Kind::Value,
+        value(
+            "size",
             "int",
-            "concurrency level (accepted; oar transfers one blob at a time)",
+            "provide the blob size (required when reading stdin)",
         ),
-        "5",
+        "-1",
+    ),
+    with_default(
+        value(
+            "media-type",
+            "string",
+            "specify the returned media type in the descriptor",
+        ),
+        "application/octet-stream",
     ),
 ];
 
@@ -256,7 +393,31 @@ mod tests {
     #[test]
     fn every_flag_is_documented_and_well_formed() {
         for group in [
-            COMMON, REMOTE, TARGET, PACKER, IMAGE_SPEC, FORMAT, PLATFORM, PUSH, PULL,
+            COMMON,
+            REMOTE,
+            LOGOUT,
+            TARGET,
+            PACKER,
+            IMAGE_SPEC,
+            FORMAT,
+            PLATFORM,
+            PUSH,
+            PULL,
+            DESCRIPTOR,
+            FORCE,
+            DISTRIBUTION_SPEC,
+            ATTACH,
+            DISCOVER,
+            COPY,
+            TAG,
+            RESOLVE,
+            REPO_LS,
+            REPO_TAGS,
+            MANIFEST_FETCH,
+            MANIFEST_FETCH_CONFIG,
+            MANIFEST_PUSH,
+            BLOB_FETCH,
+            BLOB_PUSH,
         ] {
             for f in group {
                 assert!(!f.help.is_empty(), "{} has no help", f.long);

@@ -265,6 +265,12 @@ pub fn open_target(
     actions: &[&str],
 ) -> Result<(Box<dyn Target>, TargetRef)> {
     if args.flag(&name(prefix, "oci-layout")) {
+        if args.is_set(&name(prefix, "distribution-spec")) {
+            return Err(Error::usage(format!(
+                "--{} applies to registries, not to an OCI image layout",
+                name(prefix, "distribution-spec")
+            )));
+        }
         if !args.values(&name(prefix, "header")).is_empty() {
             return Err(Error::usage(
                 "custom header flags cannot be used on an OCI image layout target",
@@ -285,6 +291,9 @@ pub fn open_target(
     let r = Reference::parse(raw)?;
     let repo = open_repository(args, prefix, &r)?;
     repo.hint_actions(actions);
+    if let Some(spec) = args.value(&name(prefix, "distribution-spec")) {
+        repo.set_referrers_mode(oar::registry::referrers::ReferrersMode::parse(spec)?);
+    }
     Ok((
         Box::new(repo),
         TargetRef {

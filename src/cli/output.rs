@@ -122,3 +122,34 @@ impl DescriptorJson {
         }
     }
 }
+
+/// Prints a descriptor as JSON (`--descriptor`): compact, or indented with
+/// `--pretty`, as oras does.
+pub fn descriptor(desc: &Descriptor, pretty: bool) -> Result<()> {
+    raw_json(&oar::manifest::marshal(desc), pretty)
+}
+
+/// Prints JSON bytes as they are, or indented with `--pretty`.
+pub fn raw_json(bytes: &[u8], pretty: bool) -> Result<()> {
+    if pretty {
+        self::bytes(&oar::manifest::indent_json(bytes)?)
+    } else {
+        let mut b = bytes.to_vec();
+        if !b.ends_with(b"\n") {
+            b.push(b'\n');
+        }
+        self::bytes(&b)
+    }
+}
+
+/// Writes fetched content to `-o path` atomically, or to stdout for `-`.
+pub fn to_path_or_stdout(path: &str, content: &[u8], pretty: bool) -> Result<()> {
+    if path == "-" {
+        return if pretty {
+            raw_json(content, true)
+        } else {
+            self::bytes(content)
+        };
+    }
+    oar::fsutil::write_atomic(std::path::Path::new(path), content, 0o644)
+}

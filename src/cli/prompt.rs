@@ -51,3 +51,17 @@ pub fn ask_secret(prompt: &str) -> Result<String> {
     eprintln!();
     s
 }
+
+/// Asks `question [y/N]` on stdout and reads the answer from stdin, as
+/// oras does; anything but `y`/`yes` is no.
+pub fn confirm(question: &str) -> Result<bool> {
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "{question} [y/N] ");
+    let _ = out.flush();
+    drop(out);
+    let answer = read_line(&mut std::io::stdin().lock())?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}

@@ -99,74 +99,8 @@ impl FileStore {
         if !self.keep_old && is_complete(path, desc) {
             return Ok(Written::AlreadyPresent);
         }
-        let dir = path.parent().unwrap_or(&self.root);
-        fsutil::ensure_dir(dir)?;
-        let partial = partial_path(dir, desc);
-        match self.download(&partial, desc, store, tracer) {
-            Ok(()) => {}
-            Err(e @ (Error::DigestMismatch { .. } | Error::SizeMismatch { .. })) => {
-                // Wrong content can never be resumed: drop it.
-                let _ = fs::remove_file(&partial);
-                return Err(e);
-            }
-            // Anything else (a network failure, Ctrl-C) keeps the partial
-            // file for the next run.
-            Err(e) => return Err(e),
-        }
-        fsutil::commit(&partial, path)?;
+        write_file(path, desc, store, tracer)?;
         Ok(Written::Downloaded)
-    }
-
-    fn download(
-        &self,
-        partial: &Path,
-        desc: &Descriptor,
-        store: &dyn Storage,
-        tracer: &Tracer,
-    ) -> Result<()> {
-        let (mut file, mut hasher, have) = open_partial(partial, desc)?;
-        if have > 0 {
-            tracer.note(&format!(
-                "resuming {} from byte {have} of {}",
-                desc.digest, desc.size
-            ));
-        }
-        let (stream, at) = store.fetch_range(desc, have)?;
-        let (seen, stream) = if at == have {
-            (have, stream)
-        } else {
-            // The source ignored the range: start over cleanly.
-            tracer.note(&format!(
-                "the source ignored the range request; downloading {} from the start",
-                desc.digest
-            ));
-            file.set_len(0)
-                .map_err(|e| Error::io("truncating partial file", e))?;
-            file.rewind()
-                .map_err(|e| Error::io("rewinding partial file", e))?;
-            hasher = Hasher::new(desc.digest.algorithm());
-            (0, stream)
-        };
-        let mut r = VerifyReader::resume(stream, &desc.digest, desc.size, hasher, seen);
-        match copy_stream(&mut r, &mut file) {
-            Ok(_) => {}
-            Err(e) => {
-                let err = Error::from_io(format!("downloading {}", desc.digest), e);
-                let _ = file.flush();
-                if have > 0 && matches!(err, Error::DigestMismatch { .. }) {
-                    // The bytes kept from the earlier run were bad, not the
-                    // source: try once more from nothing.
-                    drop(file);
-                    let _ = fs::remove_file(partial);
-                    tracer.note("resumed content did not verify; downloading again from the start");
-                    return self.download(partial, desc, store, tracer);
-                }
-                return Err(err);
-            }
-        }
-        file.sync_all()
-            .map_err(|e| Error::io(format!("syncing {}", partial.display()), e))?;
-        Ok(())
     }
 
     /// Copies an already written, verified file to a second name (a layer
@@ -192,6 +126,78 @@ impl FileStore {
         }
         fsutil::commit(&tmp, to)
     }
+}
+
+/// Downloads `desc` from `store` to `path` through a partial file beside
+/// it: a partial file left by an earlier run is resumed after re-hashing
+/// it, and the result is renamed into place only when its size and digest
+/// match.
+pub fn write_file(
+    path: &Path,
+    desc: &Descriptor,
+    store: &dyn Storage,
+    tracer: &Tracer,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    fsutil::ensure_dir(dir)?;
+    let partial = partial_path(dir, desc);
+    match download(&partial, desc, store, tracer) {
+        Ok(()) => {}
+        Err(e @ (Error::DigestMismatch { .. } | Error::SizeMismatch { .. })) => {
+            // Wrong content can never be resumed: drop it.
+            let _ = fs::remove_file(&partial);
+            return Err(e);
+        }
+        // Anything else (a network failure, Ctrl-C) keeps the partial file
+        // for the next run.
+        Err(e) => return Err(e),
+    }
+    fsutil::commit(&partial, path)
+}
+
+fn download(partial: &Path, desc: &Descriptor, store: &dyn Storage, tracer: &Tracer) -> Result<()> {
+    let (mut file, mut hasher, have) = open_partial(partial, desc)?;
+    if have > 0 {
+        tracer.note(&format!(
+            "resuming {} from byte {have} of {}",
+            desc.digest, desc.size
+        ));
+    }
+    let (stream, at) = store.fetch_range(desc, have)?;
+    let (seen, stream) = if at == have {
+        (have, stream)
+    } else {
+        // The source ignored the range: start over cleanly.
+        tracer.note(&format!(
+            "the source ignored the range request; downloading {} from the start",
+            desc.digest
+        ));
+        file.set_len(0)
+            .map_err(|e| Error::io("truncating partial file", e))?;
+        file.rewind()
+            .map_err(|e| Error::io("rewinding partial file", e))?;
+        hasher = Hasher::new(desc.digest.algorithm());
+        (0, stream)
+    };
+    let mut r = VerifyReader::resume(stream, &desc.digest, desc.size, hasher, seen);
+    if let Err(e) = copy_stream(&mut r, &mut file) {
+        let err = Error::from_io(format!("downloading {}", desc.digest), e);
+        let _ = file.flush();
+        if have > 0 && matches!(err, Error::DigestMismatch { .. }) {
+            // The bytes kept from the earlier run were bad, not the source:
+            // try once more from nothing.
+            drop(file);
+            let _ = fs::remove_file(partial);
+            tracer.note("resumed content did not verify; downloading again from the start");
+            return download(partial, desc, store, tracer);
+        }
+        return Err(err);
+    }
+    file.sync_all()
+        .map_err(|e| Error::io(format!("syncing {}", partial.display()), e))
 }
 
 /// The stable partial-file name for `desc` in `dir`.

@@ -18,7 +18,8 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::{
-    Deleter, Resolver, Source, Storage, Stream, TagLister, Tagger, Target, fetch_all, push_bytes,
+    Deleter, ReferrerLister, Resolver, Source, Storage, Stream, TagLister, Tagger, Target,
+    fetch_all, push_bytes,
 };
 use crate::descriptor::Descriptor;
 use crate::digest::{Digest, VerifyReader, copy_stream};
@@ -334,6 +335,67 @@ impl TagLister for OciLayout {
     }
 }
 
+impl ReferrerLister for OciLayout {
+    /// Scans the manifests listed in `index.json`, and the children of
+    /// listed indexes, for a `subject` pointing at `subject`. Bounded by
+    /// [`MAX_SCANNED`] manifests.
+    fn referrers(
+        &self,
+        subject: &Descriptor,
+        artifact_type: Option<&str>,
+    ) -> Result<Vec<Descriptor>> {
+        let mut queue: Vec<Descriptor> = self.index()?.manifests;
+        let mut seen = std::collections::HashSet::new();
+        let mut out: Vec<Descriptor> = Vec::new();
+        while let Some(d) = queue.pop() {
+            if !seen.insert(d.digest.clone()) || !media_type::is_manifest(&d.media_type) {
+                continue;
+            }
+            if seen.len() > MAX_SCANNED {
+                return Err(Error::TooLarge {
+                    what: "manifests scanned for referrers".into(),
+                    limit: MAX_SCANNED as u64,
+                });
+            }
+            let Ok(bytes) = fetch_all(self, &d) else {
+                continue;
+            };
+            let Ok(doc) = manifest::Document::parse(&d.media_type, &bytes) else {
+                continue;
+            };
+            if let manifest::Document::Index(i) = &doc {
+                queue.extend(i.manifests.iter().cloned());
+            }
+            if doc.subject().is_some_and(|s| s.digest == subject.digest) {
+                let r = doc.referrer_descriptor(&d);
+                if artifact_type.is_none_or(|t| r.artifact_type.as_deref() == Some(t))
+                    && !out.iter().any(|o| o.digest == r.digest)
+                {
+                    out.push(r);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.digest.cmp(&b.digest));
+        Ok(out)
+    }
+}
+
+/// How many manifests a layout referrer scan reads at most.
+pub const MAX_SCANNED: usize = 100_000;
+
+impl super::BlobResolver for OciLayout {
+    fn resolve_blob(&self, digest: &Digest) -> Result<Descriptor> {
+        match fs::metadata(self.blob_path(digest)) {
+            Ok(m) if m.is_file() => Ok(Descriptor::new(
+                super::OCTET_STREAM,
+                digest.clone(),
+                m.len(),
+            )),
+            _ => Err(Error::NotFound(format!("{}@{digest}", self.root.display()))),
+        }
+    }
+}
+
 impl Target for OciLayout {
     fn as_deleter(&self) -> Option<&dyn Deleter> {
         Some(self)
@@ -341,6 +403,18 @@ impl Target for OciLayout {
 
     fn as_tag_lister(&self) -> Option<&dyn TagLister> {
         Some(self)
+    }
+
+    fn as_referrer_lister(&self) -> Option<&dyn ReferrerLister> {
+        Some(self)
+    }
+
+    fn as_blob_resolver(&self) -> Option<&dyn super::BlobResolver> {
+        Some(self)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

@@ -108,4 +108,8 @@ impl Tagger for MemoryStore {
     }
 }
 
-impl Target for MemoryStore {}
+impl Target for MemoryStore {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

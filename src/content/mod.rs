@@ -148,6 +148,28 @@ pub trait TagLister {
     fn tags(&self, last: &str) -> Result<Vec<String>>;
 }
 
+/// Describes a blob known only by digest (`blob fetch`, `blob delete`).
+pub trait BlobResolver {
+    /// The blob's descriptor (media type `application/octet-stream`), or
+    /// [`Error::NotFound`].
+    fn resolve_blob(&self, digest: &crate::digest::Digest) -> Result<Descriptor>;
+}
+
+/// The media type reported for a blob known only by digest.
+pub const OCTET_STREAM: &str = "application/octet-stream";
+
+/// Finds the manifests that refer to a subject (image spec 1.1 referrers).
+pub trait ReferrerLister {
+    /// The referrers of `subject`, optionally only those of
+    /// `artifact_type`, as descriptors carrying `artifactType` and
+    /// annotations.
+    fn referrers(
+        &self,
+        subject: &Descriptor,
+        artifact_type: Option<&str>,
+    ) -> Result<Vec<Descriptor>>;
+}
+
 /// A store with names: what commands operate on.
 pub trait Target: Storage + Resolver + Tagger {
     /// Deletion, if supported.
@@ -159,6 +181,20 @@ pub trait Target: Storage + Resolver + Tagger {
     fn as_tag_lister(&self) -> Option<&dyn TagLister> {
         None
     }
+
+    /// Referrer listing, if supported.
+    fn as_referrer_lister(&self) -> Option<&dyn ReferrerLister> {
+        None
+    }
+
+    /// Blob lookup by digest, if supported.
+    fn as_blob_resolver(&self) -> Option<&dyn BlobResolver> {
+        None
+    }
+
+    /// The concrete store, so that a higher layer can use abilities that
+    /// only exist between two stores of one kind (cross-repository mounts).
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// Streams content whose size and digest are checked as it is read: reading

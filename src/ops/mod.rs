@@ -28,6 +28,13 @@ pub enum Action {
     /// Written from content already on disk (a duplicate, or a complete
     /// file from an earlier run).
     Restored,
+    /// About to copy between stores.
+    Copying,
+    /// Copy finished.
+    Copied,
+    /// Mounted from another repository of the same registry (no bytes
+    /// moved).
+    Mounted,
 }
 
 impl Action {
@@ -42,6 +49,9 @@ impl Action {
             Action::Processing => "Processing",
             Action::Downloaded => "Downloaded",
             Action::Restored => "Restored",
+            Action::Copying => "Copying",
+            Action::Copied => "Copied",
+            Action::Mounted => "Mounted",
         }
     }
 }

@@ -11,6 +11,27 @@ use crate::error::{Error, Result};
 use crate::http::{Body, Request, url};
 
 impl Repository {
+    /// `HEAD /v2/<name>/blobs/<digest>`: the blob's descriptor.
+    pub fn resolve_blob_head(&self, digest: &crate::digest::Digest) -> Result<Descriptor> {
+        let u = endpoints::blob(self.origin(), &self.name, &digest.to_string());
+        let resp = self.send(Request::new("HEAD", u), &["pull"])?;
+        if resp.status == 404 {
+            resp.discard();
+            return Err(Error::NotFound(format!("{}@{digest}", self.display_name())));
+        }
+        let resp = expect(resp, &[200])?;
+        let size = resp
+            .header("content-length")
+            .and_then(|l| l.trim().parse::<u64>().ok())
+            .ok_or_else(|| Error::Protocol("blob HEAD without Content-Length".into()))?;
+        resp.discard();
+        Ok(Descriptor::new(
+            crate::content::OCTET_STREAM,
+            digest.clone(),
+            size,
+        ))
+    }
+
     pub(super) fn blob_exists(&self, desc: &Descriptor) -> Result<bool> {
         let u = endpoints::blob(self.origin(), &self.name, &desc.digest.to_string());
         let resp = self.send(Request::new("HEAD", u), &["pull"])?;
@@ -98,6 +119,42 @@ impl Repository {
                 // a fresh one now, so reopen the source and go again, once.
                 Err(Error::Unauthorized(_)) if tries == 0 => tries += 1,
                 other => return other,
+            }
+        }
+    }
+
+    /// Mounts `desc` from repository `from` on the same registry
+    /// (`POST …/uploads/?mount=&from=`), which copies nothing. When the
+    /// registry refuses (it answers 202 with an upload session, or an
+    /// error), the blob is uploaded from `source` instead. Returns true if
+    /// it was mounted.
+    pub fn mount_or_push(
+        &self,
+        desc: &Descriptor,
+        from: &str,
+        source: &mut dyn Source,
+    ) -> Result<bool> {
+        let mut u = endpoints::uploads(self.origin(), &self.name);
+        u = url::append_query(&u, "mount", &desc.digest.to_string());
+        u = url::append_query(&u, "from", from);
+        let extra = crate::auth::Scopes::repository(from, &["pull"]);
+        let resp = self.send_with(Request::new("POST", u), &["pull", "push"], &extra)?;
+        match resp.status {
+            201 => {
+                resp.discard();
+                Ok(true)
+            }
+            202 => {
+                // A plain upload session: use it rather than open another.
+                let loc = location(&resp)?;
+                resp.discard();
+                self.put_whole(&loc, desc, source)?;
+                Ok(false)
+            }
+            _ => {
+                resp.discard();
+                self.push_blob(desc, source)?;
+                Ok(false)
             }
         }
     }

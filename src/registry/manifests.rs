@@ -14,7 +14,7 @@ use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
 use crate::http::{Body, Request, Response};
 use crate::manifest::{self, MAX_MANIFEST_SIZE};
-use crate::media_type::{self, MANIFEST_ACCEPT};
+use crate::media_type;
 
 /// `Content-Type` without parameters, or `None` when it says nothing about
 /// a manifest (some registries send `application/json` or `text/plain`).
@@ -71,8 +71,8 @@ impl Repository {
     }
 
     fn resolve_manifest(&self, reference: &str) -> Result<Descriptor> {
-        let req =
-            Request::new("HEAD", self.manifest_url(reference)).header("Accept", MANIFEST_ACCEPT);
+        let req = Request::new("HEAD", self.manifest_url(reference))
+            .header("Accept", self.manifest_accept());
         let resp = self.send(req, &["pull"])?;
         if resp.status == 404 {
             resp.discard();
@@ -105,8 +105,8 @@ impl Repository {
     }
 
     fn fetch_manifest_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
-        let req =
-            Request::new("GET", self.manifest_url(reference)).header("Accept", MANIFEST_ACCEPT);
+        let req = Request::new("GET", self.manifest_url(reference))
+            .header("Accept", self.manifest_accept());
         let resp = self.send(req, &["pull"])?;
         if resp.status == 404 {
             resp.discard();
@@ -118,7 +118,7 @@ impl Repository {
 
     fn manifest_exists(&self, desc: &Descriptor) -> Result<bool> {
         let req = Request::new("HEAD", self.manifest_url(&desc.digest.to_string()))
-            .header("Accept", MANIFEST_ACCEPT);
+            .header("Accept", self.manifest_accept());
         let resp = self.send(req, &["pull"])?;
         match resp.status {
             200 => {
@@ -155,6 +155,8 @@ impl Repository {
                 });
             }
         }
+        let oci_subject = resp.header("oci-subject").is_some();
+        self.after_manifest_put(desc, bytes, oci_subject)?;
         Ok(resp)
     }
 }

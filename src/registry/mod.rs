@@ -12,6 +12,7 @@ pub mod endpoints;
 pub mod link;
 mod manifests;
 pub mod range;
+pub mod referrers;
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -104,6 +105,8 @@ impl Registry {
             registry: Rc::clone(self),
             name: name.to_string(),
             hint: RefCell::new(Scopes::new()),
+            referrers: referrers::ReferrersState::default(),
+            accept: RefCell::new(None),
         }
     }
 
@@ -192,6 +195,8 @@ pub struct Repository {
     registry: Rc<Registry>,
     name: String,
     hint: RefCell<Scopes>,
+    referrers: referrers::ReferrersState,
+    accept: RefCell<Option<String>>,
 }
 
 impl Repository {
@@ -205,6 +210,19 @@ impl Repository {
         &self.registry
     }
 
+    /// Replaces the `Accept` list of manifest requests (`manifest fetch
+    /// --media-type`).
+    pub fn set_manifest_accept(&self, media_types: &[String]) {
+        *self.accept.borrow_mut() = (!media_types.is_empty()).then(|| media_types.join(", "));
+    }
+
+    fn manifest_accept(&self) -> String {
+        self.accept
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| crate::media_type::MANIFEST_ACCEPT.to_string())
+    }
+
     /// Asks for these actions on this repository with every request, so
     /// that one token serves the whole command (`push` asks `pull,push`).
     pub fn hint_actions(&self, actions: &[&str]) {
@@ -214,8 +232,13 @@ impl Repository {
     }
 
     fn send(&self, req: Request<'_>, actions: &[&str]) -> Result<Response> {
+        self.send_with(req, actions, &Scopes::new())
+    }
+
+    fn send_with(&self, req: Request<'_>, actions: &[&str], extra: &Scopes) -> Result<Response> {
         let mut scopes = Scopes::repository(&self.name, actions);
         scopes.merge(&self.hint.borrow());
+        scopes.merge(extra);
         self.registry.send(req, &scopes)
     }
 
@@ -292,8 +315,25 @@ impl TagLister for Repository {
     }
 }
 
+impl crate::content::BlobResolver for Repository {
+    fn resolve_blob(&self, digest: &crate::digest::Digest) -> Result<Descriptor> {
+        self.resolve_blob_head(digest)
+    }
+}
+
 impl Deleter for Repository {
     fn delete(&self, desc: &Descriptor) -> Result<()> {
+        let subject = self.subject_to_unindex(desc);
+        self.delete_only(desc)?;
+        if let Some(subject) = subject {
+            self.unindex_referrer(&subject, &desc.digest)?;
+        }
+        Ok(())
+    }
+}
+
+impl Repository {
+    fn delete_only(&self, desc: &Descriptor) -> Result<()> {
         let url = if crate::media_type::is_manifest(&desc.media_type) {
             endpoints::manifest(self.origin(), &self.name, &desc.digest.to_string())
         } else {
@@ -325,6 +365,18 @@ impl Target for Repository {
 
     fn as_tag_lister(&self) -> Option<&dyn TagLister> {
         Some(self)
+    }
+
+    fn as_referrer_lister(&self) -> Option<&dyn crate::content::ReferrerLister> {
+        Some(self)
+    }
+
+    fn as_blob_resolver(&self) -> Option<&dyn crate::content::BlobResolver> {
+        Some(self)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

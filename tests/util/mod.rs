@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod double;
 pub mod http;
 pub mod proxy;
 pub mod registry;

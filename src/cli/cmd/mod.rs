@@ -1,7 +1,16 @@
-//! One file per command.
+//! One file per command (the `manifest`, `blob` and `repo` groups one file
+//! per group).
 
+pub mod attach;
+pub mod blob;
+pub mod copy;
+pub mod discover;
 pub mod login;
 pub mod logout;
+pub mod manifest;
 pub mod pull;
 pub mod push;
+pub mod repo;
+pub mod resolve;
+pub mod tag;
 pub mod version;

@@ -1,0 +1,186 @@
+//! `oar blob fetch|push|delete`.
+
+use std::path::Path;
+
+use super::manifest::confirm;
+use crate::cli::args::Args;
+use crate::cli::options::{self, TargetRef};
+use crate::cli::output::{self, Status};
+use oar::content::{OnceSource, Target, describe_file, fetch_verified};
+use oar::descriptor::Descriptor;
+use oar::digest::{Digest, copy_stream};
+use oar::error::{Error, Result};
+
+/// The digest of a `name@digest` blob reference.
+fn blob_digest(tref: &TargetRef) -> Result<Digest> {
+    let sel = tref.require_selector(false)?;
+    if !sel.contains(':') {
+        return Err(Error::usage(format!(
+            "{:?}: no digest specified; use the form \"<name>@<digest>\"",
+            tref.raw
+        )));
+    }
+    Digest::parse(sel)
+}
+
+fn resolve(target: &dyn Target, digest: &Digest) -> Result<Descriptor> {
+    target
+        .as_blob_resolver()
+        .ok_or_else(|| Error::Unsupported("this target cannot look up blobs".into()))?
+        .resolve_blob(digest)
+}
+
+/// `oar blob fetch`: to a file (verified, then renamed into place;
+/// resumable), to stdout, or just its descriptor.
+pub fn fetch(args: &Args) -> Result<()> {
+    let out = args.value("output");
+    let descriptor = args.flag("descriptor");
+    if out.is_none() && !descriptor {
+        return Err(Error::usage(
+            "either `--output` or `--descriptor` must be provided",
+        ));
+    }
+    if out == Some("-") && descriptor {
+        return Err(Error::usage(
+            "`--descriptor` cannot be used with `--output -` at the same time",
+        ));
+    }
+    let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull"])?;
+    let digest = blob_digest(&tref)?;
+    let desc = resolve(target.as_ref(), &digest)?;
+    match out {
+        Some("-") => {
+            let mut r = fetch_verified(target.as_ref(), &desc)?;
+            let mut stdout = std::io::stdout().lock();
+            copy_stream(&mut r, &mut stdout).map_err(|e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => output::stdout_error(e),
+                _ => Error::from_io(format!("fetching {digest}"), e),
+            })?;
+        }
+        Some(path) => {
+            let tracer = oar::http::Tracer {
+                debug: options::debug(args),
+                verbose: options::verbose(args),
+                custom_headers: Vec::new(),
+            };
+            oar::content::files::write_file(Path::new(path), &desc, target.as_ref(), &tracer)?;
+        }
+        None => {}
+    }
+    if descriptor {
+        output::descriptor(&desc, args.flag("pretty"))?;
+    }
+    Ok(())
+}
+
+/// `oar blob push`: a file, or stdin with `@digest` and `--size`.
+pub fn push(args: &Args) -> Result<()> {
+    let file = &args.positionals[1];
+    let media_type = args
+        .value("media-type")
+        .unwrap_or(oar::content::OCTET_STREAM)
+        .to_string();
+    let size: i64 = args
+        .value("size")
+        .unwrap_or("-1")
+        .parse()
+        .map_err(|_| Error::usage("--size must be a number"))?;
+    let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull", "push"])?;
+    let given = match tref.selector.as_deref() {
+        Some(s) if s.contains(':') => Some(Digest::parse(s)?),
+        Some(s) => {
+            return Err(Error::usage(format!(
+                "{s:?}: a blob is pushed by digest, not by tag"
+            )));
+        }
+        None => None,
+    };
+    let descriptor = args.flag("descriptor");
+    let mut status = Status::new(9, options::verbose(args) && !descriptor, false);
+    let (desc, mut source): (Descriptor, Box<dyn oar::content::Source>) = if file == "-" {
+        if args.flag("password-stdin") || args.flag("identity-token-stdin") {
+            return Err(Error::usage(
+                "`-` read file from input and `--password-stdin` read password from input cannot be both used",
+            ));
+        }
+        let digest = given.ok_or_else(|| {
+            Error::usage(
+                "`--size` and the digest (<name>@<digest>) must be provided when reading stdin",
+            )
+        })?;
+        if size < 0 {
+            return Err(Error::usage("`--size` must be provided when reading stdin"));
+        }
+        (
+            Descriptor::new(media_type, digest, size as u64),
+            Box::new(OnceSource(Some(Box::new(std::io::stdin())))),
+        )
+    } else {
+        let (mut d, src) = describe_file(Path::new(file), &media_type)?;
+        if let Some(g) = &given {
+            if *g != d.digest {
+                return Err(Error::DigestMismatch {
+                    expected: g.to_string(),
+                    actual: d.digest.to_string(),
+                });
+            }
+        }
+        if size >= 0 && size as u64 != d.size {
+            return Err(Error::SizeMismatch {
+                expected: size as u64,
+                actual: d.size,
+            });
+        }
+        d.media_type = media_type;
+        (d, Box::new(src))
+    };
+    if target.exists(&desc)? {
+        status.print("Exists", &desc);
+    } else {
+        status.print("Uploading", &desc);
+        target.push(&desc, source.as_mut())?;
+        status.print("Uploaded", &desc);
+    }
+    status.finish()?;
+    if descriptor {
+        return output::descriptor(&desc, args.flag("pretty"));
+    }
+    output::line(&format!("Pushed {}", tref.annotated()))?;
+    output::line(&format!("Digest: {}", desc.digest))
+}
+
+/// `oar blob delete`.
+pub fn delete(args: &Args) -> Result<()> {
+    if args.flag("descriptor") && !args.flag("force") {
+        return Err(Error::usage(
+            "must apply --force to confirm the deletion if the descriptor is outputted",
+        ));
+    }
+    let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull", "delete"])?;
+    let digest = blob_digest(&tref)?;
+    let desc = match resolve(target.as_ref(), &digest) {
+        Ok(d) => d,
+        Err(e) if e.is_not_found() => {
+            if args.flag("force") && !args.flag("descriptor") {
+                return output::line(&format!("Missing {}", tref.raw));
+            }
+            return Err(Error::NotFound(format!(
+                "{}: the specified blob does not exist",
+                tref.raw
+            )));
+        }
+        Err(e) => return Err(e),
+    };
+    if !confirm(args, "blob", &desc.digest.to_string())? {
+        return Ok(());
+    }
+    target
+        .as_deleter()
+        .ok_or_else(|| Error::Unsupported("this target cannot delete".into()))?
+        .delete(&desc)
+        .map_err(|e| Error::other(format!("failed to delete {}: {e}", tref.raw)))?;
+    if args.flag("descriptor") {
+        return output::descriptor(&desc, args.flag("pretty"));
+    }
+    output::line(&format!("Deleted {}", tref.annotated()))
+}

@@ -1,0 +1,295 @@
+//! `oar manifest fetch|fetch-config|push|delete`.
+
+use std::io::Read;
+
+use serde::Serialize;
+
+use crate::cli::args::Args;
+use crate::cli::options::{self, TargetRef};
+use crate::cli::output::{self, DescriptorJson, Status};
+use crate::cli::prompt;
+use oar::content::Target;
+use oar::descriptor::{Descriptor, Platform};
+use oar::error::{Error, Result};
+use oar::manifest::{Document, MAX_MANIFEST_SIZE, detect_media_type};
+use oar::media_type;
+use oar::ops::pull::select_platform;
+use oar::reference::is_valid_tag;
+use oar::registry::Repository;
+
+/// Fetches the manifest a command names, honouring `--platform`.
+fn fetch(args: &Args, target: &dyn Target, tref: &TargetRef) -> Result<(Descriptor, Vec<u8>)> {
+    let selector = tref.require_selector(true)?.to_string();
+    let (desc, bytes) = target.fetch_reference(&selector)?;
+    match args.value("platform").map(Platform::parse).transpose()? {
+        Some(p) => select_platform(target, desc, bytes, &p),
+        None => Ok((desc, bytes)),
+    }
+}
+
+#[derive(Serialize)]
+struct Fetched {
+    #[serde(flatten)]
+    desc: DescriptorJson,
+    content: serde_json::Value,
+}
+
+/// `oar manifest fetch`.
+pub fn fetch_cmd(args: &Args) -> Result<()> {
+    let out = args.value("output");
+    let json = args.is_set("format") && options::format(args)? == "json";
+    let descriptor = args.flag("descriptor");
+    let pretty = args.flag("pretty") && out.is_none_or(|o| o == "-");
+    match (out, json, descriptor) {
+        (Some("-"), true, _) => {
+            return Err(Error::usage(
+                "`--output -` cannot be used with `--format json` at the same time",
+            ));
+        }
+        (Some("-"), _, true) => {
+            return Err(Error::usage(
+                "`--descriptor` cannot be used with `--output -` at the same time",
+            ));
+        }
+        (_, true, true) => {
+            return Err(Error::usage(
+                "--format, --descriptor cannot be used at the same time",
+            ));
+        }
+        _ => {}
+    }
+    if json && args.flag("pretty") {
+        return Err(Error::usage(
+            "--format, --pretty cannot be used at the same time",
+        ));
+    }
+    let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull"])?;
+    let media_types = args.values("media-type");
+    if !media_types.is_empty() {
+        let repo = target
+            .as_any()
+            .downcast_ref::<Repository>()
+            .ok_or_else(|| {
+                Error::usage("`--media-type` cannot be used with `--oci-layout` at the same time")
+            })?;
+        let list: Vec<String> = media_types
+            .iter()
+            .flat_map(|m| m.split(','))
+            .map(|m| m.trim().to_string())
+            .collect();
+        repo.set_manifest_accept(&list);
+    }
+    let (desc, bytes) = fetch(args, target.as_ref(), &tref)?;
+    if let Some(path) = out {
+        output::to_path_or_stdout(path, &bytes, pretty)?;
+    }
+    if json {
+        let content = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        return output::json(&Fetched {
+            desc: DescriptorJson::new(&tref.path, &desc),
+            content,
+        });
+    }
+    if descriptor {
+        return output::descriptor(&desc, pretty);
+    }
+    if out.is_none() {
+        output::raw_json(&bytes, pretty)?;
+    }
+    Ok(())
+}
+
+/// `oar manifest fetch-config`.
+pub fn fetch_config(args: &Args) -> Result<()> {
+    let out = args.value("output");
+    let descriptor = args.flag("descriptor");
+    if out == Some("-") && descriptor {
+        return Err(Error::usage(
+            "`--output -` cannot be used with `--descriptor` at the same time",
+        ));
+    }
+    let pretty = args.flag("pretty");
+    let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull"])?;
+    let (desc, bytes) = fetch(args, target.as_ref(), &tref)?;
+    let config = match Document::parse(&desc.media_type, &bytes)? {
+        Document::Manifest(m) => m.config,
+        Document::Index(_) => {
+            return Err(Error::usage(format!(
+                "{:?} is not an image manifest and does not have a config",
+                desc.digest.to_string()
+            )));
+        }
+    };
+    if !descriptor || out.is_some() {
+        let content = oar::content::fetch_all(target.as_ref(), &config)?;
+        match out {
+            None | Some("-") => {
+                if pretty {
+                    output::raw_json(&content, true)?;
+                } else {
+                    output::bytes(&content)?;
+                }
+            }
+            Some(path) => oar::fsutil::write_atomic(std::path::Path::new(path), &content, 0o644)?,
+        }
+    }
+    if descriptor {
+        output::descriptor(&config, pretty)?;
+    }
+    Ok(())
+}
+
+/// Reads the manifest file (or stdin for `-`), bounded.
+fn read_manifest_input(path: &str) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let limit = MAX_MANIFEST_SIZE + 1;
+    if path == "-" {
+        std::io::stdin()
+            .take(limit)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io("reading the manifest from stdin", e))?;
+    } else {
+        std::fs::File::open(path)
+            .map_err(|e| Error::io(format!("opening {path}"), e))?
+            .take(limit)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io(format!("reading {path}"), e))?;
+    }
+    if buf.len() as u64 > MAX_MANIFEST_SIZE {
+        return Err(Error::TooLarge {
+            what: format!("manifest {path}"),
+            limit: MAX_MANIFEST_SIZE,
+        });
+    }
+    Ok(buf)
+}
+
+/// `oar manifest push`.
+pub fn push(args: &Args) -> Result<()> {
+    let mut names = args.positionals[0].split(',');
+    let raw = names.next().unwrap_or_default().to_string();
+    let extra: Vec<String> = names.map(str::to_string).collect();
+    for t in &extra {
+        if !is_valid_tag(t) {
+            return Err(Error::usage(format!("invalid tag {t:?}")));
+        }
+    }
+    let file = &args.positionals[1];
+    if file == "-" && (args.flag("password-stdin") || args.flag("identity-token-stdin")) {
+        return Err(Error::usage(
+            "`-` read file from input and `--password-stdin` read password from input cannot be both used",
+        ));
+    }
+    let bytes = read_manifest_input(file)?;
+    let media_type = match args.value("media-type").filter(|m| !m.is_empty()) {
+        Some(m) => m.to_string(),
+        None => detect_media_type(&bytes).map_err(|_| {
+            Error::usage(format!(
+                "media type is not recognized via the flag \"--media-type\" nor in {file:?}: give a valid media type in the manifest JSON or with --media-type"
+            ))
+        })?,
+    };
+    if !media_type::is_manifest(&media_type) {
+        return Err(Error::usage(format!(
+            "{media_type} is not a manifest media type"
+        )));
+    }
+    Document::parse(&media_type, &bytes)?;
+    let desc = Descriptor::from_bytes(media_type, &bytes);
+    let (target, tref) = options::open_target(args, "", &raw, &["pull", "push"])?;
+    let reference = tref
+        .selector
+        .clone()
+        .unwrap_or_else(|| desc.digest.to_string());
+    if reference.contains(':') && reference != desc.digest.to_string() {
+        return Err(Error::DigestMismatch {
+            expected: reference,
+            actual: desc.digest.to_string(),
+        });
+    }
+    let descriptor = args.flag("descriptor");
+    let mut status = Status::new(9, options::verbose(args) && !descriptor, false);
+    let matches = match target.resolve(&reference) {
+        Ok(d) => d.digest == desc.digest,
+        Err(e) if e.is_not_found() => false,
+        Err(e) => return Err(e),
+    };
+    if matches {
+        status.print("Exists", &desc);
+    } else {
+        status.print("Uploading", &desc);
+        if reference.contains(':') {
+            oar::content::push_bytes(target.as_ref(), &desc, &bytes)?;
+        } else {
+            target.push_tagged(&desc, &bytes, &reference)?;
+        }
+        status.print("Uploaded", &desc);
+    }
+    status.finish()?;
+    if descriptor {
+        for t in &extra {
+            target.push_tagged(&desc, &bytes, t)?;
+        }
+        return output::descriptor(&desc, args.flag("pretty"));
+    }
+    output::line(&format!("Pushed {}", tref.annotated()))?;
+    for t in &extra {
+        target.push_tagged(&desc, &bytes, t)?;
+        output::line(&format!("Tagged {t}"))?;
+    }
+    output::line(&format!("Digest: {}", desc.digest))
+}
+
+/// Asks before deleting unless `--force`; `--descriptor` needs `--force`.
+pub fn confirm(args: &Args, what: &str, digest: &str) -> Result<bool> {
+    if args.flag("force") {
+        return Ok(true);
+    }
+    prompt::confirm(&format!(
+        "Are you sure you want to delete the {what} {digest:?}{}?",
+        if what == "manifest" {
+            " and all tags associated with it"
+        } else {
+            ""
+        }
+    ))
+}
+
+/// `oar manifest delete`: resolves a tag to its digest first (registries
+/// delete by digest), asks unless `--force`.
+pub fn delete(args: &Args) -> Result<()> {
+    if args.flag("descriptor") && !args.flag("force") {
+        return Err(Error::usage(
+            "must apply --force to confirm the deletion if the descriptor is outputted",
+        ));
+    }
+    let (target, tref) =
+        options::open_target(args, "", &args.positionals[0], &["pull", "delete", "push"])?;
+    let selector = tref.require_selector(true)?.to_string();
+    let desc = match target.resolve(&selector) {
+        Ok(d) => d,
+        Err(e) if e.is_not_found() => {
+            if args.flag("force") && !args.flag("descriptor") {
+                return output::line(&format!("Missing {}", tref.raw));
+            }
+            return Err(Error::NotFound(format!(
+                "{}: the specified manifest does not exist",
+                tref.raw
+            )));
+        }
+        Err(e) => return Err(e),
+    };
+    if !confirm(args, "manifest", &desc.digest.to_string())? {
+        return Ok(());
+    }
+    let deleter = target
+        .as_deleter()
+        .ok_or_else(|| Error::Unsupported("this target cannot delete".into()))?;
+    deleter
+        .delete(&desc)
+        .map_err(|e| Error::other(format!("failed to delete {}: {e}", tref.raw)))?;
+    if args.flag("descriptor") {
+        return output::descriptor(&desc, args.flag("pretty"));
+    }
+    output::line(&format!("Deleted {}", tref.annotated()))
+}

@@ -1,0 +1,98 @@
+//! `oar repo ls <registry>[/<namespace>]` and `oar repo tags <name>`.
+
+use crate::cli::args::Args;
+use crate::cli::options;
+use crate::cli::output;
+use oar::digest::Digest;
+use oar::error::{Error, Result};
+
+/// True for tags that look like digests (`sha256-<hex>`), the referrers
+/// tag schema's tags.
+pub fn is_digest_tag(tag: &str) -> bool {
+    tag.split_once('-')
+        .is_some_and(|(alg, hex)| Digest::parse(&format!("{alg}:{hex}")).is_ok())
+}
+
+/// `oar repo ls`: the registry's repositories (catalog API), following
+/// `Link` pages; with a namespace, only those under it, the prefix cut.
+pub fn ls(args: &Args) -> Result<()> {
+    let raw = &args.positionals[0];
+    let (registry, namespace) = match raw.split_once('/') {
+        Some((r, ns)) => (r, format!("{}/", ns.trim_end_matches('/'))),
+        None => (raw.as_str(), String::new()),
+    };
+    oar::reference::validate_registry(registry).map_err(|why| Error::InvalidReference {
+        reference: raw.clone(),
+        reason: why,
+    })?;
+    let reg = options::open_registry(args, "", registry)?;
+    let last = args.value("last").unwrap_or("");
+    let repos = reg.catalog(last).map_err(|e| match e {
+        Error::Registry { .. } | Error::Unauthorized(_) => Error::other(format!(
+            "could not list repositories for {registry:?}{}: {e}",
+            if namespace.is_empty() {
+                String::new()
+            } else {
+                format!(" with prefix {namespace:?}")
+            }
+        )),
+        other => other,
+    })?;
+    for r in repos {
+        if let Some(sub) = r.strip_prefix(&namespace) {
+            output::line(sub)?;
+        }
+    }
+    Ok(())
+}
+
+/// `oar repo tags`: the repository's tags, sorted (registries may answer
+/// in any order), after `--last`, optionally without digest-like tags or
+/// only those pointing at one manifest.
+pub fn tags(args: &Args) -> Result<()> {
+    let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull"])?;
+    let lister = target
+        .as_tag_lister()
+        .ok_or_else(|| Error::Unsupported("this target cannot list tags".into()))?;
+    let filter = match tref.selector.as_deref() {
+        Some(s) if s.contains(':') => Some(s.to_string()),
+        Some(t) => Some(target.resolve(t)?.digest.to_string()),
+        None => None,
+    };
+    if let Some(f) = &filter {
+        eprintln!("[Experimental] querying tags associated to {f}, it may take a while...");
+    }
+    let last = args.value("last").unwrap_or("");
+    let mut all = lister.tags("")?;
+    all.sort();
+    all.dedup();
+    for t in all {
+        if !last.is_empty() && t.as_str() <= last {
+            continue;
+        }
+        if args.flag("exclude-digest-tags") && is_digest_tag(&t) {
+            continue;
+        }
+        if let Some(f) = &filter {
+            if tref.selector.as_deref() != Some(t.as_str())
+                && target.resolve(&t)?.digest.to_string() != *f
+            {
+                continue;
+            }
+        }
+        output::line(&t)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_tags() {
+        assert!(is_digest_tag(&format!("sha256-{}", "a".repeat(64))));
+        assert!(!is_digest_tag("sha256-abc"));
+        assert!(!is_digest_tag("v1"));
+    }
+}

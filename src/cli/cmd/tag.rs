@@ -1,0 +1,31 @@
+//! `oar tag <name>{:<tag>|@<digest>} <new_tag>…`
+
+use crate::cli::args::Args;
+use crate::cli::options;
+use crate::cli::output;
+use oar::error::{Error, Result};
+use oar::reference::is_valid_tag;
+
+/// `oar tag`: points more tags at an existing manifest.
+pub fn run(args: &Args) -> Result<()> {
+    let tags = &args.positionals[1..];
+    for t in tags {
+        if !is_valid_tag(t) {
+            return Err(Error::usage(format!("invalid tag {t:?}")));
+        }
+    }
+    let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull", "push"])?;
+    let selector = tref.require_selector(true)?.to_string();
+    let (desc, bytes) = target.fetch_reference(&selector)?;
+    let kind = if tref.layout {
+        "oci-layout"
+    } else {
+        "registry"
+    };
+    output::line(&format!("Tagging [{kind}] {}@{}", tref.path, desc.digest))?;
+    for t in tags {
+        target.push_tagged(&desc, &bytes, t)?;
+        output::line(&format!("Tagged {t}"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,462 @@
+//! Referrers: the tag-schema fallback on Debian's registry (which has no
+//! referrers API), the API on the registry double, and the same `discover`
+//! output from both.
+
+use crate::util::double::{Config, Double};
+use crate::util::registry::Registry;
+use crate::util::{TempDir, json, oar};
+
+const CREATED: &str = "org.opencontainers.image.created=2024-01-01T00:00:00Z";
+
+/// Pushes an artifact and a two-level referrer graph with pinned creation
+/// times, so digests are the same on every registry. Returns the three
+/// manifest digests (subject, sbom, signature).
+fn build_graph(d: &TempDir, host: &str, repo: &str) -> (String, String, String) {
+    d.write("artifact.txt", "the subject");
+    d.write("sbom.json", "{\"sbom\":true}");
+    d.write("sig.txt", "signature");
+    let digest_of = |out: &str| {
+        out.lines()
+            .last()
+            .unwrap()
+            .strip_prefix("Digest: ")
+            .unwrap()
+            .to_string()
+    };
+    let r = oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &format!("{host}/{repo}:v1"),
+            "artifact.txt",
+            "-a",
+            CREATED,
+        ],
+    )
+    .ok();
+    let subject = digest_of(&r.stdout);
+    let r = oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--artifact-type",
+            "application/vnd.example.sbom",
+            &format!("{host}/{repo}:v1"),
+            "sbom.json",
+            "-a",
+            CREATED,
+        ],
+    )
+    .ok();
+    assert!(
+        r.stdout
+            .contains(&format!("Attached to [registry] {host}/{repo}@{subject}")),
+        "{}",
+        r.stdout
+    );
+    let sbom = digest_of(&r.stdout);
+    let r = oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--artifact-type",
+            "application/vnd.example.sig",
+            &format!("{host}/{repo}@{sbom}"),
+            "sig.txt",
+            "-a",
+            CREATED,
+            "-a",
+            "signer=test",
+        ],
+    )
+    .ok();
+    let sig = digest_of(&r.stdout);
+    (subject, sbom, sig)
+}
+
+fn discover(d: &TempDir, host: &str, repo: &str, extra: &[&str]) -> String {
+    let reference = format!("{host}/{repo}:v1");
+    let mut args = vec!["discover", "--plain-http", reference.as_str()];
+    args.extend_from_slice(extra);
+    oar(d.path(), &args).ok().stdout.replace(host, "HOST")
+}
+
+#[test]
+fn tag_schema_on_the_real_registry_and_api_on_the_double_agree() {
+    let reg = Registry::start();
+    let double = Double::start(Config {
+        referrers_api: true,
+        ..Config::default()
+    });
+    let d = TempDir::new("referrers");
+    let (subject, sbom, sig) = build_graph(&d, &reg.host, "art");
+    let (subject2, sbom2, sig2) = build_graph(&d, &double.host(), "art");
+    assert_eq!(
+        (&subject, &sbom, &sig),
+        (&subject2, &sbom2, &sig2),
+        "same manifests on both"
+    );
+
+    let tree = discover(&d, &reg.host, "art", &["-v"]);
+    assert_eq!(
+        tree,
+        discover(&d, &double.host(), "art", &["-v"]),
+        "same tree from the tag schema and the API"
+    );
+    let want = format!(
+        "HOST/art@{subject}\n└── application/vnd.example.sbom\n    └── {sbom}\n        ├── org.opencontainers.image.created: \"2024-01-01T00:00:00Z\"\n        └── application/vnd.example.sig\n            └── {sig}\n                ├── org.opencontainers.image.created: \"2024-01-01T00:00:00Z\"\n                └── signer: test\n"
+    );
+    assert_eq!(tree, want);
+    for format in ["table", "json"] {
+        assert_eq!(
+            discover(&d, &reg.host, "art", &["--format", format]),
+            discover(&d, &double.host(), "art", &["--format", format])
+        );
+    }
+
+    // The real registry got the tag schema index, without duplicates.
+    let tag = format!("sha256-{}", &subject[7..]);
+    let (status, _, body) = reg.raw_get(
+        &format!("/v2/art/manifests/{tag}"),
+        "application/vnd.oci.image.index.v1+json",
+    );
+    assert_eq!(status, 200);
+    let idx: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(idx["manifests"].as_array().unwrap().len(), 1);
+    assert_eq!(idx["manifests"][0]["digest"], sbom);
+    assert_eq!(
+        idx["manifests"][0]["artifactType"],
+        "application/vnd.example.sbom"
+    );
+    // The double answered OCI-Subject: no fallback tag was written there,
+    // and the API was used.
+    assert_eq!(double.count("PUT", "/manifests/sha256-"), 0);
+    assert!(double.count("GET", "/referrers/") >= 2);
+
+    // Pushing the same referrer manifest again adds no duplicate.
+    let m = oar(
+        d.path(),
+        &[
+            "manifest",
+            "fetch",
+            "--plain-http",
+            &format!("{}/art@{sbom}", reg.host),
+        ],
+    )
+    .ok();
+    d.write("sbom-manifest.json", m.stdout.trim_end());
+    oar(
+        d.path(),
+        &[
+            "manifest",
+            "push",
+            "--plain-http",
+            &format!("{}/art", reg.host),
+            "sbom-manifest.json",
+        ],
+    )
+    .ok();
+    let (_, _, body) = reg.raw_get(
+        &format!("/v2/art/manifests/{tag}"),
+        "application/vnd.oci.image.index.v1+json",
+    );
+    let idx: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        idx["manifests"].as_array().unwrap().len(),
+        1,
+        "no duplicate after a re-push"
+    );
+
+    // Deleting the referrer takes it out of the index.
+    oar(
+        d.path(),
+        &[
+            "manifest",
+            "delete",
+            "-f",
+            "--plain-http",
+            &format!("{}/art@{sbom}", reg.host),
+        ],
+    )
+    .ok();
+    let tree = discover(&d, &reg.host, "art", &[]);
+    assert_eq!(tree, format!("HOST/art@{subject}\n"));
+}
+
+#[test]
+fn artifact_type_filter_and_paging() {
+    let paged = Double::start(Config {
+        referrers_api: true,
+        page_size: 1,
+        ..Config::default()
+    });
+    let filtering = Double::start(Config {
+        referrers_api: true,
+        filter: true,
+        ..Config::default()
+    });
+    let d = TempDir::new("filter");
+    d.write("a", "a");
+    for double in [&paged, &filtering] {
+        let host = double.host();
+        oar(
+            d.path(),
+            &["push", "--plain-http", &format!("{host}/f:v1"), "a"],
+        )
+        .ok();
+        for (i, t) in ["x/one", "x/two", "x/one"].iter().enumerate() {
+            oar(
+                d.path(),
+                &[
+                    "attach",
+                    "--plain-http",
+                    "--artifact-type",
+                    t,
+                    &format!("{host}/f:v1"),
+                    "-a",
+                    &format!("n={i}"),
+                ],
+            )
+            .ok();
+        }
+        let all = json(
+            &oar(
+                d.path(),
+                &[
+                    "discover",
+                    "--plain-http",
+                    "--format",
+                    "json",
+                    &format!("{host}/f:v1"),
+                ],
+            )
+            .ok()
+            .stdout,
+        );
+        assert_eq!(all["manifests"].as_array().unwrap().len(), 3);
+        let one = json(
+            &oar(
+                d.path(),
+                &[
+                    "discover",
+                    "--plain-http",
+                    "--format",
+                    "json",
+                    "--artifact-type",
+                    "x/one",
+                    &format!("{host}/f:v1"),
+                ],
+            )
+            .ok()
+            .stdout,
+        );
+        let list = one["manifests"].as_array().unwrap();
+        assert_eq!(list.len(), 2, "filtered client-side or server-side");
+        assert!(list.iter().all(|m| m["artifactType"] == "x/one"));
+    }
+    assert!(
+        paged.count("GET", "/referrers/") >= 3 + 3,
+        "one request per page"
+    );
+    assert!(
+        paged
+            .server
+            .requests()
+            .iter()
+            .any(|r| r.target.contains("page=2"))
+    );
+}
+
+#[test]
+fn distribution_spec_forces_a_mode() {
+    let reg = Registry::start();
+    let double = Double::start(Config {
+        referrers_api: true,
+        ..Config::default()
+    });
+    let d = TempDir::new("distspec");
+    d.write("a", "a");
+    // Forcing the tag schema on a registry with the API: the index is
+    // written and read, the API is not asked.
+    let host = double.host();
+    oar(
+        d.path(),
+        &["push", "--plain-http", &format!("{host}/m:v1"), "a"],
+    )
+    .ok();
+    oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--distribution-spec",
+            "v1.1-referrers-tag",
+            "--artifact-type",
+            "x/t",
+            &format!("{host}/m:v1"),
+            "-a",
+            "k=v",
+        ],
+    )
+    .ok();
+    assert_eq!(double.count("PUT", "/manifests/sha256-"), 1);
+    let before = double.count("GET", "/referrers/");
+    let out = oar(
+        d.path(),
+        &[
+            "discover",
+            "--plain-http",
+            "--distribution-spec",
+            "v1.1-referrers-tag",
+            &format!("{host}/m:v1"),
+        ],
+    )
+    .ok();
+    assert!(out.stdout.contains("x/t"));
+    assert_eq!(double.count("GET", "/referrers/"), before);
+    // Forcing the API on the real registry fails clearly.
+    oar(
+        d.path(),
+        &["push", "--plain-http", &reg.reference("m:v1"), "a"],
+    )
+    .ok();
+    oar(
+        d.path(),
+        &[
+            "discover",
+            "--plain-http",
+            "--distribution-spec",
+            "v1.1-referrers-api",
+            &reg.reference("m:v1"),
+        ],
+    )
+    .fails(1, "does not support the referrers API");
+    oar(
+        d.path(),
+        &[
+            "discover",
+            "--plain-http",
+            "--distribution-spec",
+            "v2",
+            &reg.reference("m:v1"),
+        ],
+    )
+    .fails(2, "unknown distribution specification");
+}
+
+#[test]
+fn referrer_cycles_end() {
+    // A hostile registry that lists a referrer as a referrer of itself:
+    // discover shows it once more and stops, cp -r terminates.
+    let double = Double::start(Config {
+        referrers_api: true,
+        cycle: true,
+        ..Config::default()
+    });
+    let d = TempDir::new("cycle");
+    d.write("a", "a");
+    let host = double.host();
+    oar(
+        d.path(),
+        &["push", "--plain-http", &format!("{host}/c:v1"), "a"],
+    )
+    .ok();
+    oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--artifact-type",
+            "x/a",
+            &format!("{host}/c:v1"),
+            "-a",
+            "k=v",
+        ],
+    )
+    .ok();
+    let out = oar(
+        d.path(),
+        &["discover", "--plain-http", &format!("{host}/c:v1")],
+    )
+    .ok();
+    assert_eq!(out.stdout.lines().count(), 5, "{}", out.stdout);
+    oar(
+        d.path(),
+        &[
+            "cp",
+            "-r",
+            "--from-plain-http",
+            &format!("{host}/c:v1"),
+            "--to-oci-layout",
+            "lay:v1",
+        ],
+    )
+    .ok();
+    let tree = oar(d.path(), &["discover", "--oci-layout", "lay:v1"]).ok();
+    assert!(tree.stdout.contains("x/a"), "{}", tree.stdout);
+}
+
+#[test]
+fn attach_needs_an_artifact_type_and_content() {
+    let reg = Registry::start();
+    let d = TempDir::new("attach-args");
+    d.write("a", "a");
+    oar(
+        d.path(),
+        &["push", "--plain-http", &reg.reference("a:v1"), "a"],
+    )
+    .ok();
+    oar(
+        d.path(),
+        &["attach", "--plain-http", &reg.reference("a:v1"), "a"],
+    )
+    .fails(2, "artifact-type");
+    oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--artifact-type",
+            "x/y",
+            &reg.reference("a:v1"),
+        ],
+    )
+    .fails(2, "neither file nor annotation");
+    oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--artifact-type",
+            "x/y",
+            &reg.reference("a:nope"),
+            "a",
+        ],
+    )
+    .fails(1, "not found");
+    let r = oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--artifact-type",
+            "x/y",
+            "--format",
+            "json",
+            &reg.reference("a:v1"),
+            "a",
+        ],
+    )
+    .ok();
+    let v = json(&r.stdout);
+    assert_eq!(v["artifactType"], "x/y");
+    assert!(
+        v["reference"]
+            .as_str()
+            .unwrap()
+            .starts_with(&reg.reference("a@sha256:"))
+    );
+}

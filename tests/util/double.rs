@@ -1,0 +1,258 @@
+//! A registry double, for what Debian's registry cannot do: the referrers
+//! API (with `OCI-Filters-Applied` and `Link` paging) and the `OCI-Subject`
+//! answer to a subject push. It keeps everything in memory and records
+//! every request. Blob and manifest handling is deliberately plain: the
+//! real registry covers the rest.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::http::{Req, Resp, Server};
+use super::sha256_hex;
+
+/// Behaviour switches.
+#[derive(Clone, Default)]
+pub struct Config {
+    /// Serve `GET /v2/<name>/referrers/<digest>`.
+    pub referrers_api: bool,
+    /// Entries per referrers page (0: one page).
+    pub page_size: usize,
+    /// Apply the `artifactType` filter server-side and say so.
+    pub filter: bool,
+    /// Hostile: list every referrer as a referrer of every subject, so
+    /// that a referrer refers to itself (a cycle).
+    pub cycle: bool,
+}
+
+#[derive(Default)]
+struct State {
+    blobs: HashMap<String, Vec<u8>>,
+    manifests: HashMap<String, (String, Vec<u8>)>,
+    tags: HashMap<(String, String), String>,
+    uploads: HashMap<String, Vec<u8>>,
+    next_upload: u64,
+}
+
+/// A running double.
+pub struct Double {
+    /// The HTTP server (its log holds every request).
+    pub server: Server,
+}
+
+const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+
+fn split(path: &str) -> Option<(String, &'static str, String)> {
+    let rest = path.strip_prefix("/v2/")?;
+    for kind in [
+        "/blobs/uploads/",
+        "/blobs/",
+        "/manifests/",
+        "/referrers/",
+        "/tags/list",
+    ] {
+        if let Some(i) = rest.rfind(kind) {
+            let name = rest[..i].to_string();
+            let arg = rest[i + kind.len()..].to_string();
+            let k: &'static str = match kind {
+                "/blobs/uploads/" => "uploads",
+                "/blobs/" => "blobs",
+                "/manifests/" => "manifests",
+                "/referrers/" => "referrers",
+                _ => "tags",
+            };
+            return Some((name, k, arg));
+        }
+    }
+    None
+}
+
+impl Double {
+    /// Starts a double.
+    pub fn start(cfg: Config) -> Double {
+        let state = Arc::new(Mutex::new(State::default()));
+        let server = Server::start(move |req| handle(&cfg, &mut state.lock().unwrap(), req));
+        Double { server }
+    }
+
+    /// `127.0.0.1:<port>`.
+    pub fn host(&self) -> String {
+        self.server.host()
+    }
+
+    /// Requests whose path contains `needle`.
+    pub fn count(&self, method: &str, needle: &str) -> usize {
+        self.server
+            .requests()
+            .iter()
+            .filter(|r| r.method == method && r.target.contains(needle))
+            .count()
+    }
+}
+
+fn handle(cfg: &Config, st: &mut State, req: &Req) -> Resp {
+    if req.path() == "/v2/" {
+        return Resp::json(200, &serde_json::json!({}));
+    }
+    let Some((name, kind, arg)) = split(req.path()) else {
+        return Resp::new(404, "not found");
+    };
+    match (req.method.as_str(), kind) {
+        ("HEAD" | "GET", "blobs") => match st.blobs.get(&arg) {
+            Some(b) => Resp::new(200, b.clone()).header("Docker-Content-Digest", arg.clone()),
+            None => Resp::json(
+                404,
+                &serde_json::json!({"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}),
+            ),
+        },
+        ("POST", "uploads") => {
+            let mount = req.query_all("mount");
+            if let Some(d) = mount.first() {
+                if st.blobs.contains_key(d) {
+                    return Resp::new(201, "").header("Location", format!("/v2/{name}/blobs/{d}"));
+                }
+            }
+            st.next_upload += 1;
+            let id = format!("u{}", st.next_upload);
+            st.uploads.insert(id.clone(), Vec::new());
+            Resp::new(202, "").header(
+                "Location",
+                format!("/v2/{name}/blobs/uploads/{id}?_state=opaque"),
+            )
+        }
+        ("PATCH", "uploads") => {
+            let Some(buf) = st.uploads.get_mut(&arg) else {
+                return Resp::new(404, "");
+            };
+            buf.extend_from_slice(&req.body);
+            let end = buf.len();
+            Resp::new(202, "")
+                .header(
+                    "Location",
+                    format!("/v2/{name}/blobs/uploads/{arg}?_state=opaque"),
+                )
+                .header("Range", format!("0-{}", end.saturating_sub(1)))
+        }
+        ("PUT", "uploads") => {
+            let Some(mut buf) = st.uploads.remove(&arg) else {
+                return Resp::new(404, "");
+            };
+            buf.extend_from_slice(&req.body);
+            let digest = req.query_all("digest").pop().unwrap_or_default();
+            if format!("sha256:{}", sha256_hex(&buf)) != digest {
+                return Resp::json(
+                    400,
+                    &serde_json::json!({"errors":[{"code":"DIGEST_INVALID","message":"digest invalid"}]}),
+                );
+            }
+            st.blobs.insert(digest.clone(), buf);
+            Resp::new(201, "").header("Location", format!("/v2/{name}/blobs/{digest}"))
+        }
+        ("PUT", "manifests") => {
+            let digest = format!("sha256:{}", sha256_hex(&req.body));
+            let mt = req.header("content-type").unwrap_or("").to_string();
+            st.manifests.insert(digest.clone(), (mt, req.body.clone()));
+            if !arg.starts_with("sha256:") {
+                st.tags.insert((name.clone(), arg.clone()), digest.clone());
+            }
+            let mut resp = Resp::new(201, "").header("Docker-Content-Digest", digest.clone());
+            let v: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            if let Some(subject) = v["subject"]["digest"].as_str() {
+                resp = resp.header("OCI-Subject", subject);
+            }
+            resp
+        }
+        ("HEAD" | "GET", "manifests") => {
+            let digest = if arg.starts_with("sha256:") {
+                Some(arg.clone())
+            } else {
+                st.tags.get(&(name.clone(), arg.clone())).cloned()
+            };
+            match digest.and_then(|d| st.manifests.get(&d).map(|m| (d, m.clone()))) {
+                Some((d, (mt, body))) => Resp::new(200, body)
+                    .header("Content-Type", mt)
+                    .header("Docker-Content-Digest", d),
+                None => Resp::json(
+                    404,
+                    &serde_json::json!({"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}),
+                ),
+            }
+        }
+        ("DELETE", "manifests") => {
+            if st.manifests.remove(&arg).is_some() {
+                st.tags.retain(|_, d| *d != arg);
+                Resp::new(202, "")
+            } else {
+                Resp::new(404, "")
+            }
+        }
+        ("GET", "tags") => {
+            let tags: Vec<String> = st
+                .tags
+                .keys()
+                .filter(|(n, _)| *n == name)
+                .map(|(_, t)| t.clone())
+                .collect();
+            Resp::json(200, &serde_json::json!({"name": name, "tags": tags}))
+        }
+        ("GET", "referrers") if cfg.referrers_api => referrers(cfg, st, &name, &arg, req),
+        _ => Resp::new(404, "page not found").header("Content-Type", "text/plain"),
+    }
+}
+
+fn referrers(cfg: &Config, st: &State, name: &str, subject: &str, req: &Req) -> Resp {
+    let wanted = req.query_all("artifactType").pop();
+    let mut all: Vec<serde_json::Value> = Vec::new();
+    let mut digests: Vec<&String> = st.manifests.keys().collect();
+    digests.sort();
+    for d in digests {
+        let (mt, body) = &st.manifests[d];
+        let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        let refers = if cfg.cycle {
+            v.get("subject").is_some()
+        } else {
+            v["subject"]["digest"].as_str() == Some(subject)
+        };
+        if !refers {
+            continue;
+        }
+        let at = v["artifactType"]
+            .as_str()
+            .or_else(|| v["config"]["mediaType"].as_str())
+            .unwrap_or("")
+            .to_string();
+        if cfg.filter && wanted.as_ref().is_some_and(|w| *w != at) {
+            continue;
+        }
+        let mut e = serde_json::json!({"mediaType": mt, "digest": d, "size": body.len(), "artifactType": at});
+        if let Some(a) = v.get("annotations") {
+            e["annotations"] = a.clone();
+        }
+        all.push(e);
+    }
+    let start: usize = req
+        .query_all("page")
+        .pop()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    let size = if cfg.page_size == 0 {
+        all.len().max(1)
+    } else {
+        cfg.page_size
+    };
+    let page: Vec<_> = all.iter().skip(start * size).take(size).cloned().collect();
+    let body = serde_json::json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": page});
+    let mut resp = Resp::new(200, body.to_string()).header("Content-Type", OCI_INDEX);
+    if cfg.filter && wanted.is_some() {
+        resp = resp.header("OCI-Filters-Applied", "artifactType");
+    }
+    if (start + 1) * size < all.len() {
+        let mut next = format!("/v2/{name}/referrers/{subject}?page={}", start + 1);
+        if let Some(w) = wanted {
+            next.push_str(&format!("&artifactType={w}"));
+        }
+        resp = resp.header("Link", format!("<{next}>; rel=\"next\""));
+    }
+    resp
+}
