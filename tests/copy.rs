@@ -531,3 +531,47 @@ fn docker_media_types_are_followed() {
     .ok();
     assert_eq!(blob.stdout, "docker layer");
 }
+
+#[test]
+fn refused_mount_falls_back_to_upload() {
+    // carol may write `dst` but not read `src`: the mount is refused and
+    // the blob is uploaded from the source side (alice's credentials).
+    use crate::util::token::{ISSUER, SERVICE, TokenService, User};
+    let tokens = TokenService::start(
+        vec![
+            User {
+                name: "alice",
+                password: "pa",
+                refresh_token: None,
+                grants: vec![("src", vec!["pull", "push"])],
+            },
+            User {
+                name: "carol",
+                password: "pc",
+                refresh_token: None,
+                grants: vec![("dst", vec!["pull", "push"])],
+            },
+        ],
+        300,
+    );
+    let realm = tokens.realm();
+    let reg = Registry::start_with(crate::util::registry::Options {
+        token: Some((&realm, SERVICE, ISSUER, &tokens.bundle)),
+        ..Default::default()
+    });
+    let d = TempDir::new("mount-refused");
+    d.write("m.bin", crate::util::pseudo_random(200_000, 4));
+    oar(d.path(), &["push", "--plain-http", "-u", "alice", "-p", "pa", &reg.reference("src:v1"), "m.bin"]).ok();
+    let r = oar(
+        d.path(),
+        &[
+            "cp", "--from-plain-http", "--from-username", "alice", "--from-password", "pa", "--to-plain-http", "--to-username", "carol",
+            "--to-password", "pc", &reg.reference("src:v1"), &reg.reference("dst:v1"),
+        ],
+    )
+    .ok();
+    assert!(r.stdout.contains("Copied "), "{}", r.stdout);
+    assert!(!r.stdout.contains("Mounted"), "{}", r.stdout);
+    oar(d.path(), &["pull", "--plain-http", "-u", "carol", "-p", "pc", &reg.reference("dst:v1"), "-o", "o"]).ok();
+    assert_eq!(d.read("o/m.bin"), d.read("m.bin"));
+}

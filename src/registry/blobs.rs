@@ -138,7 +138,15 @@ impl Repository {
         u = url::append_query(&u, "mount", &desc.digest.to_string());
         u = url::append_query(&u, "from", from);
         let extra = crate::auth::Scopes::repository(from, &["pull"]);
-        let resp = self.send_with(Request::new("POST", u), &["pull", "push"], &extra)?;
+        let resp = match self.send_with(Request::new("POST", u), &["pull", "push"], &extra) {
+            Ok(r) => r,
+            // Not allowed to read the source repository: upload instead.
+            Err(Error::Unauthorized(_)) => {
+                self.push_blob(desc, source)?;
+                return Ok(false);
+            }
+            Err(e) => return Err(e),
+        };
         match resp.status {
             201 => {
                 resp.discard();
