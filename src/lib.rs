@@ -15,6 +15,7 @@ pub use descriptor::{Descriptor, Platform};
 pub use digest::Digest;
 pub use error::{Error, Result};
 pub use reference::Reference;
+pub mod archive;
 pub mod auth;
 pub mod content;
 pub mod copy;

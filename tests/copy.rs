@@ -561,17 +561,55 @@ fn refused_mount_falls_back_to_upload() {
     });
     let d = TempDir::new("mount-refused");
     d.write("m.bin", crate::util::pseudo_random(200_000, 4));
-    oar(d.path(), &["push", "--plain-http", "-u", "alice", "-p", "pa", &reg.reference("src:v1"), "m.bin"]).ok();
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            "-u",
+            "alice",
+            "-p",
+            "pa",
+            &reg.reference("src:v1"),
+            "m.bin",
+        ],
+    )
+    .ok();
     let r = oar(
         d.path(),
         &[
-            "cp", "--from-plain-http", "--from-username", "alice", "--from-password", "pa", "--to-plain-http", "--to-username", "carol",
-            "--to-password", "pc", &reg.reference("src:v1"), &reg.reference("dst:v1"),
+            "cp",
+            "--from-plain-http",
+            "--from-username",
+            "alice",
+            "--from-password",
+            "pa",
+            "--to-plain-http",
+            "--to-username",
+            "carol",
+            "--to-password",
+            "pc",
+            &reg.reference("src:v1"),
+            &reg.reference("dst:v1"),
         ],
     )
     .ok();
     assert!(r.stdout.contains("Copied "), "{}", r.stdout);
     assert!(!r.stdout.contains("Mounted"), "{}", r.stdout);
-    oar(d.path(), &["pull", "--plain-http", "-u", "carol", "-p", "pc", &reg.reference("dst:v1"), "-o", "o"]).ok();
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            "-u",
+            "carol",
+            "-p",
+            "pc",
+            &reg.reference("dst:v1"),
+            "-o",
+            "o",
+        ],
+    )
+    .ok();
     assert_eq!(d.read("o/m.bin"), d.read("m.bin"));
 }

@@ -467,12 +467,48 @@ fn pull_include_subject_writes_the_subject_files_too() {
     let d = TempDir::new("include-subject");
     d.write("base.txt", "base");
     d.write("note.txt", "note");
-    oar(d.path(), &["push", "--plain-http", &reg.reference("s:v1"), "base.txt"]).ok();
-    let r = oar(d.path(), &["attach", "--plain-http", "--artifact-type", "x/n", &reg.reference("s:v1"), "note.txt"]).ok();
+    oar(
+        d.path(),
+        &["push", "--plain-http", &reg.reference("s:v1"), "base.txt"],
+    )
+    .ok();
+    let r = oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--artifact-type",
+            "x/n",
+            &reg.reference("s:v1"),
+            "note.txt",
+        ],
+    )
+    .ok();
     let note = r.lines().last().unwrap()[8..].to_string();
-    oar(d.path(), &["pull", "--plain-http", &reg.reference(&format!("s@{note}")), "-o", "only"]).ok();
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference(&format!("s@{note}")),
+            "-o",
+            "only",
+        ],
+    )
+    .ok();
     assert!(d.join("only/note.txt").is_file() && !d.join("only/base.txt").exists());
-    oar(d.path(), &["pull", "--plain-http", "--include-subject", &reg.reference(&format!("s@{note}")), "-o", "both"]).ok();
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            "--include-subject",
+            &reg.reference(&format!("s@{note}")),
+            "-o",
+            "both",
+        ],
+    )
+    .ok();
     assert_eq!(d.read("both/base.txt"), b"base");
     assert_eq!(d.read("both/note.txt"), b"note");
 }

@@ -9,6 +9,7 @@ mod auth;
 mod cli;
 mod commands;
 mod copy;
+mod directories;
 mod interop;
 mod layout;
 mod push_pull;

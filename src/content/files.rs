@@ -12,11 +12,13 @@ use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 use super::Storage;
+use crate::archive::{self, ExtractLimits};
 use crate::descriptor::Descriptor;
-use crate::digest::{Hasher, VerifyReader, copy_stream, digest_reader};
+use crate::digest::{Digest, Hasher, VerifyReader, copy_stream, digest_reader};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::http::Tracer;
+use crate::media_type::ANNOTATION_CONTENT_DIGEST;
 use crate::pathsafe;
 
 /// The hint oras prints when a name would leave the output directory.
@@ -103,6 +105,80 @@ impl FileStore {
         Ok(Written::Downloaded)
     }
 
+    /// Downloads a directory layer (verified, resumable), unpacks it beside
+    /// `path` into a fresh directory, checks the uncompressed digest from
+    /// the `io.deis.oras.content.digest` annotation, and only then puts the
+    /// tree under its final name, replacing what was there. `name` is the
+    /// layer's title, under which the archive's entries sit.
+    pub fn write_dir(
+        &self,
+        path: &Path,
+        name: &str,
+        desc: &Descriptor,
+        store: &dyn Storage,
+        tracer: &Tracer,
+    ) -> Result<()> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => self.root.as_path(),
+        };
+        fsutil::ensure_dir(dir)?;
+        let partial = partial_path(dir, desc);
+        download_verified(&partial, desc, store, tracer)?;
+        let expected = match desc.annotation(ANNOTATION_CONTENT_DIGEST) {
+            Some(d) => Some(Digest::parse(d)?),
+            None => None,
+        };
+        let staging = dir.join(format!(
+            ".oar-unpack-{}-{}",
+            &desc.digest.hex()[..12],
+            std::process::id()
+        ));
+        if fs::symlink_metadata(&staging).is_ok() {
+            fs::remove_dir_all(&staging)
+                .map_err(|e| Error::io(format!("clearing {}", staging.display()), e))?;
+        }
+        fs::create_dir(&staging)
+            .map_err(|e| Error::io(format!("creating {}", staging.display()), e))?;
+        let unpacked = File::open(&partial)
+            .map_err(|e| Error::io(format!("opening {}", partial.display()), e))
+            .and_then(|mut f| {
+                archive::extract(
+                    &mut f,
+                    name,
+                    &staging,
+                    expected.as_ref(),
+                    desc.size,
+                    &ExtractLimits::default(),
+                )
+            });
+        if let Err(e) = unpacked {
+            let _ = fs::remove_dir_all(&staging);
+            // The layer itself is bad (hostile or corrupt), not the
+            // transfer: nothing worth resuming.
+            let _ = fs::remove_file(&partial);
+            return Err(e);
+        }
+        if let Ok(m) = fs::symlink_metadata(path) {
+            // Move the old tree aside first so the swap is a rename.
+            let old = dir.join(format!(
+                ".oar-replaced-{}-{}",
+                &desc.digest.hex()[..12],
+                std::process::id()
+            ));
+            fs::rename(path, &old)
+                .map_err(|e| Error::io(format!("replacing {}", path.display()), e))?;
+            let removed = if m.is_dir() {
+                fs::remove_dir_all(&old)
+            } else {
+                fs::remove_file(&old)
+            };
+            removed.map_err(|e| Error::io(format!("removing the old {}", path.display()), e))?;
+        }
+        fsutil::commit(&staging, path)?;
+        fsutil::remove_if_exists(&partial)
+    }
+
     /// Copies an already written, verified file to a second name (a layer
     /// listed twice under different titles).
     pub fn copy_local(&self, from: &Path, to: &Path) -> Result<()> {
@@ -144,18 +220,27 @@ pub fn write_file(
     };
     fsutil::ensure_dir(dir)?;
     let partial = partial_path(dir, desc);
-    match download(&partial, desc, store, tracer) {
-        Ok(()) => {}
-        Err(e @ (Error::DigestMismatch { .. } | Error::SizeMismatch { .. })) => {
-            // Wrong content can never be resumed: drop it.
-            let _ = fs::remove_file(&partial);
-            return Err(e);
-        }
-        // Anything else (a network failure, Ctrl-C) keeps the partial file
-        // for the next run.
-        Err(e) => return Err(e),
-    }
+    download_verified(&partial, desc, store, tracer)?;
     fsutil::commit(&partial, path)
+}
+
+/// Downloads `desc` into the partial file `partial` (resuming what it
+/// holds) and verifies it. Wrong content is deleted; after any other
+/// failure (a network error, Ctrl-C) the partial file stays for the next
+/// run.
+pub fn download_verified(
+    partial: &Path,
+    desc: &Descriptor,
+    store: &dyn Storage,
+    tracer: &Tracer,
+) -> Result<()> {
+    match download(partial, desc, store, tracer) {
+        Err(e @ (Error::DigestMismatch { .. } | Error::SizeMismatch { .. })) => {
+            let _ = fs::remove_file(partial);
+            Err(e)
+        }
+        other => other,
+    }
 }
 
 fn download(partial: &Path, desc: &Descriptor, store: &dyn Storage, tracer: &Tracer) -> Result<()> {

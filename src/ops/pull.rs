@@ -143,6 +143,23 @@ pub fn select_platform(
     }
 }
 
+/// True for a layer to unpack as a directory: ORAS marks them with
+/// `io.deis.oras.content.unpack: "true"`; oras-py marks them only by the
+/// media type `…tar+gzip` and a title without an archive extension, which
+/// tells them apart from a tarball pushed as a file.
+pub fn is_directory_layer(desc: &Descriptor, title: &str) -> bool {
+    match desc.annotation(media_type::ANNOTATION_UNPACK) {
+        Some(v) => v == "true",
+        None => {
+            let lower = title.to_ascii_lowercase();
+            desc.media_type == media_type::OCI_LAYER_TAR_GZIP
+                && ![".tar.gz", ".tgz", ".gz", ".tar"]
+                    .iter()
+                    .any(|ext| lower.ends_with(ext))
+        }
+    }
+}
+
 impl Walk<'_> {
     fn manifest(&mut self, desc: &Descriptor, bytes: Vec<u8>, depth: usize) -> Result<()> {
         if depth > MAX_DEPTH {
@@ -213,10 +230,17 @@ impl Walk<'_> {
             None => {}
         }
         let path = self.files.path_for(title)?;
-        if desc.annotation(media_type::ANNOTATION_UNPACK) == Some("true") {
-            return Err(Error::Unsupported(format!(
-                "{title}: unpacking directory layers is not available in this build"
-            )));
+        if is_directory_layer(desc, title) {
+            self.obs.event(Action::Downloading, desc);
+            self.files
+                .write_dir(&path, title, desc, self.src, self.tracer)?;
+            self.obs.event(Action::Downloaded, desc);
+            self.names.insert(title.to_string(), desc.digest.clone());
+            self.out.push(PulledFile {
+                path,
+                desc: desc.clone(),
+            });
+            return Ok(());
         }
         if let Some(first) = self.written.get(&desc.digest).cloned() {
             self.files.copy_local(&first, &path)?;

@@ -3,15 +3,30 @@
 //! manifest, by tag when there is one (a single `PUT`).
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::pack::Packed;
 use super::{Action, Observer};
-use crate::content::{BytesSource, Source, Target, describe_file};
+use crate::archive::{self, HashWriter};
+use crate::content::{BytesSource, FileSource, Source, Target, describe_file};
 use crate::descriptor::Descriptor;
-use crate::digest::Digest;
+use crate::digest::{Digest, STREAM_BUFFER};
 use crate::error::{Error, Result};
-use crate::media_type::ANNOTATION_TITLE;
+use crate::fsutil;
+use crate::media_type::{
+    ANNOTATION_CONTENT_DIGEST, ANNOTATION_TITLE, ANNOTATION_UNPACK, OCI_LAYER_TAR,
+    OCI_LAYER_TAR_GZIP,
+};
+
+/// A temporary file, removed when dropped.
+#[derive(Debug)]
+pub struct TempFile(pub PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
 
 /// A blob to push and where its bytes come from.
 pub struct Upload<'a> {
@@ -19,6 +34,11 @@ pub struct Upload<'a> {
     pub desc: Descriptor,
     /// Its content.
     pub source: Box<dyn Source + 'a>,
+    /// Entries of a directory that tar cannot carry and were left out
+    /// (sockets, devices).
+    pub skipped: Vec<String>,
+    /// The packed directory, deleted with the upload.
+    _temp: Option<TempFile>,
 }
 
 impl Upload<'_> {
@@ -38,7 +58,50 @@ impl Upload<'_> {
         Ok(Upload {
             desc,
             source: Box::new(source),
+            skipped: Vec::new(),
+            _temp: None,
         })
+    }
+
+    /// A directory as a gzipped tar layer named `title`, as ORAS packs it
+    /// (annotations `io.deis.oras.content.unpack` and
+    /// `io.deis.oras.content.digest`). The archive is written once to a
+    /// temporary file (in `$TMPDIR`), hashed on the way, and uploaded from
+    /// there; memory stays bounded whatever the directory's size.
+    pub fn directory(path: &Path, media_type: &str, title: &str) -> Result<Upload<'static>> {
+        let tmp = TempFile(fsutil::temp_path(&std::env::temp_dir(), "oar-dir"));
+        let file = fsutil::create_new(&tmp.0, 0o600)?;
+        let mut hashed = HashWriter::new(std::io::BufWriter::with_capacity(STREAM_BUFFER, file));
+        let packed = archive::pack(path, title, &mut hashed)?;
+        let (digest, size, buffered) = hashed.finish();
+        let file = buffered
+            .into_inner()
+            .map_err(|e| Error::io(format!("writing {}", tmp.0.display()), e.into_error()))?;
+        file.sync_all()
+            .map_err(|e| Error::io(format!("writing {}", tmp.0.display()), e))?;
+        let mut desc = Descriptor::new(media_type, digest, size);
+        desc.set_annotation(ANNOTATION_TITLE, title);
+        desc.set_annotation(ANNOTATION_UNPACK, "true");
+        desc.set_annotation(ANNOTATION_CONTENT_DIGEST, packed.tar_digest.to_string());
+        Ok(Upload {
+            desc,
+            source: Box::new(FileSource(tmp.0.clone())),
+            skipped: packed.skipped,
+            _temp: Some(tmp),
+        })
+    }
+
+    /// A file or a directory, `media_type` defaulting to ORAS's choice for
+    /// each (`…layer.v1.tar` for files, `…layer.v1.tar+gzip` for
+    /// directories).
+    pub fn path(path: &Path, media_type: Option<&str>, title: &str) -> Result<Upload<'static>> {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        if meta.is_dir() {
+            Upload::directory(path, media_type.unwrap_or(OCI_LAYER_TAR_GZIP), title)
+        } else {
+            Upload::file(path, media_type.unwrap_or(OCI_LAYER_TAR), title)
+        }
     }
 }
 
@@ -52,9 +115,14 @@ pub fn push_packed(
     tag: Option<&str>,
     obs: &mut dyn Observer,
 ) -> Result<()> {
-    let mut queue: Vec<(Descriptor, Box<dyn Source + '_>)> = Vec::new();
+    let mut queue: Vec<Upload<'_>> = Vec::new();
     for (d, bytes) in &packed.generated {
-        queue.push((d.clone(), Box::new(BytesSource(bytes))));
+        queue.push(Upload {
+            desc: d.clone(),
+            source: Box::new(BytesSource(bytes)),
+            skipped: Vec::new(),
+            _temp: None,
+        });
     }
     // The config first, then layers in manifest order, as oras-go walks
     // the graph.
@@ -66,22 +134,21 @@ pub fn push_packed(
             1
         }
     });
-    for u in uploads {
-        queue.push((u.desc, u.source));
-    }
+    queue.extend(uploads);
     let mut done: HashSet<Digest> = HashSet::new();
-    for (desc, mut source) in queue {
+    for mut up in queue {
+        let desc = &up.desc;
         if !done.insert(desc.digest.clone()) {
-            obs.event(Action::Skipped, &desc);
+            obs.event(Action::Skipped, desc);
             continue;
         }
-        if target.exists(&desc)? {
-            obs.event(Action::Exists, &desc);
+        if target.exists(desc)? {
+            obs.event(Action::Exists, desc);
             continue;
         }
-        obs.event(Action::Uploading, &desc);
-        target.push(&desc, source.as_mut())?;
-        obs.event(Action::Uploaded, &desc);
+        obs.event(Action::Uploading, desc);
+        target.push(&up.desc, up.source.as_mut())?;
+        obs.event(Action::Uploaded, &up.desc);
     }
     obs.event(Action::Uploading, &packed.desc);
     match tag {

@@ -10,7 +10,7 @@ use crate::cli::output::{self, DescriptorJson, Status};
 use oar::content::files::FileStore;
 use oar::descriptor::Platform;
 use oar::error::Result;
-use oar::media_type::{ANNOTATION_TITLE, ANNOTATION_UNPACK};
+use oar::media_type::ANNOTATION_TITLE;
 use oar::ops::pull::{PullOptions, pull};
 
 #[derive(Serialize)]
@@ -74,7 +74,8 @@ pub fn run(args: &Args) -> Result<()> {
             .iter()
             .map(|f| {
                 let mut path = f.path.to_string_lossy().into_owned();
-                if f.desc.annotation(ANNOTATION_UNPACK) == Some("true") {
+                let title = f.desc.title().unwrap_or_default();
+                if oar::ops::pull::is_directory_layer(&f.desc, title) {
                     path.push('/');
                 }
                 FileJson {

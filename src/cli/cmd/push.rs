@@ -194,12 +194,19 @@ pub fn load_files(
     }
     let mut uploads = Vec::new();
     for r in file_refs {
-        let (path, mt) = split_file_ref(r, media_type::OCI_LAYER_TAR)?;
+        let (path, mt) = split_file_ref(r, "")?;
         let title = file_title(&path);
         if verbose && !status.quiet {
             output::line(&format!("Preparing {title}"))?;
         }
-        let mut up = Upload::file(Path::new(&path), &mt, &title)?;
+        let mut up = Upload::path(
+            Path::new(&path),
+            Some(mt.as_str()).filter(|m| !m.is_empty()),
+            &title,
+        )?;
+        for s in &up.skipped {
+            eprintln!("Warning: {s}: special file left out of the directory layer");
+        }
         if let Some(extra) = annotations.get(&path) {
             for (k, v) in extra {
                 up.desc.set_annotation(k.clone(), v.clone());

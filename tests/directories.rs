@@ -1,0 +1,596 @@
+//! Directory layers: exact round trips (content, modes, links, times),
+//! interop with oras-py and GNU tar, reproducible pushes, and hostile
+//! layers refused with nothing written outside the output directory.
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+use crate::util::registry::Registry;
+use crate::util::{TempDir, oar, pseudo_random, python, sh, sha256_hex};
+
+/// Builds a tree with every kind of entry a directory layer carries.
+fn make_tree(root: &Path) {
+    std::fs::create_dir_all(root.join("nested/deeper/deepest")).unwrap();
+    std::fs::create_dir_all(root.join("empty-dir")).unwrap();
+    std::fs::write(root.join("empty-file"), "").unwrap();
+    std::fs::write(root.join("nested/deeper/deepest/leaf.txt"), "leaf").unwrap();
+    std::fs::write(root.join("run.sh"), "#!/bin/sh\necho hi\n").unwrap();
+    std::fs::set_permissions(root.join("run.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(root.join("read-only.txt"), "ro").unwrap();
+    std::fs::set_permissions(
+        root.join("read-only.txt"),
+        std::fs::Permissions::from_mode(0o444),
+    )
+    .unwrap();
+    std::fs::write(root.join("ünïcödé ✓.txt"), "unicode").unwrap();
+    std::fs::write(root.join("n".repeat(200)), "long name").unwrap();
+    let long_dir = root.join("d".repeat(120)).join("e".repeat(120));
+    std::fs::create_dir_all(&long_dir).unwrap();
+    std::fs::write(long_dir.join("f".repeat(100)), "long path").unwrap();
+    std::os::unix::fs::symlink("run.sh", root.join("link-to-file")).unwrap();
+    std::os::unix::fs::symlink("nested/deeper", root.join("link-to-dir")).unwrap();
+    std::os::unix::fs::symlink("x".repeat(150), root.join("dangling-long-link")).unwrap();
+}
+
+/// Asserts two trees are equal: names, kinds, content, permission bits,
+/// link targets and file modification times.
+fn assert_same_tree(a: &Path, b: &Path) {
+    let list = |root: &Path| {
+        let out = sh("find", &[".", "-printf", "%P\\n"], root);
+        let mut v: Vec<String> = out
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v
+    };
+    let (la, lb) = (list(a), list(b));
+    assert_eq!(la, lb, "same entries");
+    for rel in la {
+        let (pa, pb) = (a.join(&rel), b.join(&rel));
+        let (ma, mb) = (
+            std::fs::symlink_metadata(&pa).unwrap(),
+            std::fs::symlink_metadata(&pb).unwrap(),
+        );
+        assert_eq!(
+            ma.file_type().is_symlink(),
+            mb.file_type().is_symlink(),
+            "{rel}: kind"
+        );
+        if ma.file_type().is_symlink() {
+            assert_eq!(
+                std::fs::read_link(&pa).unwrap(),
+                std::fs::read_link(&pb).unwrap(),
+                "{rel}: link target"
+            );
+            continue;
+        }
+        assert_eq!(ma.mode() & 0o777, mb.mode() & 0o777, "{rel}: mode");
+        if ma.is_file() {
+            assert_eq!(
+                std::fs::read(&pa).unwrap(),
+                std::fs::read(&pb).unwrap(),
+                "{rel}: content"
+            );
+            assert_eq!(ma.mtime(), mb.mtime(), "{rel}: mtime");
+        }
+    }
+}
+
+#[test]
+fn directories_round_trip_exactly() {
+    let reg = Registry::start();
+    let d = TempDir::new("dirs");
+    make_tree(&d.join("tree"));
+    // A file larger than 64 MiB, streamed both ways.
+    std::fs::write(
+        d.join("tree/big.bin"),
+        pseudo_random(65 * 1024 * 1024 + 17, 99),
+    )
+    .unwrap();
+    let r = oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("dir:v1"),
+            "tree",
+            "--export-manifest",
+            "m.json",
+        ],
+    )
+    .ok();
+    assert!(r.stdout.contains(" tree\n"), "{}", r.stdout);
+    let m = crate::util::json(&String::from_utf8(d.read("m.json")).unwrap());
+    let layer = &m["layers"][0];
+    assert_eq!(
+        layer["mediaType"],
+        "application/vnd.oci.image.layer.v1.tar+gzip"
+    );
+    assert_eq!(layer["annotations"]["io.deis.oras.content.unpack"], "true");
+    assert_eq!(
+        layer["annotations"]["org.opencontainers.image.title"],
+        "tree"
+    );
+    // GNU tar reads the layer, and its uncompressed digest matches.
+    let blob = d.join("layer.tgz");
+    oar(
+        d.path(),
+        &[
+            "blob",
+            "fetch",
+            "--plain-http",
+            "-o",
+            blob.to_str().unwrap(),
+            &reg.reference(&format!("dir@{}", layer["digest"].as_str().unwrap())),
+        ],
+    )
+    .ok();
+    let listing = sh("tar", &["-tvzf", blob.to_str().unwrap()], d.path());
+    assert!(listing.contains("tree/link-to-file -> run.sh"), "{listing}");
+    assert!(listing.contains(&"n".repeat(200)));
+    assert!(
+        listing.lines().all(|l| l.contains(" 0/0 ")),
+        "uid/gid 0 and no names:\n{listing}"
+    );
+    let tar_digest = sh(
+        "sh",
+        &["-c", &format!("gzip -dc {} | sha256sum", blob.display())],
+        d.path(),
+    );
+    assert_eq!(
+        format!("sha256:{}", tar_digest.split_whitespace().next().unwrap()),
+        layer["annotations"]["io.deis.oras.content.digest"]
+            .as_str()
+            .unwrap()
+    );
+    let p = oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference("dir:v1"),
+            "-o",
+            "out",
+        ],
+    )
+    .ok();
+    assert!(p.stdout.contains("Downloaded  "), "{}", p.stdout);
+    assert_same_tree(&d.join("tree"), &d.join("out/tree"));
+    let left: Vec<_> = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["tree"], "no staging or partial files remain");
+    // Pulling again replaces the tree in one swap.
+    std::fs::write(d.join("out/tree/stray"), "x").unwrap();
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference("dir:v1"),
+            "-o",
+            "out",
+        ],
+    )
+    .ok();
+    assert!(!d.join("out/tree/stray").exists());
+    // JSON output marks directories with a trailing slash.
+    let j = oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference("dir:v1"),
+            "-o",
+            "j",
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    assert!(
+        crate::util::json(&j.stdout)["files"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("/tree/")
+    );
+}
+
+#[test]
+fn pushes_of_an_unchanged_directory_differ_only_in_created() {
+    let d = TempDir::new("repro");
+    make_tree(&d.join("tree"));
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--oci-layout",
+            "a:v1",
+            "tree",
+            "--export-manifest",
+            "one.json",
+        ],
+    )
+    .ok();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--oci-layout",
+            "b:v1",
+            "tree",
+            "--export-manifest",
+            "two.json",
+        ],
+    )
+    .ok();
+    let mut one = crate::util::json(&String::from_utf8(d.read("one.json")).unwrap());
+    let mut two = crate::util::json(&String::from_utf8(d.read("two.json")).unwrap());
+    assert_ne!(one["annotations"], two["annotations"], "created differs");
+    one["annotations"] = serde_json::Value::Null;
+    two["annotations"] = serde_json::Value::Null;
+    assert_eq!(
+        one, two,
+        "everything else is identical, layer digest included"
+    );
+}
+
+#[test]
+fn interop_with_oras_py_both_ways() {
+    let reg = Registry::start();
+    let d = TempDir::new("dirs-py");
+    make_tree(&d.join("pytree"));
+    // oras-py tars the directory itself.
+    let script = format!(
+        "import oras.client\nc = oras.client.OrasClient(hostname='{h}', insecure=True)\nc.push(files=['pytree'], target='{h}/pydir:v1')\n",
+        h = reg.host
+    );
+    let out = std::process::Command::new(python())
+        .arg("-c")
+        .arg(&script)
+        .current_dir(d.path())
+        .env("HOME", d.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            &reg.reference("pydir:v1"),
+            "-o",
+            "from-py",
+        ],
+    )
+    .ok();
+    let same = sh(
+        "diff",
+        &["-r", "--no-dereference", "pytree", "from-py/pytree"],
+        d.path(),
+    );
+    assert!(same.is_empty(), "{same}");
+    // And oras-py unpacks what oar pushed.
+    make_tree(&d.join("oartree"));
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("oardir:v1"),
+            "oartree",
+        ],
+    )
+    .ok();
+    let script = format!(
+        "import oras.client\nc = oras.client.OrasClient(hostname='{h}', insecure=True)\nc.pull(target='{h}/oardir:v1', outdir='py-out')\n",
+        h = reg.host
+    );
+    let out = std::process::Command::new(python())
+        .arg("-c")
+        .arg(&script)
+        .current_dir(d.path())
+        .env("HOME", d.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let same = sh(
+        "diff",
+        &["-r", "--no-dereference", "oartree", "py-out/oartree"],
+        d.path(),
+    );
+    assert!(same.is_empty(), "{same}");
+}
+
+// ---- hostile layers -------------------------------------------------
+
+/// One raw tar entry; names are written as given, unchecked.
+struct Raw<'a> {
+    name: &'a str,
+    kind: u8,
+    link: &'a str,
+    data: &'a [u8],
+}
+
+fn raw_tar(entries: &[Raw<'_>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for e in entries {
+        let mut h = [0u8; 512];
+        h[..e.name.len()].copy_from_slice(e.name.as_bytes());
+        h[100..107].copy_from_slice(b"0000644");
+        h[108..115].copy_from_slice(b"0000000");
+        h[116..123].copy_from_slice(b"0000000");
+        h[124..135].copy_from_slice(format!("{:011o}", e.data.len()).as_bytes());
+        h[136..147].copy_from_slice(b"00000000000");
+        h[156] = e.kind;
+        h[157..157 + e.link.len()].copy_from_slice(e.link.as_bytes());
+        h[257..263].copy_from_slice(b"ustar\0");
+        h[263..265].copy_from_slice(b"00");
+        h[148..156].copy_from_slice(b"        ");
+        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+        h[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        out.extend_from_slice(&h);
+        out.extend_from_slice(e.data);
+        out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+    out.resize(out.len() + 1024, 0);
+    out
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+/// Pushes `tar` as a directory layer named `evil` with the library, into
+/// an OCI layout; `content_digest` overrides the uncompressed digest.
+fn push_hostile(d: &TempDir, tag: &str, tar: &[u8], content_digest: Option<String>) {
+    use oar::content::layout::OciLayout;
+    use oar::content::{Tagger, push_bytes};
+    use oar::ops::pack::{PackOptions, pack};
+    let layout = OciLayout::new(d.join("hostile"));
+    let gz = gzip(tar);
+    let mut layer = oar::Descriptor::from_bytes(oar::media_type::OCI_LAYER_TAR_GZIP, &gz);
+    layer.set_annotation("org.opencontainers.image.title", "evil");
+    layer.set_annotation("io.deis.oras.content.unpack", "true");
+    layer.set_annotation(
+        "io.deis.oras.content.digest",
+        content_digest.unwrap_or_else(|| format!("sha256:{}", sha256_hex(tar))),
+    );
+    push_bytes(&layout, &layer, &gz).unwrap();
+    let packed = pack(
+        vec![layer],
+        &PackOptions {
+            artifact_type: Some("x/evil".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for (desc, bytes) in &packed.generated {
+        push_bytes(&layout, desc, bytes).unwrap();
+    }
+    layout
+        .push_tagged(&packed.desc, &packed.bytes, tag)
+        .unwrap();
+}
+
+/// Pulls a hostile layer and checks it is refused, that the sandbox
+/// outside the output directory is untouched, and that no tree stands
+/// under the final name.
+fn assert_refused(d: &TempDir, tag: &str, needle: &str) {
+    let work = d.join(format!("work-{tag}"));
+    std::fs::create_dir_all(work.join("out")).unwrap();
+    let before = sh("find", &[".", "-printf", "%P\\n"], &work);
+    let r = oar(
+        &work,
+        &[
+            "pull",
+            "--oci-layout",
+            &format!("{}:{tag}", d.join("hostile").display()),
+            "-o",
+            "out",
+        ],
+    );
+    r.fails(1, needle);
+    let after = sh("find", &[".", "-printf", "%P\\n"], &work);
+    assert_eq!(
+        before, after,
+        "{tag}: nothing written anywhere (before vs after)"
+    );
+}
+
+#[test]
+fn hostile_directory_layers_are_refused() {
+    let d = TempDir::new("hostile");
+    let file = |name: &'static str| Raw {
+        name,
+        kind: b'0',
+        link: "",
+        data: b"pwned",
+    };
+    let dir = Raw {
+        name: "evil/",
+        kind: b'5',
+        link: "",
+        data: b"",
+    };
+    push_hostile(
+        &d,
+        "dotdot",
+        &raw_tar(&[dir, file("evil/../../escape.txt")]),
+        None,
+    );
+    assert_refused(&d, "dotdot", "escape.txt");
+    push_hostile(
+        &d,
+        "absolute",
+        &raw_tar(&[file("/tmp/oar-absolute-escape.txt")]),
+        None,
+    );
+    assert_refused(&d, "absolute", "absolute");
+    assert!(!Path::new("/tmp/oar-absolute-escape.txt").exists());
+    push_hostile(&d, "outside", &raw_tar(&[file("other/x.txt")]), None);
+    assert_refused(&d, "outside", "not under");
+    let chain = raw_tar(&[
+        Raw {
+            name: "evil/",
+            kind: b'5',
+            link: "",
+            data: b"",
+        },
+        Raw {
+            name: "evil/up",
+            kind: b'2',
+            link: "..",
+            data: b"",
+        },
+        file("evil/up/escape.txt"),
+    ]);
+    push_hostile(&d, "symlink-chain", &chain, None);
+    assert_refused(&d, "symlink-chain", "evil/up");
+    let link_out = raw_tar(&[
+        Raw {
+            name: "evil/etc",
+            kind: b'2',
+            link: "/etc",
+            data: b"",
+        },
+        file("evil/etc/passwd"),
+    ]);
+    push_hostile(&d, "symlink-absolute", &link_out, None);
+    assert_refused(&d, "symlink-absolute", "absolute");
+    let hard = raw_tar(&[Raw {
+        name: "evil/h",
+        kind: b'1',
+        link: "../../../etc/passwd",
+        data: b"",
+    }]);
+    push_hostile(&d, "hardlink-out", &hard, None);
+    assert_refused(&d, "hardlink-out", "evil/h");
+    let hard_abs = raw_tar(&[Raw {
+        name: "evil/h",
+        kind: b'1',
+        link: "/etc/passwd",
+        data: b"",
+    }]);
+    push_hostile(&d, "hardlink-abs", &hard_abs, None);
+    assert_refused(&d, "hardlink-abs", "absolute");
+    let device = raw_tar(&[Raw {
+        name: "evil/null",
+        kind: b'3',
+        link: "",
+        data: b"",
+    }]);
+    push_hostile(&d, "device", &device, None);
+    assert_refused(&d, "device", "not allowed");
+    let fifo = raw_tar(&[Raw {
+        name: "evil/fifo",
+        kind: b'6',
+        link: "",
+        data: b"",
+    }]);
+    push_hostile(&d, "fifo", &fifo, None);
+    assert_refused(&d, "fifo", "not allowed");
+    // 200 MiB of zeros compress about 1000:1.
+    let zeros = vec![0u8; 200 * 1024 * 1024];
+    let bomb = raw_tar(&[Raw {
+        name: "evil/zeros",
+        kind: b'0',
+        link: "",
+        data: &zeros,
+    }]);
+    push_hostile(&d, "bomb", &bomb, None);
+    assert_refused(&d, "bomb", "compression ratio");
+    let ok = raw_tar(&[
+        Raw {
+            name: "evil/",
+            kind: b'5',
+            link: "",
+            data: b"",
+        },
+        file("evil/fine.txt"),
+    ]);
+    push_hostile(
+        &d,
+        "wrong-digest",
+        &ok,
+        Some(format!("sha256:{}", "0".repeat(64))),
+    );
+    assert_refused(&d, "wrong-digest", "digest mismatch");
+    // The same layer with its true digest is accepted: the refusals above
+    // are about the content, not the harness.
+    push_hostile(&d, "fine", &ok, None);
+    let work = d.join("work-fine");
+    std::fs::create_dir_all(&work).unwrap();
+    oar(
+        &work,
+        &[
+            "pull",
+            "--oci-layout",
+            &format!("{}:fine", d.join("hostile").display()),
+            "-o",
+            "out",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        std::fs::read(work.join("out/evil/fine.txt")).unwrap(),
+        b"pwned"
+    );
+}
+
+#[test]
+fn gnu_and_pax_tar_layers_are_read() {
+    for format in ["gnu", "pax"] {
+        let d = TempDir::new("gnutar");
+        make_tree(&d.join("gnu"));
+        sh(
+            "tar",
+            &[&format!("--format={format}"), "-czf", "gnu.tgz", "gnu"],
+            d.path(),
+        );
+        let tar = sh("sh", &["-c", "gzip -dc gnu.tgz | sha256sum"], d.path());
+        let gz = d.read("gnu.tgz");
+        use oar::content::layout::OciLayout;
+        use oar::content::{Tagger, push_bytes};
+        let layout = OciLayout::new(d.join("lay"));
+        let mut layer = oar::Descriptor::from_bytes(oar::media_type::OCI_LAYER_TAR_GZIP, &gz);
+        layer.set_annotation("org.opencontainers.image.title", "gnu");
+        layer.set_annotation("io.deis.oras.content.unpack", "true");
+        layer.set_annotation(
+            "io.deis.oras.content.digest",
+            format!("sha256:{}", tar.split_whitespace().next().unwrap()),
+        );
+        push_bytes(&layout, &layer, &gz).unwrap();
+        let packed = oar::ops::pack::pack(
+            vec![layer],
+            &oar::ops::pack::PackOptions {
+                artifact_type: Some("x/gnu".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        for (desc, bytes) in &packed.generated {
+            push_bytes(&layout, desc, bytes).unwrap();
+        }
+        layout
+            .push_tagged(&packed.desc, &packed.bytes, "v1")
+            .unwrap();
+        oar(d.path(), &["pull", "--oci-layout", "lay:v1", "-o", "out"]).ok();
+        assert_same_tree(&d.join("gnu"), &d.join("out/gnu"));
+    }
+}
