@@ -9,8 +9,8 @@
 //! under the path-safety rules of [`crate::pathsafe`].
 //!
 //! The gzip header carries no name and a zero timestamp, and entries come
-//! in sorted order, so packing an unchanged directory twice gives the same
-//! bytes.
+//! in sorted order, so packing an unchanged directory twice (at the same
+//! [`gzip_level`]) gives the same bytes.
 
 mod extract;
 
@@ -113,11 +113,24 @@ fn io_err(context: &str, path: &Path, e: io::Error) -> Error {
     Error::io(format!("{context} {}", path.display()), e)
 }
 
+/// The gzip level: 1 unless `OAR_GZIP_LEVEL` (0 to 9) says otherwise.
+/// Measured on this project's machines with miniz_oxide: level 1
+/// compresses about 110 MB/s against 15 to 27 MB/s at level 6, for output
+/// about 14 % larger on compressible data and no larger on incompressible
+/// data (model weights, archives), which dominates large directories.
+pub fn gzip_level() -> u32 {
+    std::env::var("OAR_GZIP_LEVEL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|l| *l <= 9)
+        .unwrap_or(1)
+}
+
 /// Writes the gzipped tar of `dir` to `out`, entries named under `name`.
 pub fn pack(dir: &Path, name: &str, out: &mut dyn Write) -> Result<Packed> {
     let gz = flate2::GzBuilder::new()
         .mtime(0)
-        .write(out, flate2::Compression::default());
+        .write(out, flate2::Compression::new(gzip_level()));
     let mut builder = tar::Builder::new(HashWriter::new(gz));
     let mut skipped = Vec::new();
     let meta = fs::metadata(dir).map_err(|e| io_err("reading", dir, e))?;
