@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod copy;
 mod directories;
+mod faults;
 mod interop;
 mod layout;
 mod push_pull;

@@ -5,6 +5,7 @@
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::args::Args;
 use oar::content::Target;
@@ -74,7 +75,17 @@ pub fn http_options(args: &Args, prefix: &str) -> Result<HttpOptions> {
             )));
         }
     };
+    let secs = |var: &str, default: Duration| {
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|s| *s > 0.0)
+            .map_or(default, Duration::from_secs_f64)
+    };
+    let defaults = HttpOptions::default();
     Ok(HttpOptions {
+        connect_timeout: secs("OAR_CONNECT_TIMEOUT", defaults.connect_timeout),
+        stall_timeout: secs("OAR_STALL_TIMEOUT", defaults.stall_timeout),
         insecure: args.flag(&f("insecure")),
         ca_files: args
             .value(&f("ca-file"))
@@ -86,7 +97,7 @@ pub fn http_options(args: &Args, prefix: &str) -> Result<HttpOptions> {
         resolve,
         debug: debug(args),
         verbose: verbose(args),
-        ..HttpOptions::default()
+        ..defaults
     })
 }
 
@@ -311,6 +322,12 @@ pub fn open_registry(args: &Args, prefix: &str, registry: &str) -> Result<std::r
     let opts = RegistryOptions {
         plain_http: args.flag(&name(prefix, "plain-http")),
         http: http_options(args, prefix)?,
+        upload: oar::registry::UploadOptions {
+            chunk_size: oar::registry::default_chunk_size(),
+            // Unfinished uploads are remembered so that a killed push
+            // resumes its session.
+            state_dir: dirs::cache_dir().map(|d| d.join("oar").join("uploads")),
+        },
     };
     Registry::new(registry, opts, credential_source(args, prefix)?)
 }

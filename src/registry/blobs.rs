@@ -1,14 +1,14 @@
-//! Blobs on a registry: existence checks, streamed downloads that resume
-//! with a closed `Range` after a dropped connection, and uploads.
+//! Blobs on a registry: existence checks, and streamed downloads that
+//! resume with a closed `Range` after a dropped connection.
 
 use std::io::{self, Read};
 use std::time::Duration;
 
 use super::{Repository, endpoints, expect, range};
-use crate::content::{Source, Stream};
+use crate::content::Stream;
 use crate::descriptor::Descriptor;
 use crate::error::{Error, Result};
-use crate::http::{Body, Request, url};
+use crate::http::Request;
 
 impl Repository {
     /// `HEAD /v2/<name>/blobs/<digest>`: the blob's descriptor.
@@ -97,95 +97,6 @@ impl Repository {
             at,
         ))
     }
-
-    /// `POST /v2/<name>/blobs/uploads/`: a new upload session's location.
-    pub(super) fn start_upload(&self) -> Result<String> {
-        let u = endpoints::uploads(self.origin(), &self.name);
-        let resp = expect(
-            self.send(Request::new("POST", u), &["pull", "push"])?,
-            &[202],
-        )?;
-        let loc = location(&resp)?;
-        resp.discard();
-        Ok(loc)
-    }
-
-    pub(super) fn push_blob(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
-        let mut tries = 0;
-        loop {
-            let loc = self.start_upload()?;
-            match self.put_whole(&loc, desc, source) {
-                // The token lapsed during a long stream: the auth client has
-                // a fresh one now, so reopen the source and go again, once.
-                Err(Error::Unauthorized(_)) if tries == 0 => tries += 1,
-                other => return other,
-            }
-        }
-    }
-
-    /// Mounts `desc` from repository `from` on the same registry
-    /// (`POST …/uploads/?mount=&from=`), which copies nothing. When the
-    /// registry refuses (it answers 202 with an upload session, or an
-    /// error), the blob is uploaded from `source` instead. Returns true if
-    /// it was mounted.
-    pub fn mount_or_push(
-        &self,
-        desc: &Descriptor,
-        from: &str,
-        source: &mut dyn Source,
-    ) -> Result<bool> {
-        let mut u = endpoints::uploads(self.origin(), &self.name);
-        u = url::append_query(&u, "mount", &desc.digest.to_string());
-        u = url::append_query(&u, "from", from);
-        let extra = crate::auth::Scopes::repository(from, &["pull"]);
-        let resp = match self.send_with(Request::new("POST", u), &["pull", "push"], &extra) {
-            Ok(r) => r,
-            // Not allowed to read the source repository: upload instead.
-            Err(Error::Unauthorized(_)) => {
-                self.push_blob(desc, source)?;
-                return Ok(false);
-            }
-            Err(e) => return Err(e),
-        };
-        match resp.status {
-            201 => {
-                resp.discard();
-                Ok(true)
-            }
-            202 => {
-                // A plain upload session: use it rather than open another.
-                let loc = location(&resp)?;
-                resp.discard();
-                self.put_whole(&loc, desc, source)?;
-                Ok(false)
-            }
-            _ => {
-                resp.discard();
-                self.push_blob(desc, source)?;
-                Ok(false)
-            }
-        }
-    }
-
-    /// Sends the whole blob in the `PUT` that closes the session.
-    fn put_whole(&self, loc: &str, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
-        let u = url::append_query(loc, "digest", &desc.digest.to_string());
-        let stream = source.open(0)?;
-        let req = Request::new("PUT", u)
-            .header("Content-Type", "application/octet-stream")
-            .body(Body::Reader(stream, desc.size));
-        let resp = self.send(req, &["pull", "push"])?;
-        expect(resp, &[201, 204]).map(|r| r.discard())
-    }
-}
-
-/// The absolute upload location from a response's `Location` header.
-pub(super) fn location(resp: &crate::http::Response) -> Result<String> {
-    let loc = resp
-        .header("location")
-        .ok_or_else(|| Error::Protocol("registry sent no Location for the upload".into()))?;
-    url::resolve(&resp.url, loc)
-        .ok_or_else(|| Error::Protocol(format!("invalid upload location {loc:?}")))
 }
 
 /// A blob download that survives dropped connections: on a read error it

@@ -13,6 +13,7 @@ pub mod link;
 mod manifests;
 pub mod range;
 pub mod referrers;
+mod upload;
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -27,6 +28,8 @@ use crate::http::{Client, HttpOptions, Request, Response};
 use crate::manifest::MAX_MANIFEST_SIZE;
 use crate::reference::{registry_host, validate_registry};
 
+pub use upload::{UploadOptions, default_chunk_size};
+
 /// Most pages followed when listing tags or repositories; a registry that
 /// keeps sending `Link` headers cannot keep the client busy forever.
 pub const MAX_PAGES: usize = 10_000;
@@ -39,6 +42,8 @@ pub struct RegistryOptions {
     pub plain_http: bool,
     /// Transport settings.
     pub http: HttpOptions,
+    /// Blob upload settings.
+    pub upload: UploadOptions,
 }
 
 /// One registry host.
@@ -46,6 +51,7 @@ pub struct Registry {
     name: String,
     origin: String,
     auth: AuthClient,
+    upload: UploadOptions,
     warned: RefCell<HashSet<String>>,
 }
 
@@ -80,6 +86,7 @@ impl Registry {
             name: name.to_string(),
             origin,
             auth: AuthClient::new(http, name, credentials),
+            upload: opts.upload,
             warned: RefCell::new(HashSet::new()),
         }))
     }

@@ -121,10 +121,33 @@ fn handle(cfg: &Config, st: &mut State, req: &Req) -> Resp {
                 format!("/v2/{name}/blobs/uploads/{id}?_state=opaque"),
             )
         }
+        ("GET", "uploads") => {
+            let Some(buf) = st.uploads.get(&arg) else {
+                return Resp::json(
+                    404,
+                    &serde_json::json!({"errors":[{"code":"BLOB_UPLOAD_UNKNOWN","message":"blob upload unknown"}]}),
+                );
+            };
+            Resp::new(204, "")
+                .header(
+                    "Location",
+                    format!("/v2/{name}/blobs/uploads/{arg}?_state=opaque"),
+                )
+                .header("Range", format!("0-{}", buf.len().saturating_sub(1)))
+        }
         ("PATCH", "uploads") => {
             let Some(buf) = st.uploads.get_mut(&arg) else {
                 return Resp::new(404, "");
             };
+            // Chunks must continue where the session stands.
+            let start = req
+                .header("content-range")
+                .and_then(|r| r.split('-').next()?.parse::<usize>().ok());
+            if start.is_some_and(|s| s != buf.len()) {
+                return Resp::new(416, "")
+                    .header("Range", format!("0-{}", buf.len().saturating_sub(1)));
+            }
+            // Bytes of a cut request are kept, as a real registry does.
             buf.extend_from_slice(&req.body);
             let end = buf.len();
             Resp::new(202, "")

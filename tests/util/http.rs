@@ -21,6 +21,8 @@ pub struct Req {
     pub headers: Vec<(String, String)>,
     /// Body.
     pub body: Vec<u8>,
+    /// The connection ended before the whole body arrived.
+    pub truncated: bool,
 }
 
 impl Req {
@@ -201,12 +203,14 @@ pub fn read_request(r: &mut BufReader<TcpStream>) -> Option<Req> {
         .find(|(k, _)| k == "content-length")
         .and_then(|(_, v)| v.parse().ok())
         .unwrap_or(0);
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).ok()?;
+    // Keep what arrives of a cut body: a registry sees those bytes too.
+    let mut body = Vec::with_capacity(len.min(64 << 20));
+    let got = r.take(len as u64).read_to_end(&mut body).unwrap_or(0);
     Some(Req {
         method,
         target,
         headers,
+        truncated: got < len,
         body,
     })
 }
@@ -235,8 +239,17 @@ fn serve(conn: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
     let mut reader = BufReader::new(conn);
     while let Some(req) = read_request(&mut reader) {
         log.lock().unwrap().push(req.clone());
-        let resp = handler(&req);
-        if write_response(&mut writer, &req.method, &resp).is_err() {
+        let mut resp = handler(&req);
+        if req.truncated {
+            return;
+        }
+        let close = req
+            .header("connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
+        if close {
+            resp = resp.header("Connection", "close");
+        }
+        if write_response(&mut writer, &req.method, &resp).is_err() || close {
             return;
         }
     }

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod double;
+pub mod faults;
 pub mod http;
 pub mod proxy;
 pub mod registry;
@@ -207,7 +208,8 @@ pub fn sha256_of_file(path: &Path) -> String {
 
 /// Deterministic pseudo-random bytes.
 pub fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
+    // Spread the seed first: `seed | 1` alone would make 2n and 2n+1 equal.
+    let mut x = (seed.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5DEE_CE66) | 1;
     let mut v = Vec::with_capacity(len);
     while v.len() < len {
         x ^= x << 13;

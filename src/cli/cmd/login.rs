@@ -55,6 +55,7 @@ pub fn run(args: &Args) -> Result<()> {
     let opts = RegistryOptions {
         plain_http: args.flag("plain-http"),
         http: options::http_options(args, "")?,
+        upload: oar::registry::UploadOptions::default(),
     };
     let reg = Registry::new(&registry, opts, Box::new(StaticCredential(cred.clone())))?;
     reg.ping().map_err(|e| {
