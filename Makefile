@@ -63,5 +63,16 @@ static:
 	@ls -l target/$(STATIC_TARGET)/release/oar
 	@ldd target/$(STATIC_TARGET)/release/oar 2>&1 || true
 
+# Fuzz every parser that reads untrusted input for FUZZ_SECONDS each
+# (cargo-fuzz needs the nightly toolchain; it is installed if missing).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := reference www_authenticate manifest docker_config tar_entries link_header ranges
+fuzz:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install --locked cargo-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  $(CARGO) +nightly fuzz run --fuzz-dir tests/fuzz $$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 || exit 1; \
+	done
+
 clean:
 	$(CARGO) clean

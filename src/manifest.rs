@@ -269,6 +269,8 @@ fn go_escape(json: Vec<u8>) -> Vec<u8> {
 /// spelling of every scalar (like Go's `json.Indent`). Used by `--pretty`.
 pub fn indent_json(bytes: &[u8]) -> Result<Vec<u8>> {
     // Validate first so that malformed input is an error, not garbage.
+    // JSON is UTF-8, and the skipping parser does not check strings.
+    std::str::from_utf8(bytes).map_err(|e| Error::Protocol(format!("invalid JSON: {e}")))?;
     serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
         .map_err(|e| Error::Protocol(format!("invalid JSON: {e}")))?;
     let mut out = Vec::with_capacity(bytes.len() * 2);
@@ -381,6 +383,8 @@ mod tests {
         let want = "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x,y:{\"\n    }\n  ],\n  \"c\": {},\n  \"d\": []\n}\n";
         assert_eq!(String::from_utf8(got).unwrap(), want);
         assert!(indent_json(b"{").is_err());
+        // Found by fuzzing: a string holding invalid UTF-8.
+        assert!(indent_json(b"\"\xff\xff\"").is_err());
     }
 
     #[test]

@@ -66,35 +66,41 @@ fn decode_auth(s: &str) -> Result<(String, String)> {
 impl ConfigFile {
     /// Reads a config file; a missing file is an empty config.
     pub fn load(path: &Path) -> Result<ConfigFile> {
-        let doc = match std::fs::File::open(path) {
+        match std::fs::File::open(path) {
             Ok(f) => {
                 use std::io::Read;
                 let mut buf = Vec::new();
                 f.take(MAX_CONFIG_SIZE + 1)
                     .read_to_end(&mut buf)
                     .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-                if buf.len() as u64 > MAX_CONFIG_SIZE {
-                    return Err(Error::TooLarge {
-                        what: path.display().to_string(),
-                        limit: MAX_CONFIG_SIZE,
-                    });
-                }
-                if buf.iter().all(u8::is_ascii_whitespace) {
-                    Map::new()
-                } else {
-                    match serde_json::from_slice::<Value>(&buf) {
-                        Ok(Value::Object(m)) => m,
-                        _ => {
-                            return Err(Error::Credentials(format!(
-                                "{}: invalid config format: expected a JSON object",
-                                path.display()
-                            )));
-                        }
-                    }
+                ConfigFile::parse(path, &buf)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ConfigFile::parse(path, b""),
+            Err(e) => Err(Error::io(format!("reading {}", path.display()), e)),
+        }
+    }
+
+    /// Parses config file content read from `path` (empty or blank content
+    /// is an empty config).
+    pub fn parse(path: &Path, buf: &[u8]) -> Result<ConfigFile> {
+        if buf.len() as u64 > MAX_CONFIG_SIZE {
+            return Err(Error::TooLarge {
+                what: path.display().to_string(),
+                limit: MAX_CONFIG_SIZE,
+            });
+        }
+        let doc = if buf.iter().all(u8::is_ascii_whitespace) {
+            Map::new()
+        } else {
+            match serde_json::from_slice::<Value>(buf) {
+                Ok(Value::Object(m)) => m,
+                _ => {
+                    return Err(Error::Credentials(format!(
+                        "{}: invalid config format: expected a JSON object",
+                        path.display()
+                    )));
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Map::new(),
-            Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
         };
         Ok(ConfigFile {
             path: path.to_path_buf(),

@@ -195,7 +195,7 @@ impl Response {
     pub fn read_limited(self, limit: u64, what: &str) -> Result<Vec<u8>> {
         let url = url::strip_query(&self.url).to_string();
         let mut out = Vec::new();
-        let mut r = self.body.into_reader().take(limit + 1);
+        let mut r = Deadline::new(self.body.into_reader()).take(limit + 1);
         r.read_to_end(&mut out).map_err(|e| Error::Transport {
             url,
             message: format!("reading {what}: {e}"),
@@ -213,7 +213,9 @@ impl Response {
     /// (for error bodies). Read errors give what arrived so far.
     pub fn read_truncated(self, limit: u64) -> Vec<u8> {
         let mut out = Vec::new();
-        let _ = self.body.into_reader().take(limit).read_to_end(&mut out);
+        let _ = Deadline::new(self.body.into_reader())
+            .take(limit)
+            .read_to_end(&mut out);
         out
     }
 
@@ -271,6 +273,38 @@ pub fn parse_error_body(body: &[u8]) -> Vec<RegistryError> {
             }),
         })
         .collect()
+}
+
+/// The longest a bounded read (a manifest, a token, an error body) may
+/// take in all: a server trickling one byte per stall timeout cannot keep
+/// the client forever. Blob streams have no such deadline.
+pub const METADATA_DEADLINE: Duration = Duration::from_secs(300);
+
+/// Fails a read that starts after [`METADATA_DEADLINE`].
+struct Deadline<R> {
+    inner: R,
+    until: Instant,
+}
+
+impl<R: Read> Deadline<R> {
+    fn new(inner: R) -> Self {
+        Deadline {
+            inner,
+            until: Instant::now() + METADATA_DEADLINE,
+        }
+    }
+}
+
+impl<R: Read> Read for Deadline<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if Instant::now() > self.until {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the response took longer than 300 s to arrive",
+            ));
+        }
+        self.inner.read(buf)
+    }
 }
 
 struct Agents {
@@ -359,6 +393,9 @@ impl Client {
             .accept(AutoHeaderValue::None)
             .timeout_connect(Some(self.opts.connect_timeout))
             .timeout_per_read(Some(self.opts.stall_timeout))
+            // Waiting for a response head is bounded too (a slow registry
+            // still answers a finished upload in far less).
+            .timeout_recv_response(Some(METADATA_DEADLINE))
             .timeout_per_write(Some(self.opts.stall_timeout))
             .max_idle_connections_per_host(4)
             .tls_config(tls)
