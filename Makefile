@@ -25,7 +25,8 @@ test-deps:
 	  $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES) || \
 	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); }; \
 	fi
-	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV) || \
+	  { rm -rf $(VENV); $(SUDO) apt-get install -y --no-install-recommends python3-venv && python3 -m venv $(VENV); }
 	@$(VENV)/bin/python -c 'import oras' 2>/dev/null || $(VENV)/bin/pip install --quiet 'oras==0.2.43'
 
 test: test-deps

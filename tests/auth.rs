@@ -528,18 +528,44 @@ fn login_prompts_on_the_terminal_when_stdin_is_not_one() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("script(1) from util-linux");
+    // Answer each prompt once it is shown, as a person would: typing
+    // ahead would be echoed before the terminal's echo is turned off.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let reader = {
+        let seen = seen.clone();
+        let mut stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 256];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
+    let wait_for = |text: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !seen.lock().unwrap().contains(text) {
+            assert!(std::time::Instant::now() < deadline, "no {text:?} prompt: {}", seen.lock().unwrap());
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
     {
         use std::io::Write;
         let mut stdin = child.stdin.take().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(500));
+        wait_for("Username: ");
         stdin.write_all(b"bob\n").unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(500));
+        wait_for("Password: ");
+        std::thread::sleep(std::time::Duration::from_millis(100));
         stdin.write_all(b"pw-bob\n").unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(500));
+        wait_for("Login Succeeded");
     }
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    let text = seen.lock().unwrap().clone();
+    assert!(status.success(), "{text}");
     assert!(
         text.contains("Username: ") && text.contains("Password: "),
         "{text}"

@@ -488,3 +488,21 @@ fn manifest_accept_list_reaches_oci_manifests() {
     .ok();
     assert_eq!(d.read("o/f"), b"f");
 }
+
+#[test]
+fn resolve_flag_maps_a_name_to_loopback() {
+    // No DNS is asked: the name only exists in --resolve.
+    let reg = Registry::start();
+    let d = TempDir::new("resolve");
+    d.write("r.txt", "resolved");
+    let name = format!("registry.oar-test.invalid:{}", reg.port);
+    let rule = format!("{name}:127.0.0.1");
+    oar(d.path(), &["push", "--plain-http", "--resolve", &rule, &format!("{name}/r:v1"), "r.txt"]).ok();
+    oar(d.path(), &["pull", "--plain-http", &reg.reference("r:v1"), "-o", "o"]).ok();
+    assert_eq!(d.read("o/r.txt"), b"resolved");
+    // Mapping to another port works too.
+    let other = format!("elsewhere.oar-test.invalid:80:127.0.0.1:{}", reg.port);
+    oar(d.path(), &["pull", "--plain-http", "--resolve", &other, "elsewhere.oar-test.invalid/r:v1", "-o", "o2"]).ok();
+    assert_eq!(d.read("o2/r.txt"), b"resolved");
+    oar(d.path(), &["pull", "--resolve", "bad", &reg.reference("r:v1")]).fails(2, "resolve flag");
+}
