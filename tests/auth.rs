@@ -541,14 +541,20 @@ fn login_prompts_on_the_terminal_when_stdin_is_not_one() {
                 if n == 0 {
                     break;
                 }
-                seen.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                seen.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         })
     };
     let wait_for = |text: &str| {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while !seen.lock().unwrap().contains(text) {
-            assert!(std::time::Instant::now() < deadline, "no {text:?} prompt: {}", seen.lock().unwrap());
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {text:?} prompt: {}",
+                seen.lock().unwrap()
+            );
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
     };

@@ -324,6 +324,16 @@ struct Raw<'a> {
     data: &'a [u8],
 }
 
+/// An entry without content: a directory, a link, a device.
+fn entry<'a>(name: &'a str, kind: u8, link: &'a str) -> Raw<'a> {
+    Raw {
+        name,
+        kind,
+        link,
+        data: b"",
+    }
+}
+
 fn raw_tar(entries: &[Raw<'_>]) -> Vec<u8> {
     let mut out = Vec::new();
     for e in entries {
@@ -359,27 +369,27 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 /// Pushes `tar` as a directory layer named `evil` with the library, into
 /// an OCI layout; `content_digest` overrides the uncompressed digest.
 fn push_hostile(d: &TempDir, tag: &str, tar: &[u8], content_digest: Option<String>) {
+    let digest = content_digest.unwrap_or_else(|| format!("sha256:{}", sha256_hex(tar)));
+    push_dir_layer(&d.join("hostile"), tag, &gzip(tar), "evil", &digest);
+}
+
+/// Pushes a gzipped tar as a directory layer titled `title`, with the
+/// library, into the OCI layout at `root`, tagged `tag`.
+fn push_dir_layer(root: &Path, tag: &str, gz: &[u8], title: &str, tar_digest: &str) {
     use oar::content::layout::OciLayout;
     use oar::content::{Tagger, push_bytes};
     use oar::ops::pack::{PackOptions, pack};
-    let layout = OciLayout::new(d.join("hostile"));
-    let gz = gzip(tar);
-    let mut layer = oar::Descriptor::from_bytes(oar::media_type::OCI_LAYER_TAR_GZIP, &gz);
-    layer.set_annotation("org.opencontainers.image.title", "evil");
+    let layout = OciLayout::new(root);
+    let mut layer = oar::Descriptor::from_bytes(oar::media_type::OCI_LAYER_TAR_GZIP, gz);
+    layer.set_annotation("org.opencontainers.image.title", title);
     layer.set_annotation("io.deis.oras.content.unpack", "true");
-    layer.set_annotation(
-        "io.deis.oras.content.digest",
-        content_digest.unwrap_or_else(|| format!("sha256:{}", sha256_hex(tar))),
-    );
-    push_bytes(&layout, &layer, &gz).unwrap();
-    let packed = pack(
-        vec![layer],
-        &PackOptions {
-            artifact_type: Some("x/evil".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    layer.set_annotation("io.deis.oras.content.digest", tar_digest);
+    push_bytes(&layout, &layer, gz).unwrap();
+    let opts = PackOptions {
+        artifact_type: Some("x/dir".into()),
+        ..Default::default()
+    };
+    let packed = pack(vec![layer], &opts).unwrap();
     for (desc, bytes) in &packed.generated {
         push_bytes(&layout, desc, bytes).unwrap();
     }
@@ -422,12 +432,7 @@ fn hostile_directory_layers_are_refused() {
         link: "",
         data: b"pwned",
     };
-    let dir = Raw {
-        name: "evil/",
-        kind: b'5',
-        link: "",
-        data: b"",
-    };
+    let dir = entry("evil/", b'5', "");
     push_hostile(
         &d,
         "dotdot",
@@ -446,63 +451,25 @@ fn hostile_directory_layers_are_refused() {
     push_hostile(&d, "outside", &raw_tar(&[file("other/x.txt")]), None);
     assert_refused(&d, "outside", "not under");
     let chain = raw_tar(&[
-        Raw {
-            name: "evil/",
-            kind: b'5',
-            link: "",
-            data: b"",
-        },
-        Raw {
-            name: "evil/up",
-            kind: b'2',
-            link: "..",
-            data: b"",
-        },
+        entry("evil/", b'5', ""),
+        entry("evil/up", b'2', ".."),
         file("evil/up/escape.txt"),
     ]);
     push_hostile(&d, "symlink-chain", &chain, None);
     assert_refused(&d, "symlink-chain", "evil/up");
-    let link_out = raw_tar(&[
-        Raw {
-            name: "evil/etc",
-            kind: b'2',
-            link: "/etc",
-            data: b"",
-        },
-        file("evil/etc/passwd"),
-    ]);
+    let link_out = raw_tar(&[entry("evil/etc", b'2', "/etc"), file("evil/etc/passwd")]);
     push_hostile(&d, "symlink-absolute", &link_out, None);
     assert_refused(&d, "symlink-absolute", "absolute");
-    let hard = raw_tar(&[Raw {
-        name: "evil/h",
-        kind: b'1',
-        link: "../../../etc/passwd",
-        data: b"",
-    }]);
+    let hard = raw_tar(&[entry("evil/h", b'1', "../../../etc/passwd")]);
     push_hostile(&d, "hardlink-out", &hard, None);
     assert_refused(&d, "hardlink-out", "evil/h");
-    let hard_abs = raw_tar(&[Raw {
-        name: "evil/h",
-        kind: b'1',
-        link: "/etc/passwd",
-        data: b"",
-    }]);
+    let hard_abs = raw_tar(&[entry("evil/h", b'1', "/etc/passwd")]);
     push_hostile(&d, "hardlink-abs", &hard_abs, None);
     assert_refused(&d, "hardlink-abs", "absolute");
-    let device = raw_tar(&[Raw {
-        name: "evil/null",
-        kind: b'3',
-        link: "",
-        data: b"",
-    }]);
+    let device = raw_tar(&[entry("evil/null", b'3', "")]);
     push_hostile(&d, "device", &device, None);
     assert_refused(&d, "device", "not allowed");
-    let fifo = raw_tar(&[Raw {
-        name: "evil/fifo",
-        kind: b'6',
-        link: "",
-        data: b"",
-    }]);
+    let fifo = raw_tar(&[entry("evil/fifo", b'6', "")]);
     push_hostile(&d, "fifo", &fifo, None);
     assert_refused(&d, "fifo", "not allowed");
     // 200 MiB of zeros compress about 1000:1.
@@ -515,15 +482,7 @@ fn hostile_directory_layers_are_refused() {
     }]);
     push_hostile(&d, "bomb", &bomb, None);
     assert_refused(&d, "bomb", "compression ratio");
-    let ok = raw_tar(&[
-        Raw {
-            name: "evil/",
-            kind: b'5',
-            link: "",
-            data: b"",
-        },
-        file("evil/fine.txt"),
-    ]);
+    let ok = raw_tar(&[entry("evil/", b'5', ""), file("evil/fine.txt")]);
     push_hostile(
         &d,
         "wrong-digest",
@@ -564,32 +523,8 @@ fn gnu_and_pax_tar_layers_are_read() {
             d.path(),
         );
         let tar = sh("sh", &["-c", "gzip -dc gnu.tgz | sha256sum"], d.path());
-        let gz = d.read("gnu.tgz");
-        use oar::content::layout::OciLayout;
-        use oar::content::{Tagger, push_bytes};
-        let layout = OciLayout::new(d.join("lay"));
-        let mut layer = oar::Descriptor::from_bytes(oar::media_type::OCI_LAYER_TAR_GZIP, &gz);
-        layer.set_annotation("org.opencontainers.image.title", "gnu");
-        layer.set_annotation("io.deis.oras.content.unpack", "true");
-        layer.set_annotation(
-            "io.deis.oras.content.digest",
-            format!("sha256:{}", tar.split_whitespace().next().unwrap()),
-        );
-        push_bytes(&layout, &layer, &gz).unwrap();
-        let packed = oar::ops::pack::pack(
-            vec![layer],
-            &oar::ops::pack::PackOptions {
-                artifact_type: Some("x/gnu".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        for (desc, bytes) in &packed.generated {
-            push_bytes(&layout, desc, bytes).unwrap();
-        }
-        layout
-            .push_tagged(&packed.desc, &packed.bytes, "v1")
-            .unwrap();
+        let digest = format!("sha256:{}", tar.split_whitespace().next().unwrap());
+        push_dir_layer(&d.join("lay"), "v1", &d.read("gnu.tgz"), "gnu", &digest);
         oar(d.path(), &["pull", "--oci-layout", "lay:v1", "-o", "out"]).ok();
         assert_same_tree(&d.join("gnu"), &d.join("out/gnu"));
     }

@@ -497,12 +497,43 @@ fn resolve_flag_maps_a_name_to_loopback() {
     d.write("r.txt", "resolved");
     let name = format!("registry.oar-test.invalid:{}", reg.port);
     let rule = format!("{name}:127.0.0.1");
-    oar(d.path(), &["push", "--plain-http", "--resolve", &rule, &format!("{name}/r:v1"), "r.txt"]).ok();
-    oar(d.path(), &["pull", "--plain-http", &reg.reference("r:v1"), "-o", "o"]).ok();
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            "--resolve",
+            &rule,
+            &format!("{name}/r:v1"),
+            "r.txt",
+        ],
+    )
+    .ok();
+    oar(
+        d.path(),
+        &["pull", "--plain-http", &reg.reference("r:v1"), "-o", "o"],
+    )
+    .ok();
     assert_eq!(d.read("o/r.txt"), b"resolved");
     // Mapping to another port works too.
     let other = format!("elsewhere.oar-test.invalid:80:127.0.0.1:{}", reg.port);
-    oar(d.path(), &["pull", "--plain-http", "--resolve", &other, "elsewhere.oar-test.invalid/r:v1", "-o", "o2"]).ok();
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            "--resolve",
+            &other,
+            "elsewhere.oar-test.invalid/r:v1",
+            "-o",
+            "o2",
+        ],
+    )
+    .ok();
     assert_eq!(d.read("o2/r.txt"), b"resolved");
-    oar(d.path(), &["pull", "--resolve", "bad", &reg.reference("r:v1")]).fails(2, "resolve flag");
+    oar(
+        d.path(),
+        &["pull", "--resolve", "bad", &reg.reference("r:v1")],
+    )
+    .fails(2, "resolve flag");
 }

@@ -126,11 +126,7 @@ impl AuthClient {
         if c.username.is_empty() {
             return Ok(None);
         }
-        let raw = format!("{}:{}", c.username, c.password);
-        Ok(Some(format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(raw)
-        )))
+        Ok(Some(basic_auth(&c.username, &c.password)))
     }
 
     /// Sends `req` with whatever authorization `scopes` need, answering one
@@ -296,14 +292,7 @@ impl AuthClient {
         }
         let mut req = Request::new("GET", u);
         if !cred.username.is_empty() {
-            let raw = format!("{}:{}", cred.username, cred.password);
-            req = req.header(
-                "Authorization",
-                format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(raw)
-                ),
-            );
+            req = req.header("Authorization", basic_auth(&cred.username, &cred.password));
         }
         self.http.send(req)
     }
@@ -334,6 +323,15 @@ impl AuthClient {
             .body(Body::Bytes(body.as_bytes()));
         self.http.send(req)
     }
+}
+
+/// `Basic base64(user:password)`.
+fn basic_auth(username: &str, password: &str) -> String {
+    let raw = format!("{username}:{password}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    )
 }
 
 /// Reads `{"token"|"access_token", "expires_in"}` from a token response.

@@ -118,13 +118,8 @@ impl FileStore {
         store: &dyn Storage,
         tracer: &Tracer,
     ) -> Result<()> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => self.root.as_path(),
-        };
-        fsutil::ensure_dir(dir)?;
-        let partial = partial_path(dir, desc);
-        download_verified(&partial, desc, store, tracer)?;
+        let dir = parent_dir(path);
+        let partial = download_beside(path, desc, store, tracer)?;
         let expected = match desc.annotation(ANNOTATION_CONTENT_DIGEST) {
             Some(d) => Some(Digest::parse(d)?),
             None => None,
@@ -185,7 +180,7 @@ impl FileStore {
         if from == to {
             return Ok(());
         }
-        let dir = to.parent().unwrap_or(&self.root);
+        let dir = parent_dir(to);
         fsutil::ensure_dir(dir)?;
         let tmp = fsutil::temp_path(dir, "copy");
         let result = (|| {
@@ -214,14 +209,23 @@ pub fn write_file(
     store: &dyn Storage,
     tracer: &Tracer,
 ) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let partial = download_beside(path, desc, store, tracer)?;
+    fsutil::commit(&partial, path)
+}
+
+/// Downloads `desc`, verified, into its partial file beside `path`, and
+/// returns the partial file's path.
+fn download_beside(
+    path: &Path,
+    desc: &Descriptor,
+    store: &dyn Storage,
+    tracer: &Tracer,
+) -> Result<PathBuf> {
+    let dir = parent_dir(path);
     fsutil::ensure_dir(dir)?;
     let partial = partial_path(dir, desc);
     download_verified(&partial, desc, store, tracer)?;
-    fsutil::commit(&partial, path)
+    Ok(partial)
 }
 
 /// Downloads `desc` into the partial file `partial` (resuming what it
@@ -283,6 +287,14 @@ fn download(partial: &Path, desc: &Descriptor, store: &dyn Storage, tracer: &Tra
     }
     file.sync_all()
         .map_err(|e| Error::io(format!("syncing {}", partial.display()), e))
+}
+
+/// The directory a file is written in (`.` for a bare name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// The stable partial-file name for `desc` in `dir`.

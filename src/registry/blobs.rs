@@ -4,7 +4,7 @@
 use std::io::{self, Read};
 use std::time::Duration;
 
-use super::{Repository, endpoints, expect, range};
+use super::{Repository, endpoints, expect_found, range, unexpected};
 use crate::content::Stream;
 use crate::descriptor::Descriptor;
 use crate::error::{Error, Result};
@@ -15,11 +15,7 @@ impl Repository {
     pub fn resolve_blob_head(&self, digest: &crate::digest::Digest) -> Result<Descriptor> {
         let u = endpoints::blob(self.origin(), &self.name, &digest.to_string());
         let resp = self.send(Request::new("HEAD", u), &["pull"])?;
-        if resp.status == 404 {
-            resp.discard();
-            return Err(Error::NotFound(format!("{}@{digest}", self.display_name())));
-        }
-        let resp = expect(resp, &[200])?;
+        let resp = expect_found(resp, &[200], || self.not_found_digest(digest))?;
         let size = resp
             .header("content-length")
             .and_then(|l| l.trim().parse::<u64>().ok())
@@ -34,18 +30,7 @@ impl Repository {
 
     pub(super) fn blob_exists(&self, desc: &Descriptor) -> Result<bool> {
         let u = endpoints::blob(self.origin(), &self.name, &desc.digest.to_string());
-        let resp = self.send(Request::new("HEAD", u), &["pull"])?;
-        match resp.status {
-            200 => {
-                resp.discard();
-                Ok(true)
-            }
-            404 => {
-                resp.discard();
-                Ok(false)
-            }
-            _ => Err(expect(resp, &[]).err().expect("not expected")),
-        }
+        self.head_exists(Request::new("HEAD", u))
     }
 
     /// One `GET` of a blob from `offset`; returns the body and where it
@@ -74,13 +59,9 @@ impl Repository {
             }
             404 => {
                 resp.discard();
-                Err(Error::NotFound(format!(
-                    "{}@{}",
-                    self.display_name(),
-                    desc.digest
-                )))
+                Err(self.not_found_digest(&desc.digest))
             }
-            _ => Err(expect(resp, &[]).err().expect("not expected")),
+            _ => Err(unexpected(resp)),
         }
     }
 

@@ -7,7 +7,7 @@
 
 use std::io::Read;
 
-use super::{Repository, endpoints, expect};
+use super::{Repository, endpoints, expect, expect_found};
 use crate::content::{Resolver, Source, Storage, Stream, Tagger, fetch_all};
 use crate::descriptor::Descriptor;
 use crate::digest::{Digest, Hasher};
@@ -73,12 +73,9 @@ impl Repository {
     fn resolve_manifest(&self, reference: &str) -> Result<Descriptor> {
         let req = Request::new("HEAD", self.manifest_url(reference))
             .header("Accept", self.manifest_accept());
-        let resp = self.send(req, &["pull"])?;
-        if resp.status == 404 {
-            resp.discard();
-            return Err(self.not_found(reference));
-        }
-        let resp = expect(resp, &[200])?;
+        let resp = expect_found(self.send(req, &["pull"])?, &[200], || {
+            self.not_found(reference)
+        })?;
         let digest = resp
             .header("docker-content-digest")
             .map(Digest::parse)
@@ -107,30 +104,16 @@ impl Repository {
     fn fetch_manifest_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
         let req = Request::new("GET", self.manifest_url(reference))
             .header("Accept", self.manifest_accept());
-        let resp = self.send(req, &["pull"])?;
-        if resp.status == 404 {
-            resp.discard();
-            return Err(self.not_found(reference));
-        }
-        let resp = expect(resp, &[200])?;
+        let resp = expect_found(self.send(req, &["pull"])?, &[200], || {
+            self.not_found(reference)
+        })?;
         self.read_manifest(resp, reference)
     }
 
     fn manifest_exists(&self, desc: &Descriptor) -> Result<bool> {
         let req = Request::new("HEAD", self.manifest_url(&desc.digest.to_string()))
             .header("Accept", self.manifest_accept());
-        let resp = self.send(req, &["pull"])?;
-        match resp.status {
-            200 => {
-                resp.discard();
-                Ok(true)
-            }
-            404 => {
-                resp.discard();
-                Ok(false)
-            }
-            _ => Err(expect(resp, &[]).err().expect("not expected")),
-        }
+        self.head_exists(req)
     }
 
     /// `PUT /v2/<name>/manifests/<reference>` with the exact bytes.

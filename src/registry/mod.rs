@@ -257,6 +257,24 @@ impl Repository {
     pub fn display_name(&self) -> String {
         format!("{}/{}", self.registry.name, self.name)
     }
+
+    /// `host/repo@digest: not found`.
+    fn not_found_digest(&self, digest: &crate::digest::Digest) -> Error {
+        Error::NotFound(format!("{}@{digest}", self.display_name()))
+    }
+
+    /// A `HEAD` that answers whether something exists (200) or not (404).
+    fn head_exists(&self, req: Request<'_>) -> Result<bool> {
+        let resp = self.send(req, &["pull"])?;
+        match resp.status {
+            200 | 404 => {
+                let found = resp.status == 200;
+                resp.discard();
+                Ok(found)
+            }
+            _ => Err(unexpected(resp)),
+        }
+    }
 }
 
 /// Passes a response with one of the `expected` statuses, turns any other
@@ -264,10 +282,30 @@ impl Repository {
 pub(crate) fn expect(resp: Response, expected: &[u16]) -> Result<Response> {
     if expected.contains(&resp.status) {
         Ok(resp)
-    } else if resp.status == 401 {
-        Err(unauthorized(resp))
     } else {
-        Err(resp.into_error())
+        Err(unexpected(resp))
+    }
+}
+
+/// Like [`expect`], with a 404 reported as `missing()`.
+pub(crate) fn expect_found(
+    resp: Response,
+    expected: &[u16],
+    missing: impl FnOnce() -> Error,
+) -> Result<Response> {
+    if resp.status == 404 {
+        resp.discard();
+        return Err(missing());
+    }
+    expect(resp, expected)
+}
+
+/// The error for a response no caller expected.
+pub(crate) fn unexpected(resp: Response) -> Error {
+    if resp.status == 401 {
+        unauthorized(resp)
+    } else {
+        resp.into_error()
     }
 }
 
@@ -300,12 +338,11 @@ impl TagLister for Repository {
         }
         let mut out = Vec::new();
         for _ in 0..MAX_PAGES {
-            let resp = self.send(Request::new("GET", &url), &["pull"])?;
-            if resp.status == 404 {
-                resp.discard();
-                return Err(Error::NotFound(self.display_name()));
-            }
-            let resp = expect(resp, &[200])?;
+            let resp = expect_found(
+                self.send(Request::new("GET", &url), &["pull"])?,
+                &[200],
+                || Error::NotFound(self.display_name()),
+            )?;
             let next = link::next_page(&resp.url, resp.header("link"))?;
             let body = resp.read_limited(MAX_MANIFEST_SIZE, "tag list")?;
             let page: TagList = serde_json::from_slice(&body)
@@ -347,21 +384,11 @@ impl Repository {
             endpoints::blob(self.origin(), &self.name, &desc.digest.to_string())
         };
         let resp = self.send(Request::new("DELETE", url), &["delete"])?;
-        match resp.status {
-            200 | 202 | 204 => {
-                resp.discard();
-                Ok(())
-            }
-            404 => {
-                resp.discard();
-                Err(Error::NotFound(format!(
-                    "{}@{}",
-                    self.display_name(),
-                    desc.digest
-                )))
-            }
-            _ => Err(expect(resp, &[]).err().expect("status not expected")),
-        }
+        expect_found(resp, &[200, 202, 204], || {
+            self.not_found_digest(&desc.digest)
+        })?
+        .discard();
+        Ok(())
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::manifest::confirm;
+use super::manifest::{check_delete_flags, delete_resolved};
 use crate::cli::args::Args;
 use crate::cli::options::{self, TargetRef};
 use crate::cli::output::{self, Status};
@@ -151,36 +151,9 @@ pub fn push(args: &Args) -> Result<()> {
 
 /// `oar blob delete`.
 pub fn delete(args: &Args) -> Result<()> {
-    if args.flag("descriptor") && !args.flag("force") {
-        return Err(Error::usage(
-            "must apply --force to confirm the deletion if the descriptor is outputted",
-        ));
-    }
+    check_delete_flags(args)?;
     let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull", "delete"])?;
     let digest = blob_digest(&tref)?;
-    let desc = match resolve(target.as_ref(), &digest) {
-        Ok(d) => d,
-        Err(e) if e.is_not_found() => {
-            if args.flag("force") && !args.flag("descriptor") {
-                return output::line(&format!("Missing {}", tref.raw));
-            }
-            return Err(Error::NotFound(format!(
-                "{}: the specified blob does not exist",
-                tref.raw
-            )));
-        }
-        Err(e) => return Err(e),
-    };
-    if !confirm(args, "blob", &desc.digest.to_string())? {
-        return Ok(());
-    }
-    target
-        .as_deleter()
-        .ok_or_else(|| Error::Unsupported("this target cannot delete".into()))?
-        .delete(&desc)
-        .map_err(|e| Error::other(format!("failed to delete {}: {e}", tref.raw)))?;
-    if args.flag("descriptor") {
-        return output::descriptor(&desc, args.flag("pretty"));
-    }
-    output::line(&format!("Deleted {}", tref.annotated()))
+    let found = resolve(target.as_ref(), &digest);
+    delete_resolved(args, target.as_ref(), &tref, "blob", found)
 }

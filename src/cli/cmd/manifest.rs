@@ -240,56 +240,71 @@ pub fn push(args: &Args) -> Result<()> {
     output::line(&format!("Digest: {}", desc.digest))
 }
 
-/// Asks before deleting unless `--force`; `--descriptor` needs `--force`.
-pub fn confirm(args: &Args, what: &str, digest: &str) -> Result<bool> {
-    if args.flag("force") {
-        return Ok(true);
-    }
-    prompt::confirm(&format!(
-        "Are you sure you want to delete the {what} {digest:?}{}?",
-        if what == "manifest" {
-            " and all tags associated with it"
-        } else {
-            ""
-        }
-    ))
-}
-
-/// `oar manifest delete`: resolves a tag to its digest first (registries
-/// delete by digest), asks unless `--force`.
-pub fn delete(args: &Args) -> Result<()> {
+/// `--descriptor` with a delete needs `--force`, as in oras.
+pub fn check_delete_flags(args: &Args) -> Result<()> {
     if args.flag("descriptor") && !args.flag("force") {
         return Err(Error::usage(
             "must apply --force to confirm the deletion if the descriptor is outputted",
         ));
     }
-    let (target, tref) =
-        options::open_target(args, "", &args.positionals[0], &["pull", "delete", "push"])?;
-    let selector = tref.require_selector(true)?.to_string();
-    let desc = match target.resolve(&selector) {
+    Ok(())
+}
+
+/// The shared end of `manifest delete` and `blob delete`: report a missing
+/// `what` (only `Missing …` with `--force`), ask unless `--force`, delete,
+/// and print `Deleted …` or the descriptor.
+pub fn delete_resolved(
+    args: &Args,
+    target: &dyn Target,
+    tref: &TargetRef,
+    what: &str,
+    found: Result<Descriptor>,
+) -> Result<()> {
+    let desc = match found {
         Ok(d) => d,
         Err(e) if e.is_not_found() => {
             if args.flag("force") && !args.flag("descriptor") {
                 return output::line(&format!("Missing {}", tref.raw));
             }
             return Err(Error::NotFound(format!(
-                "{}: the specified manifest does not exist",
+                "{}: the specified {what} does not exist",
                 tref.raw
             )));
         }
         Err(e) => return Err(e),
     };
-    if !confirm(args, "manifest", &desc.digest.to_string())? {
-        return Ok(());
+    if !args.flag("force") {
+        let tags = if what == "manifest" {
+            " and all tags associated with it"
+        } else {
+            ""
+        };
+        let question = format!(
+            "Are you sure you want to delete the {what} {:?}{tags}?",
+            desc.digest.to_string()
+        );
+        if !prompt::confirm(&question)? {
+            return Ok(());
+        }
     }
-    let deleter = target
+    target
         .as_deleter()
-        .ok_or_else(|| Error::Unsupported("this target cannot delete".into()))?;
-    deleter
+        .ok_or_else(|| Error::Unsupported("this target cannot delete".into()))?
         .delete(&desc)
         .map_err(|e| Error::other(format!("failed to delete {}: {e}", tref.raw)))?;
     if args.flag("descriptor") {
         return output::descriptor(&desc, args.flag("pretty"));
     }
     output::line(&format!("Deleted {}", tref.annotated()))
+}
+
+/// `oar manifest delete`: resolves a tag to its digest first (registries
+/// delete by digest), asks unless `--force`.
+pub fn delete(args: &Args) -> Result<()> {
+    check_delete_flags(args)?;
+    let (target, tref) =
+        options::open_target(args, "", &args.positionals[0], &["pull", "delete", "push"])?;
+    let selector = tref.require_selector(true)?.to_string();
+    let found = target.resolve(&selector);
+    delete_resolved(args, target.as_ref(), &tref, "manifest", found)
 }
