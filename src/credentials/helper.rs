@@ -44,6 +44,19 @@ impl Helper {
     /// `(success, stdout)`.
     fn call(&self, action: &str, input: &[u8]) -> Result<(bool, String)> {
         let prog = self.program();
+        // The name comes from a config file: it must not turn into a path.
+        let valid = !self.name.is_empty()
+            && self
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && !self.name.starts_with('.');
+        if !valid {
+            return Err(Error::Credentials(format!(
+                "invalid credential helper name {:?} in the docker config",
+                self.name
+            )));
+        }
         let mut child = Command::new(&prog)
             .arg(action)
             .stdin(Stdio::piped())
@@ -141,6 +154,19 @@ impl Helper {
             (true, _) => Ok(true),
             (false, true) => Ok(false),
             (false, false) => Err(self.failure("erase", &out)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helper_names_cannot_be_paths() {
+        for bad in ["../../bin/sh", "a/b", "", ".hidden"] {
+            let e = Helper::new(bad).get("x").unwrap_err();
+            assert!(e.to_string().contains("invalid credential helper name"), "{bad}: {e}");
         }
     }
 }
