@@ -75,5 +75,10 @@ fuzz:
 	  $(CARGO) +nightly fuzz run --fuzz-dir tests/fuzz $$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 || exit 1; \
 	done
 
+# oar against curl baselines, in one run on this machine (BENCH_MIB sets
+# the blob size).
+bench: build test-deps
+	OAR=target/release/oar sh tests/bench.sh
+
 clean:
 	$(CARGO) clean
