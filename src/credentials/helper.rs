@@ -166,7 +166,10 @@ mod tests {
     fn helper_names_cannot_be_paths() {
         for bad in ["../../bin/sh", "a/b", "", ".hidden"] {
             let e = Helper::new(bad).get("x").unwrap_err();
-            assert!(e.to_string().contains("invalid credential helper name"), "{bad}: {e}");
+            assert!(
+                e.to_string().contains("invalid credential helper name"),
+                "{bad}: {e}"
+            );
         }
     }
 }

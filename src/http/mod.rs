@@ -411,53 +411,60 @@ impl Client {
     /// origin rules, and retries transient failures of replayable requests.
     /// Any status is returned as a [`Response`]; only transport failures are
     /// errors.
-    pub fn send(&self, mut req: Request<'_>) -> Result<Response> {
+    pub fn send(&self, req: Request<'_>) -> Result<Response> {
         let mut same_origin = url::origin(&req.url).as_deref() == Some(self.home.as_str());
+        let mut req = req;
         for _ in 0..=MAX_REDIRECTS {
-            let resp = self.send_with_retries(&mut req, same_origin)?;
-            let redirect = matches!(resp.status, 301 | 302 | 303 | 307 | 308)
-                && matches!(req.method, "GET" | "HEAD")
-                && resp.header("location").is_some();
-            if !redirect {
+            // Only GET and HEAD are followed, and they are always replayable.
+            let follow = matches!(req.method, "GET" | "HEAD");
+            let next = if follow { req.try_clone() } else { None };
+            let resp = self.send_with_retries(req, same_origin)?;
+            let location = resp.header("location").map(str::to_string);
+            let (Some(mut next), Some(loc), true) = (
+                next,
+                location,
+                matches!(resp.status, 301 | 302 | 303 | 307 | 308),
+            ) else {
                 return Ok(resp);
-            }
-            let loc = resp.header("location").unwrap_or_default().to_string();
-            let next = url::resolve(&resp.url, &loc).ok_or_else(|| {
+            };
+            let target = url::resolve(&resp.url, &loc).ok_or_else(|| {
                 Error::Protocol(format!("invalid redirect location {:?}", mask_url(&loc)))
             })?;
-            if !next.starts_with("http://") && !next.starts_with("https://") {
+            if !target.starts_with("http://") && !target.starts_with("https://") {
                 return Err(Error::Protocol(format!(
                     "refusing redirect to {:?}",
-                    mask_url(&next)
+                    mask_url(&target)
                 )));
             }
             resp.discard();
-            if url::origin(&next) != url::origin(&req.url) {
+            if url::origin(&target) != url::origin(&next.url) {
                 // Credentials stay with the origin they were meant for.
-                req.headers
+                next.headers
                     .retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
             }
-            same_origin = same_origin && url::origin(&next).as_deref() == Some(self.home.as_str());
+            same_origin =
+                same_origin && url::origin(&target).as_deref() == Some(self.home.as_str());
             self.tracer
-                .debug(&format!("redirected to {}", mask_url(&next)));
-            req.url = next;
+                .debug(&format!("redirected to {}", mask_url(&target)));
+            next.url = target;
+            req = next;
         }
         Err(Error::Protocol(format!(
             "too many redirects (more than {MAX_REDIRECTS})"
         )))
     }
 
-    fn send_with_retries(&self, req: &mut Request<'_>, same_origin: bool) -> Result<Response> {
+    fn send_with_retries(&self, req: Request<'_>, same_origin: bool) -> Result<Response> {
         let mut attempt = 0u32;
         let mut waited = Duration::ZERO;
+        let mut req = req;
         loop {
             let replay = req.try_clone();
-            let current = std::mem::replace(req, Request::new(req.method, req.url.clone()));
-            let result = self.send_once(current, same_origin);
+            let (method, target) = (req.method, url::strip_query(&req.url).to_string());
+            let result = self.send_once(req, same_origin);
             let Some(again) = replay else {
                 return result;
             };
-            *req = again;
             attempt += 1;
             let (retry_after, why) = match &result {
                 Ok(r) if retryable_status(r.status) => (
@@ -478,14 +485,13 @@ impl Client {
                 r.discard();
             }
             self.tracer.note(&format!(
-                "retrying {} {} in {} ms after {why} (retry {attempt}/{})",
-                req.method,
-                url::strip_query(&req.url),
+                "retrying {method} {target} in {} ms after {why} (retry {attempt}/{})",
                 wait.as_millis(),
                 self.opts.retry.max_retries
             ));
             std::thread::sleep(wait);
             waited += wait;
+            req = again;
         }
     }
 
