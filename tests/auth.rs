@@ -162,7 +162,13 @@ fn token_setup(lifetime: u64) -> (TokenService, Registry) {
             name: "alice",
             password: "alice-pw",
             refresh_token: Some("alice-refresh"),
-            grants: vec![("", vec!["pull", "push", "delete"])],
+            grants: vec![("", vec!["pull", "push", "delete"]), ("catalog", vec!["*"])],
+        },
+        User {
+            name: "",
+            password: "",
+            refresh_token: None,
+            grants: vec![("public/", vec!["pull"])],
         },
         User {
             name: "reader",
@@ -789,4 +795,78 @@ fn proxies_carry_registry_and_token_traffic() {
         "127.0.0.1",
     );
     assert_eq!(proxy.connects(), n, "NO_PROXY bypasses the proxy");
+}
+
+#[test]
+fn identity_token_falls_back_to_get_when_post_is_missing() {
+    let (tokens, reg) = token_setup(300);
+    let d = TempDir::new("post404");
+    d.write("pub.txt", "public");
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            "-u",
+            "alice",
+            "-p",
+            "alice-pw",
+            &reg.reference("public/p:v1"),
+            "pub.txt",
+        ],
+    )
+    .ok();
+    tokens.disable_post();
+    let (g0, p0) = tokens.counts();
+    // The OAuth2 endpoint answers 404: the GET flow is used instead (here
+    // without a user name, so with the anonymous grants).
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            "--identity-token",
+            "alice-refresh",
+            &reg.reference("public/p:v1"),
+            "-o",
+            "o",
+        ],
+    )
+    .ok();
+    let (g1, p1) = tokens.counts();
+    assert_eq!(
+        (p1 - p0, g1 - g0),
+        (1, 1),
+        "one POST answered 404, then one GET"
+    );
+    assert_eq!(d.read("o/pub.txt"), b"public");
+}
+
+#[test]
+fn catalog_and_delete_scopes_are_asked_for() {
+    let (tokens, reg) = token_setup(300);
+    let d = TempDir::new("scopes");
+    d.write("x", "x");
+    let creds = ["-u", "alice", "-p", "alice-pw"];
+    let mut push = vec!["push", "--plain-http"];
+    push.extend_from_slice(&creds);
+    let r1 = reg.reference("sc/one:v1");
+    push.extend_from_slice(&[r1.as_str(), "x"]);
+    oar(d.path(), &push).ok();
+    let mut ls = vec!["repo", "ls", "--plain-http"];
+    ls.extend_from_slice(&creds);
+    ls.push(&reg.host);
+    let out = oar(d.path(), &ls).ok().stdout;
+    assert!(out.lines().any(|l| l == "sc/one"), "{out}");
+    let scopes: Vec<String> = tokens.server.requests().last().unwrap().query_all("scope");
+    assert_eq!(scopes, ["registry:catalog:*"]);
+    let mut del = vec!["manifest", "delete", "-f", "--plain-http"];
+    del.extend_from_slice(&creds);
+    del.push(&r1);
+    oar(d.path(), &del).ok();
+    let asked: Vec<String> = tokens.server.requests().last().unwrap().query_all("scope");
+    assert!(asked[0].contains("delete"), "{asked:?}");
+    // Anonymous users see nothing private.
+    oar(d.path(), &["repo", "ls", "--plain-http", &reg.host])
+        .fails(1, "could not list repositories");
 }

@@ -613,3 +613,120 @@ fn refused_mount_falls_back_to_upload() {
     .ok();
     assert_eq!(d.read("o/m.bin"), d.read("m.bin"));
 }
+
+#[test]
+fn index_with_referrers_travels_registry_layout_registry_intact() {
+    // A multi-platform index (written by oras), a signature on the index
+    // and an SBOM on one platform's manifest, moved with cp -r from one
+    // registry to a layout and on to another registry.
+    let a = Registry::start();
+    let b = Registry::start();
+    let d = TempDir::new("cp-r-index");
+    let images = fixtures().join("zot/command/images");
+    oar(
+        d.path(),
+        &[
+            "cp",
+            "--from-oci-layout",
+            &format!("{}:multi", images.display()),
+            "--to-plain-http",
+            &a.reference("app:v1"),
+        ],
+    )
+    .ok();
+    d.write("sig", "signature");
+    d.write("sbom", "sbom");
+    oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--artifact-type",
+            "x/sig",
+            &a.reference("app:v1"),
+            "sig",
+        ],
+    )
+    .ok();
+    oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--platform",
+            "linux/amd64",
+            "--artifact-type",
+            "x/sbom",
+            &a.reference("app:v1"),
+            "sbom",
+        ],
+    )
+    .ok();
+    oar(
+        d.path(),
+        &[
+            "cp",
+            "-r",
+            "--from-plain-http",
+            &a.reference("app:v1"),
+            "--to-oci-layout",
+            "lay:v1",
+        ],
+    )
+    .ok();
+    oar(
+        d.path(),
+        &[
+            "cp",
+            "-r",
+            "--from-oci-layout",
+            "lay:v1",
+            "--to-plain-http",
+            &b.reference("app:v1"),
+        ],
+    )
+    .ok();
+    assert_eq!(
+        manifest_bytes(&a, "app", "v1"),
+        manifest_bytes(&b, "app", "v1"),
+        "the index is byte-identical"
+    );
+    let tree = |reg: &Registry, extra: &[&str]| {
+        let reference = reg.reference("app:v1");
+        let mut args = vec!["discover", "--plain-http", reference.as_str()];
+        args.extend_from_slice(extra);
+        oar(d.path(), &args).ok().stdout.replace(&reg.host, "HOST")
+    };
+    assert_eq!(
+        tree(&a, &[]),
+        tree(&b, &[]),
+        "the index's referrers came along"
+    );
+    assert!(tree(&b, &[]).contains("x/sig"));
+    let amd = ["--platform", "linux/amd64"];
+    assert_eq!(
+        tree(&a, &amd),
+        tree(&b, &amd),
+        "so did the platform manifest's"
+    );
+    assert!(tree(&b, &amd).contains("x/sbom"));
+    // Every referrer manifest has the same digest on both registries.
+    let digests = |reg: &Registry| {
+        let out = oar(
+            d.path(),
+            &[
+                "discover",
+                "--plain-http",
+                "--format",
+                "json",
+                &reg.reference("app:v1"),
+            ],
+        )
+        .ok();
+        json(&out.stdout)["manifests"][0]["digest"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(digests(&a), digests(&b));
+}

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::util::{TempDir, json, oar, sha256_of_file};
 
-/// The ORAS e2e fixtures shipped with the project's shared data.
+/// The ORAS e2e fixtures (data written by oras itself, copied unchanged
+/// from the ORAS repository under the Apache License 2.0; see their README).
 pub fn fixtures() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/oras-e2e");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oras-e2e");
     assert!(
         p.is_dir(),
         "the ORAS fixtures are missing at {}",

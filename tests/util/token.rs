@@ -46,6 +46,8 @@ struct State {
     expired_remaining: AtomicU32,
     gets: AtomicU32,
     posts: AtomicU32,
+    /// Answer 404 to POST, like token services without the OAuth2 endpoint.
+    no_post: std::sync::atomic::AtomicBool,
 }
 
 /// A running token service.
@@ -125,6 +127,7 @@ impl TokenService {
             expired_remaining: AtomicU32::new(0),
             gets: AtomicU32::new(0),
             posts: AtomicU32::new(0),
+            no_post: std::sync::atomic::AtomicBool::new(false),
         });
         let s = state.clone();
         let server = Server::start(move |req| handle(&s, req));
@@ -147,6 +150,11 @@ impl TokenService {
             self.state.gets.load(Ordering::SeqCst),
             self.state.posts.load(Ordering::SeqCst),
         )
+    }
+
+    /// Answers POST with 404 from now on.
+    pub fn disable_post(&self) {
+        self.state.no_post.store(true, Ordering::SeqCst);
     }
 
     /// Issues the next `n` tokens already expired.
@@ -189,6 +197,9 @@ fn handle(state: &State, req: &Req) -> Resp {
         }
         "POST" => {
             state.posts.fetch_add(1, Ordering::SeqCst);
+            if state.no_post.load(Ordering::SeqCst) {
+                return Resp::new(404, "404 page not found");
+            }
             let user = match req.form("grant_type").as_deref() {
                 Some("refresh_token") => {
                     let t = req.form("refresh_token").unwrap_or_default();
@@ -225,6 +236,8 @@ fn handle(state: &State, req: &Req) -> Resp {
         let Some((name, actions)) = rest.rsplit_once(':') else {
             continue;
         };
+        // Requests without credentials get the grants of the user named "".
+        let user = user.or_else(|| state.users.iter().find(|u| u.name.is_empty()));
         let allowed: Vec<&str> = user
             .map(|u| {
                 u.grants
