@@ -88,17 +88,25 @@ impl Source for StoreSource<'_> {
         // The store started earlier than asked (a registry that ignores
         // ranges): skip to the offset.
         let mut stream = stream;
-        let skip = offset - at;
-        let skipped = std::io::copy(&mut (&mut stream).take(skip), &mut std::io::sink())
-            .map_err(|e| Error::from_io("skipping to the resume offset", e))?;
-        if skipped != skip {
-            return Err(Error::SizeMismatch {
-                expected: self.desc.size,
-                actual: at + skipped,
-            });
-        }
+        skip_to(&mut stream, at, offset, self.desc.size)?;
         Ok(stream)
     }
+}
+
+/// Reads and drops the bytes of a stream that starts at `at` until it
+/// reaches `offset`, for a source that ignored a range request; content
+/// that ends first is a size mismatch against `size`.
+pub fn skip_to(stream: &mut dyn Read, at: u64, offset: u64, size: u64) -> Result<()> {
+    let skip = offset.saturating_sub(at);
+    let skipped = std::io::copy(&mut stream.take(skip), &mut std::io::sink())
+        .map_err(|e| Error::from_io("skipping to the resume offset", e))?;
+    if skipped != skip {
+        return Err(Error::SizeMismatch {
+            expected: size,
+            actual: at + skipped,
+        });
+    }
+    Ok(())
 }
 
 /// Moves content by descriptor.

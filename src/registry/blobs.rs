@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use std::time::Duration;
 
 use super::{Repository, endpoints, expect_found, range, unexpected};
-use crate::content::Stream;
+use crate::content::{Stream, skip_to};
 use crate::descriptor::Descriptor;
 use crate::error::{Error, Result};
 use crate::http::Request;
@@ -119,18 +119,8 @@ impl Read for ResumingReader<'_> {
             ));
             std::thread::sleep(wait);
             let (mut inner, at) = self.repo.open_blob(&self.desc, self.pos)?;
-            if at < self.pos {
-                // The server ignored the range: skip what was delivered.
-                let skip = self.pos - at;
-                let n = io::copy(&mut (&mut inner).take(skip), &mut io::sink())?;
-                if n != skip {
-                    return Err(Error::SizeMismatch {
-                        expected: self.desc.size,
-                        actual: at + n,
-                    }
-                    .into());
-                }
-            }
+            // A server that ignored the range: skip what was delivered.
+            skip_to(&mut inner, at, self.pos, self.desc.size)?;
             self.inner = inner;
         }
     }
