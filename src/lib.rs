@@ -9,7 +9,7 @@
 //!
 //! The layers, lowest first:
 //!
-//! - [`digest`], [`reference`], [`descriptor`], [`manifest`],
+//! - [`digest`], [`mod@reference`], [`descriptor`], [`manifest`],
 //!   [`media_type`]: the data model, no I/O;
 //! - [`content`]: the storage traits and the OCI-layout, memory and file
 //!   stores; [`archive`]: directory layers; [`credentials`]: docker
