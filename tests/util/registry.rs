@@ -224,6 +224,12 @@ impl Registry {
                 return Err(format!("exited with {status}: {log}"));
             }
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                // Another test's registry may hold this port (it was free when
+                // picked): make sure ours is the one still running.
+                std::thread::sleep(Duration::from_millis(100));
+                if let Ok(Some(status)) = child.try_wait() {
+                    return Err(format!("port {port} taken ({status})"));
+                }
                 break;
             }
             if Instant::now() > deadline {
