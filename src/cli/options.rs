@@ -197,6 +197,24 @@ pub fn registry_configs(args: &Args, prefix: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Splits `name:t1,t2,t3` into the reference (`name:t1`) and the extra tags,
+/// checking each extra tag.
+pub fn split_tags(arg: &str) -> Result<(String, Vec<String>)> {
+    let mut names = arg.split(',');
+    let raw = names.next().unwrap_or_default().to_string();
+    let extra: Vec<String> = names.map(str::to_string).collect();
+    check_tags(&extra).map_err(|e| Error::usage(format!("{e} in {arg:?}")))?;
+    Ok((raw, extra))
+}
+
+/// Refuses any tag outside the tag grammar.
+pub fn check_tags(tags: &[String]) -> Result<()> {
+    match tags.iter().find(|t| !oar::reference::is_valid_tag(t)) {
+        Some(t) => Err(Error::usage(format!("invalid tag {t:?}"))),
+        None => Ok(()),
+    }
+}
+
 /// Where a command's reference points.
 #[derive(Debug, Clone)]
 pub struct TargetRef {

@@ -6,23 +6,12 @@ use crate::cli::output::{self, Status};
 use oar::copy::{CopyOptions, copy};
 use oar::descriptor::Platform;
 use oar::error::{Error, Result};
-use oar::reference::is_valid_tag;
 
 /// `oar cp`: copies an artifact (and with `-r` its referrers) between any
 /// two of registry and OCI layout, each side with its own flags.
 pub fn run(args: &Args) -> Result<()> {
     let from_raw = &args.positionals[0];
-    let mut to_names = args.positionals[1].split(',');
-    let to_raw = to_names.next().unwrap_or_default().to_string();
-    let extra: Vec<String> = to_names.map(str::to_string).collect();
-    for t in &extra {
-        if !is_valid_tag(t) {
-            return Err(Error::usage(format!(
-                "invalid tag {t:?} in {:?}",
-                args.positionals[1]
-            )));
-        }
-    }
+    let (to_raw, extra) = options::split_tags(&args.positionals[1])?;
     let platform = args.value("platform").map(Platform::parse).transpose()?;
     let (src, sref) = options::open_target(args, "from", from_raw, &["pull"])?;
     let (dst, dref) = options::open_target(args, "to", &to_raw, &["pull", "push"])?;

@@ -14,7 +14,6 @@ use oar::error::{Error, Result};
 use oar::manifest::{Document, MAX_MANIFEST_SIZE, detect_media_type};
 use oar::media_type;
 use oar::ops::pull::select_platform;
-use oar::reference::is_valid_tag;
 use oar::registry::Repository;
 
 /// Fetches the manifest a command names, honouring `--platform`.
@@ -166,14 +165,7 @@ fn read_manifest_input(path: &str) -> Result<Vec<u8>> {
 
 /// `oar manifest push`.
 pub fn push(args: &Args) -> Result<()> {
-    let mut names = args.positionals[0].split(',');
-    let raw = names.next().unwrap_or_default().to_string();
-    let extra: Vec<String> = names.map(str::to_string).collect();
-    for t in &extra {
-        if !is_valid_tag(t) {
-            return Err(Error::usage(format!("invalid tag {t:?}")));
-        }
-    }
+    let (raw, extra) = options::split_tags(&args.positionals[0])?;
     let file = &args.positionals[1];
     if file == "-" && (args.flag("password-stdin") || args.flag("identity-token-stdin")) {
         return Err(Error::usage(

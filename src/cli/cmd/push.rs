@@ -15,7 +15,6 @@ use oar::fsutil;
 use oar::media_type;
 use oar::ops::pack::{ImageSpec, PackOptions, Packed, pack};
 use oar::ops::push::{Upload, push_packed};
-use oar::reference::is_valid_tag;
 
 /// Annotation-file key of the manifest's annotations.
 pub const ANNOTATION_MANIFEST: &str = "$manifest";
@@ -242,17 +241,7 @@ pub fn upload(
 
 /// `oar push`.
 pub fn run(args: &Args) -> Result<()> {
-    let mut names = args.positionals[0].split(',');
-    let raw = names.next().unwrap_or_default().to_string();
-    let extra_tags: Vec<String> = names.map(str::to_string).collect();
-    for t in &extra_tags {
-        if !is_valid_tag(t) {
-            return Err(Error::usage(format!(
-                "invalid tag {t:?} in {:?}",
-                args.positionals[0]
-            )));
-        }
-    }
+    let (raw, extra_tags) = options::split_tags(&args.positionals[0])?;
     let format = options::format(args)?;
     let json = format == "json";
     let verbose = options::verbose(args);

@@ -3,17 +3,12 @@
 use crate::cli::args::Args;
 use crate::cli::options;
 use crate::cli::output;
-use oar::error::{Error, Result};
-use oar::reference::is_valid_tag;
+use oar::error::Result;
 
 /// `oar tag`: points more tags at an existing manifest.
 pub fn run(args: &Args) -> Result<()> {
     let tags = &args.positionals[1..];
-    for t in tags {
-        if !is_valid_tag(t) {
-            return Err(Error::usage(format!("invalid tag {t:?}")));
-        }
-    }
+    options::check_tags(tags)?;
     let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull", "push"])?;
     let selector = tref.require_selector(true)?.to_string();
     let (desc, bytes) = target.fetch_reference(&selector)?;
