@@ -11,7 +11,7 @@ fn push_one(d: &TempDir, reg: &Registry, reference: &str) -> String {
         &["push", "--plain-http", &reg.reference(reference), "f.txt"],
     )
     .ok();
-    r.lines().last().unwrap()[8..].to_string()
+    r.digest()
 }
 
 #[test]
@@ -639,7 +639,7 @@ fn layout_forms_of_manifest_and_blob_commands() {
     let d = TempDir::new("layout-cmds");
     d.write("x", "layout blob");
     let r = oar(d.path(), &["push", "--oci-layout", "lay:v1", "x"]).ok();
-    let digest = r.lines().last().unwrap()[8..].to_string();
+    let digest = r.digest();
     let m = oar(d.path(), &["manifest", "fetch", "--oci-layout", "lay:v1"])
         .ok()
         .stdout;

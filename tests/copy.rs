@@ -24,7 +24,7 @@ fn registry_to_registry_across_repositories_mounts_blobs() {
         &["push", "--plain-http", &reg.reference("src:v1"), "big.bin"],
     )
     .ok();
-    let digest = r.lines().last().unwrap()[8..].to_string();
+    let digest = r.digest();
     let r = oar(
         d.path(),
         &[
@@ -243,7 +243,7 @@ fn recursive_copy_brings_nested_referrers() {
         ],
     )
     .ok();
-    let sbom = r.lines().last().unwrap()[8..].to_string();
+    let sbom = r.digest();
     oar(
         d.path(),
         &[

@@ -93,13 +93,7 @@ fn skopeo_moves_oar_layouts_and_oar_reads_skopeo_layouts() {
     let d = TempDir::new("skopeo");
     d.write("s.txt", "through skopeo");
     let r = oar(d.path(), &["push", "--oci-layout", "lay:v1", "s.txt"]).ok();
-    let digest = r
-        .lines()
-        .last()
-        .unwrap()
-        .strip_prefix("Digest: ")
-        .unwrap()
-        .to_string();
+    let digest = r.digest();
     // oar's layout → skopeo → registry: same manifest digest.
     sh(
         "skopeo",

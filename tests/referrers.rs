@@ -15,14 +15,6 @@ fn build_graph(d: &TempDir, host: &str, repo: &str) -> (String, String, String) 
     d.write("artifact.txt", "the subject");
     d.write("sbom.json", "{\"sbom\":true}");
     d.write("sig.txt", "signature");
-    let digest_of = |out: &str| {
-        out.lines()
-            .last()
-            .unwrap()
-            .strip_prefix("Digest: ")
-            .unwrap()
-            .to_string()
-    };
     let r = oar(
         d.path(),
         &[
@@ -35,7 +27,7 @@ fn build_graph(d: &TempDir, host: &str, repo: &str) -> (String, String, String) 
         ],
     )
     .ok();
-    let subject = digest_of(&r.stdout);
+    let subject = r.digest();
     let r = oar(
         d.path(),
         &[
@@ -56,7 +48,7 @@ fn build_graph(d: &TempDir, host: &str, repo: &str) -> (String, String, String) 
         "{}",
         r.stdout
     );
-    let sbom = digest_of(&r.stdout);
+    let sbom = r.digest();
     let r = oar(
         d.path(),
         &[
@@ -73,7 +65,7 @@ fn build_graph(d: &TempDir, host: &str, repo: &str) -> (String, String, String) 
         ],
     )
     .ok();
-    let sig = digest_of(&r.stdout);
+    let sig = r.digest();
     (subject, sbom, sig)
 }
 
@@ -484,7 +476,7 @@ fn pull_include_subject_writes_the_subject_files_too() {
         ],
     )
     .ok();
-    let note = r.lines().last().unwrap()[8..].to_string();
+    let note = r.digest();
     oar(
         d.path(),
         &[

@@ -127,6 +127,17 @@ impl Run {
     pub fn lines(&self) -> Vec<&str> {
         self.stdout.lines().collect()
     }
+
+    /// The manifest digest from the closing `Digest: …` line that push,
+    /// attach and manifest push print.
+    #[track_caller]
+    pub fn digest(&self) -> String {
+        let last = self.stdout.lines().last().unwrap_or_default();
+        match last.strip_prefix("Digest: ") {
+            Some(d) => d.to_string(),
+            None => panic!("no closing Digest line in:\n{}", self.stdout),
+        }
+    }
 }
 
 /// The binary under test.
