@@ -10,9 +10,9 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What to do to a matching request.
 #[derive(Clone, Debug)]
@@ -83,12 +83,54 @@ pub struct Record {
     pub faulted: bool,
 }
 
+/// The proxy's request log. The proxy answers a request before it logs it,
+/// so a test reading the log the moment the client exits could miss the last
+/// record: `open` counts requests read but not yet logged, and readers wait
+/// for it to drain.
+#[derive(Default)]
+struct Log {
+    records: Mutex<Vec<Record>>,
+    open: AtomicUsize,
+}
+
+/// A request in hand; it leaves `Log::open` once logged or abandoned.
+struct Entry<'a>(&'a Log);
+
+impl Log {
+    fn begin(&self) -> Entry<'_> {
+        self.open.fetch_add(1, Ordering::SeqCst);
+        Entry(self)
+    }
+
+    /// The records, once every request in hand is logged (waiting at most
+    /// 5 s, so a test fails on its assertion rather than hanging).
+    fn settled(&self) -> std::sync::MutexGuard<'_, Vec<Record>> {
+        let end = Instant::now() + Duration::from_secs(5);
+        while self.open.load(Ordering::SeqCst) > 0 && Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        self.records.lock().unwrap()
+    }
+}
+
+impl Entry<'_> {
+    fn finish(self, rec: Record) {
+        self.0.records.lock().unwrap().push(rec);
+    }
+}
+
+impl Drop for Entry<'_> {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// A running proxy.
 pub struct FaultProxy {
     /// Its port.
     pub port: u16,
     rules: Arc<Mutex<Vec<Rule>>>,
-    log: Arc<Mutex<Vec<Record>>>,
+    log: Arc<Log>,
     stalled: Arc<AtomicBool>,
 }
 
@@ -139,7 +181,7 @@ impl FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let rules: Arc<Mutex<Vec<Rule>>> = Arc::new(Mutex::new(Vec::new()));
-        let log: Arc<Mutex<Vec<Record>>> = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::new(Log::default());
         let stalled = Arc::new(AtomicBool::new(false));
         let upstream = upstream.to_string();
         {
@@ -181,12 +223,12 @@ impl FaultProxy {
 
     /// Every request so far.
     pub fn records(&self) -> Vec<Record> {
-        self.log.lock().unwrap().clone()
+        self.log.settled().clone()
     }
 
     /// Forgets the records.
     pub fn reset_records(&self) {
-        self.log.lock().unwrap().clear();
+        self.log.settled().clear();
     }
 
     /// True once a stall fault is holding a connection.
@@ -277,12 +319,13 @@ fn serve(
     client: TcpStream,
     upstream: &str,
     rules: &Mutex<Vec<Rule>>,
-    log: &Mutex<Vec<Record>>,
+    log: &Log,
     stalled: &AtomicBool,
 ) {
     let mut writer = client.try_clone().unwrap();
     let mut reader = BufReader::new(client);
     while let Some(head) = read_head(&mut reader) {
+        let entry = log.begin();
         let fault = pick(rules, &head.method, &head.target);
         let range = head.lines.iter().find_map(|l| {
             l.split_once(':')
@@ -308,7 +351,7 @@ fn serve(
                     r#"{"errors":[{"code":"UNAVAILABLE","message":"injected fault"}]}"#,
                 );
                 rec.status = *code;
-                log.lock().unwrap().push(rec);
+                entry.finish(rec);
                 continue;
             }
             Some(Fault::DropSession) => {
@@ -320,7 +363,7 @@ fn serve(
                     r#"{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN","message":"blob upload unknown to registry"}]}"#,
                 );
                 rec.status = 404;
-                log.lock().unwrap().push(rec);
+                entry.finish(rec);
                 continue;
             }
             _ => {}
@@ -330,7 +373,7 @@ fn serve(
             Some(Fault::CutRequest(0)) | Some(Fault::StallRequest(0, _))
         ) {
             // Fails before the first byte: the registry never hears of it.
-            log.lock().unwrap().push(rec);
+            entry.finish(rec);
             if let Some(Fault::StallRequest(_, secs)) = fault {
                 stalled.store(true, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_secs_f64(secs));
@@ -371,7 +414,7 @@ fn serve(
             fault,
             Some(Fault::CutRequest(_)) | Some(Fault::StallRequest(..))
         ) {
-            log.lock().unwrap().push(rec);
+            entry.finish(rec);
             if let Some(Fault::StallRequest(_, secs)) = fault {
                 stalled.store(true, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_secs_f64(secs));
@@ -421,7 +464,7 @@ fn serve(
             fault,
             Some(Fault::CutResponse(_)) | Some(Fault::StallResponse(..))
         );
-        log.lock().unwrap().push(rec);
+        entry.finish(rec);
         if let Some(Fault::StallResponse(_, secs)) = fault {
             let _ = writer.flush();
             stalled.store(true, Ordering::SeqCst);
