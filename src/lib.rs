@@ -84,6 +84,7 @@ pub mod ops;
 pub mod pathsafe;
 pub mod reference;
 pub mod registry;
+pub mod text;
 pub mod timefmt;
 
 pub use descriptor::{Descriptor, Platform};

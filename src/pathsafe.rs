@@ -34,8 +34,15 @@ impl std::fmt::Display for Unsafe {
 }
 
 /// Normalises a slash-separated relative name into its components, refusing
-/// absolute names and `..` escapes. `a/../b` is fine; `../b` is not.
+/// absolute names and `..` escapes. `a/../b` is fine; `../b` is not. On
+/// Windows a backslash separates components too, so `..\x` escapes there.
 pub fn normalize(name: &str) -> Result<PathBuf, Unsafe> {
+    normalize_for(name, cfg!(windows))
+}
+
+/// [`normalize`] with the separators of Windows (`/` and `\`) or of every
+/// other system (`/` only; a backslash is part of a file name).
+fn normalize_for(name: &str, windows: bool) -> Result<PathBuf, Unsafe> {
     if name.is_empty() || name.contains('\0') {
         return Err(Unsafe::Invalid);
     }
@@ -47,7 +54,8 @@ pub fn normalize(name: &str) -> Result<PathBuf, Unsafe> {
         return Err(Unsafe::Absolute);
     }
     let mut parts: Vec<&str> = Vec::new();
-    for part in name.split('/') {
+    let separator = |c: char| c == '/' || (windows && c == '\\');
+    for part in name.split(separator) {
         match part {
             "" | "." => {}
             ".." => {
@@ -112,6 +120,18 @@ mod tests {
         assert_eq!(normalize("a/.."), Err(Unsafe::Invalid));
         assert_eq!(normalize(""), Err(Unsafe::Invalid));
         assert_eq!(normalize("a\0b"), Err(Unsafe::Invalid));
+    }
+
+    #[test]
+    fn backslashes_separate_on_windows_only() {
+        assert_eq!(normalize_for("..\\x", true), Err(Unsafe::Escapes));
+        assert_eq!(normalize_for("a\\..\\..\\x", true), Err(Unsafe::Escapes));
+        assert_eq!(
+            normalize_for("a\\b", true).unwrap(),
+            PathBuf::from("a").join("b")
+        );
+        assert_eq!(normalize_for("a\\b", false).unwrap(), PathBuf::from("a\\b"));
+        assert_eq!(normalize_for("\\x", false), Err(Unsafe::Absolute));
     }
 
     #[cfg(unix)]

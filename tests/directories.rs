@@ -6,7 +6,8 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 use crate::util::registry::Registry;
-use crate::util::{TempDir, oar, pseudo_random, python, sh, sha256_hex};
+use crate::util::tarball::{CHAR_DEV, FIFO, FILE, Layer, Part, Tar, push_artifact};
+use crate::util::{TempDir, oar, pseudo_random, python, sh};
 
 /// Builds a tree with every kind of entry a directory layer carries.
 fn make_tree(root: &Path) {
@@ -316,86 +317,15 @@ fn interop_with_oras_py_both_ways() {
 
 // ---- hostile layers -------------------------------------------------
 
-/// One raw tar entry; names are written as given, unchecked.
-struct Raw<'a> {
-    name: &'a str,
-    kind: u8,
-    link: &'a str,
-    data: &'a [u8],
-}
-
-/// An entry without content: a directory, a link, a device.
-fn entry<'a>(name: &'a str, kind: u8, link: &'a str) -> Raw<'a> {
-    Raw {
-        name,
-        kind,
-        link,
-        data: b"",
-    }
-}
-
-fn raw_tar(entries: &[Raw<'_>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for e in entries {
-        let mut h = [0u8; 512];
-        h[..e.name.len()].copy_from_slice(e.name.as_bytes());
-        h[100..107].copy_from_slice(b"0000644");
-        h[108..115].copy_from_slice(b"0000000");
-        h[116..123].copy_from_slice(b"0000000");
-        h[124..135].copy_from_slice(format!("{:011o}", e.data.len()).as_bytes());
-        h[136..147].copy_from_slice(b"00000000000");
-        h[156] = e.kind;
-        h[157..157 + e.link.len()].copy_from_slice(e.link.as_bytes());
-        h[257..263].copy_from_slice(b"ustar\0");
-        h[263..265].copy_from_slice(b"00");
-        h[148..156].copy_from_slice(b"        ");
-        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
-        h[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
-        out.extend_from_slice(&h);
-        out.extend_from_slice(e.data);
-        out.resize(out.len().div_ceil(512) * 512, 0);
-    }
-    out.resize(out.len() + 1024, 0);
-    out
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(data).unwrap();
-    enc.finish().unwrap()
-}
-
-/// Pushes `tar` as a directory layer named `evil` with the library, into
-/// an OCI layout; `content_digest` overrides the uncompressed digest.
-fn push_hostile(d: &TempDir, tag: &str, tar: &[u8], content_digest: Option<String>) {
-    let digest = content_digest.unwrap_or_else(|| format!("sha256:{}", sha256_hex(tar)));
-    push_dir_layer(&d.join("hostile"), tag, &gzip(tar), "evil", &digest);
-}
-
-/// Pushes a gzipped tar as a directory layer titled `title`, with the
-/// library, into the OCI layout at `root`, tagged `tag`.
-fn push_dir_layer(root: &Path, tag: &str, gz: &[u8], title: &str, tar_digest: &str) {
-    use oar::content::layout::OciLayout;
-    use oar::content::{Tagger, push_bytes};
-    use oar::ops::pack::{PackOptions, pack};
-    let layout = OciLayout::new(root);
-    let mut layer = oar::Descriptor::from_bytes(oar::media_type::OCI_LAYER_TAR_GZIP, gz);
-    layer.set_annotation("org.opencontainers.image.title", title);
-    layer.set_annotation("io.deis.oras.content.unpack", "true");
-    layer.set_annotation("io.deis.oras.content.digest", tar_digest);
-    push_bytes(&layout, &layer, gz).unwrap();
-    let opts = PackOptions {
-        artifact_type: Some("x/dir".into()),
-        ..Default::default()
-    };
-    let packed = pack(vec![layer], &opts).unwrap();
-    for (desc, bytes) in &packed.generated {
-        push_bytes(&layout, desc, bytes).unwrap();
-    }
-    layout
-        .push_tagged(&packed.desc, &packed.bytes, tag)
-        .unwrap();
+/// Pushes `layer` as a directory layer titled `evil` into the layout
+/// `hostile`, tagged `tag`; `content_digest` overrides the uncompressed
+/// digest.
+fn push_hostile(d: &TempDir, tag: &str, layer: &Layer, content_digest: Option<&str>) {
+    push_artifact(
+        &d.join("hostile"),
+        tag,
+        &[Part::Dir("evil", layer, content_digest)],
+    );
 }
 
 /// Pulls a hostile layer and checks it is refused, that the sandbox
@@ -426,69 +356,64 @@ fn assert_refused(d: &TempDir, tag: &str, needle: &str) {
 #[test]
 fn hostile_directory_layers_are_refused() {
     let d = TempDir::new("hostile");
-    let file = |name: &'static str| Raw {
-        name,
-        kind: b'0',
-        link: "",
-        data: b"pwned",
-    };
-    let dir = entry("evil/", b'5', "");
-    push_hostile(
-        &d,
-        "dotdot",
-        &raw_tar(&[dir, file("evil/../../escape.txt")]),
-        None,
-    );
+    let dotdot = Tar::new()
+        .dir("evil/", 0o755)
+        .file("evil/../../escape.txt", b"pwned")
+        .finish();
+    push_hostile(&d, "dotdot", &dotdot, None);
     assert_refused(&d, "dotdot", "escape.txt");
-    push_hostile(
-        &d,
-        "absolute",
-        &raw_tar(&[file("/tmp/oar-absolute-escape.txt")]),
-        None,
-    );
+    let absolute = Tar::new()
+        .file("/tmp/oar-absolute-escape.txt", b"pwned")
+        .finish();
+    push_hostile(&d, "absolute", &absolute, None);
     assert_refused(&d, "absolute", "absolute");
     assert!(!Path::new("/tmp/oar-absolute-escape.txt").exists());
-    push_hostile(&d, "outside", &raw_tar(&[file("other/x.txt")]), None);
+    let outside = Tar::new().file("other/x.txt", b"pwned").finish();
+    push_hostile(&d, "outside", &outside, None);
     assert_refused(&d, "outside", "not under");
-    let chain = raw_tar(&[
-        entry("evil/", b'5', ""),
-        entry("evil/up", b'2', ".."),
-        file("evil/up/escape.txt"),
-    ]);
+    let chain = Tar::new()
+        .dir("evil/", 0o755)
+        .symlink("evil/up", "..")
+        .file("evil/up/escape.txt", b"pwned")
+        .finish();
     push_hostile(&d, "symlink-chain", &chain, None);
     assert_refused(&d, "symlink-chain", "evil/up");
-    let link_out = raw_tar(&[entry("evil/etc", b'2', "/etc"), file("evil/etc/passwd")]);
+    let link_out = Tar::new()
+        .symlink("evil/etc", "/etc")
+        .file("evil/etc/passwd", b"pwned")
+        .finish();
     push_hostile(&d, "symlink-absolute", &link_out, None);
     assert_refused(&d, "symlink-absolute", "absolute");
-    let hard = raw_tar(&[entry("evil/h", b'1', "../../../etc/passwd")]);
+    let hard = Tar::new()
+        .hard_link("evil/h", "../../../etc/passwd")
+        .finish();
     push_hostile(&d, "hardlink-out", &hard, None);
     assert_refused(&d, "hardlink-out", "evil/h");
-    let hard_abs = raw_tar(&[entry("evil/h", b'1', "/etc/passwd")]);
+    let hard_abs = Tar::new().hard_link("evil/h", "/etc/passwd").finish();
     push_hostile(&d, "hardlink-abs", &hard_abs, None);
     assert_refused(&d, "hardlink-abs", "absolute");
-    let device = raw_tar(&[entry("evil/null", b'3', "")]);
+    let device = Tar::new()
+        .entry("evil/null", CHAR_DEV, "", 0o644, 0, b"")
+        .finish();
     push_hostile(&d, "device", &device, None);
     assert_refused(&d, "device", "not allowed");
-    let fifo = raw_tar(&[entry("evil/fifo", b'6', "")]);
+    let fifo = Tar::new()
+        .entry("evil/fifo", FIFO, "", 0o644, 0, b"")
+        .finish();
     push_hostile(&d, "fifo", &fifo, None);
     assert_refused(&d, "fifo", "not allowed");
     // 200 MiB of zeros compress about 1000:1.
-    let zeros = vec![0u8; 200 * 1024 * 1024];
-    let bomb = raw_tar(&[Raw {
-        name: "evil/zeros",
-        kind: b'0',
-        link: "",
-        data: &zeros,
-    }]);
+    let bomb = Tar::new()
+        .huge_entry("evil/zeros", FILE, 200 * 1024 * 1024, 0)
+        .finish();
     push_hostile(&d, "bomb", &bomb, None);
     assert_refused(&d, "bomb", "compression ratio");
-    let ok = raw_tar(&[entry("evil/", b'5', ""), file("evil/fine.txt")]);
-    push_hostile(
-        &d,
-        "wrong-digest",
-        &ok,
-        Some(format!("sha256:{}", "0".repeat(64))),
-    );
+    let ok = Tar::new()
+        .dir("evil/", 0o755)
+        .file("evil/fine.txt", b"pwned")
+        .finish();
+    let zero_digest = format!("sha256:{}", "0".repeat(64));
+    push_hostile(&d, "wrong-digest", &ok, Some(&zero_digest));
     assert_refused(&d, "wrong-digest", "digest mismatch");
     // The same layer with its true digest is accepted: the refusals above
     // are about the content, not the harness.
@@ -524,7 +449,11 @@ fn gnu_and_pax_tar_layers_are_read() {
         );
         let tar = sh("sh", &["-c", "gzip -dc gnu.tgz | sha256sum"], d.path());
         let digest = format!("sha256:{}", tar.split_whitespace().next().unwrap());
-        push_dir_layer(&d.join("lay"), "v1", &d.read("gnu.tgz"), "gnu", &digest);
+        let layer = Layer {
+            gz: d.read("gnu.tgz"),
+            tar_digest: digest,
+        };
+        push_artifact(&d.join("lay"), "v1", &[Part::Dir("gnu", &layer, None)]);
         oar(d.path(), &["pull", "--oci-layout", "lay:v1", "-o", "out"]).ok();
         assert_same_tree(&d.join("gnu"), &d.join("out/gnu"));
     }

@@ -15,4 +15,5 @@ mod interop;
 mod layout;
 mod push_pull;
 mod referrers;
+mod security;
 mod tls;

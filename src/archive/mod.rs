@@ -13,6 +13,7 @@
 //! [`gzip_level`]) gives the same bytes.
 
 mod extract;
+mod tarread;
 
 use std::fs;
 use std::io::{self, Write};

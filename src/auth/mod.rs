@@ -133,7 +133,22 @@ impl AuthClient {
     /// challenge. A request with a streamed body cannot be re-sent: on a
     /// challenge it fails with [`Error::Unauthorized`] after preparing the
     /// token, and the caller may reopen its stream and try once more.
+    ///
+    /// Requests go to the registry's own origin only: a URL the registry
+    /// handed back (an upload `Location`, a page link) that points
+    /// elsewhere, or from HTTPS to HTTP, is refused before anything is
+    /// sent, since it would carry the credentials. A response that arrives
+    /// from another origin after a redirect is returned as it is; its
+    /// challenges are never answered.
     pub fn send(&self, mut req: Request<'_>, scopes: &Scopes) -> Result<Response> {
+        let home = self.http.home();
+        if url::origin(&req.url).as_deref() != Some(home) {
+            return Err(Error::Protocol(format!(
+                "refusing to send a request for {} to {}: the registry named an address on another origin",
+                self.registry,
+                url::origin(&req.url).unwrap_or_else(|| url::strip_query(&req.url).to_string())
+            )));
+        }
         let mut sent = self.preemptive(scopes)?;
         if let Some(h) = &sent {
             req.headers.push(("Authorization".into(), h.clone()));
@@ -144,6 +159,9 @@ impl AuthClient {
         // the registry refused a token that was itself bad (expired or
         // revoked), which a fresh token cures.
         for round in 0..2 {
+            if url::origin(&resp.url).as_deref() != Some(self.http.home()) {
+                return Ok(resp);
+            }
             let challenges: Vec<Challenge> = resp
                 .headers_all("www-authenticate")
                 .flat_map(challenge::parse)
@@ -206,6 +224,7 @@ impl AuthClient {
                 .param("realm")
                 .ok_or_else(|| Error::Protocol("bearer challenge without a realm".into()))?
                 .to_string();
+            validate_realm(&realm, self.http.home())?;
             let service = b.param("service").unwrap_or_default().to_string();
             let mut wanted = scopes.clone();
             if let Some(s) = b.param("scope") {
@@ -241,18 +260,6 @@ impl AuthClient {
         let cred = self.credential()?.clone();
         if !cred.access_token.is_empty() {
             return Ok(cred.access_token);
-        }
-        if !realm.starts_with("https://") && !realm.starts_with("http://") {
-            return Err(Error::Protocol(format!("invalid token realm {realm:?}")));
-        }
-        // Never downgrade: a registry reached over TLS does not get our
-        // credentials sent in clear to its token service.
-        let has_secret = !cred.password.is_empty() || !cred.refresh_token.is_empty();
-        if has_secret && self.http.home().starts_with("https://") && realm.starts_with("http://") {
-            return Err(Error::Unauthorized(format!(
-                "refusing to send credentials to token realm {} over plain HTTP",
-                url::strip_query(realm)
-            )));
         }
         self.state.borrow_mut().token_requests += 1;
         let resp = if cred.refresh_token.is_empty() {
@@ -325,6 +332,89 @@ impl AuthClient {
     }
 }
 
+/// Checks a bearer challenge's realm before any token request goes there:
+///
+/// - only `https`, or `http` when the registry itself is reached over
+///   plain HTTP (a TLS registry never sends its client to a clear-text
+///   token service, with credentials or without);
+/// - no IP literal in a loopback, link-local, private, shared (CGNAT) or
+///   unspecified range, unless the registry itself is there (the same
+///   host, or an address of the same kind, or `localhost` for loopback):
+///   a remote registry cannot aim its clients at services on their own
+///   network, such as cloud metadata endpoints.
+pub fn validate_realm(realm: &str, home: &str) -> Result<()> {
+    let refuse = |why: &str| {
+        Err(Error::Unauthorized(format!(
+            "refusing token realm {}: {why}",
+            url::strip_query(realm)
+        )))
+    };
+    let scheme = realm.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("https") => {}
+        Some("http") if home.starts_with("http://") => {}
+        Some("http") => return refuse("plain HTTP for a registry reached over HTTPS"),
+        _ => return refuse("not an http or https URL"),
+    }
+    let (Some(realm_host), Some(home_host)) = (url::host(realm), url::host(home)) else {
+        return refuse("no host");
+    };
+    let Some(kind) = internal_kind(&realm_host) else {
+        return Ok(());
+    };
+    let registry_there = realm_host.eq_ignore_ascii_case(&home_host)
+        || internal_kind(&home_host) == Some(kind)
+        || (kind == "loopback" && home_host.eq_ignore_ascii_case("localhost"));
+    if registry_there {
+        Ok(())
+    } else {
+        refuse(&format!("a {kind} address, and the registry is not there"))
+    }
+}
+
+/// The kind of internal address `host` is, if it is an IP literal in a
+/// range no public registry should point a client at.
+fn internal_kind(host: &str) -> Option<&'static str> {
+    use std::net::IpAddr;
+    let ip: IpAddr = host.parse().ok()?;
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    };
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            if v4.is_loopback() {
+                Some("loopback")
+            } else if v4.is_link_local() || (o[0] == 224 && o[1] == 0 && o[2] == 0) {
+                Some("link-local")
+            } else if v4.is_private() {
+                Some("private")
+            } else if o[0] == 100 && (64..128).contains(&o[1]) {
+                Some("shared")
+            } else if v4.is_unspecified() {
+                Some("unspecified")
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            if v6.is_loopback() {
+                Some("loopback")
+            } else if v6.is_unicast_link_local() || s[0] == 0xff02 {
+                Some("link-local")
+            } else if v6.is_unique_local() {
+                Some("private")
+            } else if v6.is_unspecified() {
+                Some("unspecified")
+            } else {
+                None
+            }
+        }
+    }
+}
+
 /// `Basic base64(user:password)`.
 fn basic_auth(username: &str, password: &str) -> String {
     let raw = format!("{username}:{password}");
@@ -392,5 +482,45 @@ pub fn http_status_text(status: u16) -> &'static str {
         502 => "Bad Gateway",
         503 => "Service Unavailable",
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn realms_are_checked() {
+        let tls = "https://registry.example";
+        let plain = "http://127.0.0.1:5000";
+        assert!(validate_realm("https://auth.example/token", tls).is_ok());
+        assert!(validate_realm("http://auth.example/token", tls).is_err());
+        assert!(validate_realm("ftp://auth.example/token", tls).is_err());
+        assert!(validate_realm("HTTPS://auth.example/token", tls).is_ok());
+        assert!(validate_realm("http://auth.example/token", plain).is_ok());
+        for internal in [
+            "https://127.0.0.1/t",
+            "https://169.254.169.254/latest",
+            "https://10.1.2.3/t",
+            "https://172.16.0.1/t",
+            "https://192.168.1.1/t",
+            "https://100.100.100.200/t",
+            "https://0.0.0.0/t",
+            "https://[::1]/t",
+            "https://[fe80::1]/t",
+            "https://[fd00::1]/t",
+            "https://[::ffff:127.0.0.1]/t",
+            "https://224.0.0.1/t",
+        ] {
+            assert!(validate_realm(internal, tls).is_err(), "{internal}");
+        }
+        // The registry itself is there.
+        assert!(validate_realm("http://127.0.0.1:5001/t", plain).is_ok());
+        assert!(validate_realm("http://[::1]:5001/t", plain).is_ok());
+        assert!(validate_realm("http://127.0.0.1:5001/t", "http://localhost:5000").is_ok());
+        assert!(validate_realm("https://10.0.0.2/t", "https://10.0.0.1:5000").is_ok());
+        assert!(validate_realm("https://10.0.0.2/t", "https://127.0.0.1:5000").is_err());
+        // Public literals are fine.
+        assert!(validate_realm("https://8.8.8.8/t", tls).is_ok());
     }
 }

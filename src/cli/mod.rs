@@ -52,7 +52,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("Error: {e}");
+            eprintln!("Error: {}", oar::text::escape_controls(&e.to_string()));
             match e {
                 Error::Usage(_) => ExitCode::from(2),
                 Error::Interrupted => ExitCode::from(130),

@@ -12,7 +12,9 @@ use oar::ops::{Action, Observer};
 /// Writes a line to stdout; a closed pipe (`oar … | head`) ends quietly.
 pub fn line(s: &str) -> Result<()> {
     let mut out = io::stdout().lock();
-    writeln!(out, "{s}")
+    // Names and texts come from registries and artifacts: never let them
+    // drive the terminal.
+    writeln!(out, "{}", oar::text::escape_controls(s))
         .and_then(|()| out.flush())
         .map_err(stdout_error)
 }
@@ -35,10 +37,22 @@ pub fn stdout_error(e: io::Error) -> Error {
 pub fn json<T: Serialize>(value: &T) -> Result<()> {
     let compact = oar::manifest::marshal(value);
     let mut pretty = oar::manifest::indent_json(&compact)?;
-    if pretty.ends_with(b"\n") {
-        pretty.pop();
+    if !pretty.ends_with(b"\n") {
+        pretty.push(b'\n');
     }
-    line(&String::from_utf8_lossy(&pretty))
+    // JSON escapes C0 controls itself; DEL and C1 controls, which it
+    // leaves raw, are written as \u escapes (the same string to a
+    // parser).
+    let text = String::from_utf8_lossy(&pretty);
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
+            safe.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            safe.push(c);
+        }
+    }
+    bytes(safe.as_bytes())
 }
 
 /// Status lines for one command: `<word padded> <12 hex> <title>`, only for

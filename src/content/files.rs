@@ -58,8 +58,17 @@ impl FileStore {
         &self.root
     }
 
-    /// Where `name` goes, after the traversal and `-k` checks.
+    /// Where `name` goes, after the traversal and `-k` checks. Names with
+    /// control characters are refused whatever the traversal setting: no
+    /// tool should leave a file whose name rewrites the terminal of the
+    /// next person to list the directory.
     pub fn path_for(&self, name: &str) -> Result<PathBuf> {
+        if crate::text::has_controls(name) {
+            return Err(Error::PathTraversal(format!(
+                "{}: file names with control characters are not allowed",
+                crate::text::escape_controls(name)
+            )));
+        }
         let path = if self.allow_traversal {
             let p = Path::new(name);
             if p.is_absolute() {
@@ -133,7 +142,16 @@ impl FileStore {
             fs::remove_dir_all(&staging)
                 .map_err(|e| Error::io(format!("clearing {}", staging.display()), e))?;
         }
-        fs::create_dir(&staging)
+        let mut private = fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            // Nobody else may touch the tree while it is unpacked; its
+            // final mode is set once it is complete.
+            use std::os::unix::fs::DirBuilderExt;
+            private.mode(0o700);
+        }
+        private
+            .create(&staging)
             .map_err(|e| Error::io(format!("creating {}", staging.display()), e))?;
         let unpacked = File::open(&partial)
             .map_err(|e| Error::io(format!("opening {}", partial.display()), e))
@@ -174,28 +192,40 @@ impl FileStore {
         fsutil::remove_if_exists(&partial)
     }
 
-    /// Copies an already written, verified file to a second name (a layer
-    /// listed twice under different titles).
-    pub fn copy_local(&self, from: &Path, to: &Path) -> Result<()> {
+    /// Copies a file written earlier in this pull to a second name (a layer
+    /// listed twice under different titles), checking its content again on
+    /// the way: a later layer may have replaced it (by a link, or by other
+    /// bytes). Returns false, writing nothing, when `from` is no longer a
+    /// regular file holding `desc`; the caller then downloads instead.
+    pub fn copy_local(&self, from: &Path, to: &Path, desc: &Descriptor) -> Result<bool> {
         if from == to {
-            return Ok(());
+            return Ok(true);
         }
+        let Ok(src) = fsutil::open_regular(from, OpenOptions::new().read(true)) else {
+            return Ok(false);
+        };
         let dir = parent_dir(to);
         fsutil::ensure_dir(dir)?;
         let tmp = fsutil::temp_path(dir, "copy");
-        let result = (|| {
-            let mut src = File::open(from)
-                .map_err(|e| Error::io(format!("opening {}", from.display()), e))?;
-            let mut dst = fsutil::create_new(&tmp, 0o666)?;
-            copy_stream(&mut src, &mut dst)
-                .map_err(|e| Error::io(format!("copying to {}", to.display()), e))?;
-            dst.sync_all().map_err(|e| Error::io("syncing copy", e))
-        })();
-        if let Err(e) = result {
-            let _ = fs::remove_file(&tmp);
-            return Err(e);
+        let mut dst = fsutil::create_new(&tmp, 0o666)?;
+        let mut verified = VerifyReader::new(src, &desc.digest, desc.size);
+        let copied = copy_stream(&mut verified, &mut dst)
+            .map_err(|e| Error::from_io(format!("copying to {}", to.display()), e))
+            .and_then(|_| dst.sync_all().map_err(|e| Error::io("syncing copy", e)));
+        match copied {
+            Ok(()) => {
+                fsutil::commit(&tmp, to)?;
+                Ok(true)
+            }
+            Err(Error::DigestMismatch { .. } | Error::SizeMismatch { .. }) => {
+                let _ = fs::remove_file(&tmp);
+                Ok(false)
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err(e)
+            }
         }
-        fsutil::commit(&tmp, to)
     }
 }
 
@@ -306,36 +336,55 @@ pub fn partial_path(dir: &Path, desc: &Descriptor) -> PathBuf {
     ))
 }
 
-/// True if `path` is a regular file holding exactly `desc`'s content.
+/// True if `path` is a regular file (not a link) holding exactly `desc`'s
+/// content.
 fn is_complete(path: &Path, desc: &Descriptor) -> bool {
-    let Ok(m) = fs::symlink_metadata(path) else {
+    let Ok(mut f) = fsutil::open_regular(path, OpenOptions::new().read(true)) else {
         return false;
     };
-    if !m.is_file() || m.len() != desc.size {
+    if f.metadata().map(|m| m.len()).ok() != Some(desc.size) {
         return false;
     }
-    let Ok(mut f) = File::open(path) else {
-        return false;
-    };
     matches!(digest_reader(desc.digest.algorithm(), &mut f), Ok((d, _)) if d == desc.digest)
+}
+
+/// Opens a partial file left by an earlier run, if it can be trusted: a
+/// regular file (not a link), with no other name (not a hard link to
+/// someone's file), owned by this user (so nobody else can change it
+/// after it is verified).
+fn open_own_partial(partial: &Path) -> Option<File> {
+    let f = fsutil::open_regular(partial, OpenOptions::new().read(true).write(true)).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let m = f.metadata().ok()?;
+        if m.nlink() != 1 || Some(m.uid()) != fsutil::current_uid() {
+            return None;
+        }
+    }
+    Some(f)
 }
 
 /// Opens (or creates) the partial file and hashes what it already holds.
 fn open_partial(partial: &Path, desc: &Descriptor) -> Result<(File, Hasher, u64)> {
-    // Never write through a link planted under the partial name.
-    if fs::symlink_metadata(partial).is_ok_and(|m| !m.is_file()) {
-        fsutil::remove_if_exists(partial)?;
-    }
-    let mut o = OpenOptions::new();
-    o.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o666);
-    }
-    let mut file = o
-        .open(partial)
-        .map_err(|e| Error::io(format!("opening {}", partial.display()), e))?;
+    let mut file = match open_own_partial(partial) {
+        Some(f) => f,
+        None => {
+            // Nothing there, or something not to be written through (a
+            // link, a hard link, another user's file): start afresh. The
+            // name is removed, never what it points to.
+            fsutil::remove_if_exists(partial)?;
+            let mut o = OpenOptions::new();
+            o.read(true).write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                o.mode(0o666);
+            }
+            o.open(partial)
+                .map_err(|e| Error::io(format!("creating {}", partial.display()), e))?
+        }
+    };
     let len = file
         .metadata()
         .map_err(|e| Error::io("reading partial file", e))?

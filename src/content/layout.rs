@@ -321,7 +321,8 @@ impl Deleter for OciLayout {
 }
 
 impl TagLister for OciLayout {
-    fn tags(&self, last: &str) -> Result<Vec<String>> {
+    /// One page, sorted.
+    fn tags(&self, last: &str, page: &mut dyn FnMut(Vec<String>) -> Result<()>) -> Result<()> {
         let idx = self.index()?;
         let mut tags: Vec<String> = idx
             .manifests
@@ -331,7 +332,7 @@ impl TagLister for OciLayout {
             .collect();
         tags.sort();
         tags.dedup();
-        Ok(tags)
+        page(tags)
     }
 }
 
@@ -443,7 +444,7 @@ mod tests {
         assert_eq!(l.resolve("v1").unwrap().digest, md.digest);
         assert_eq!(l.resolve(&md.digest.to_string()).unwrap().digest, md.digest);
         l.tag(&md, "v2").unwrap();
-        assert_eq!(l.tags("").unwrap(), vec!["v1", "v2"]);
+        assert_eq!(crate::content::all_tags(&l, "").unwrap(), vec!["v1", "v2"]);
         assert_eq!(fs::read(root.join("oci-layout")).unwrap(), LAYOUT_FILE);
         // A fresh handle reads what the first one wrote.
         let again = OciLayout::new(&root);

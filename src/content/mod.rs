@@ -152,8 +152,26 @@ pub trait Deleter {
 
 /// Lists tags.
 pub trait TagLister {
-    /// Every tag after `last` (all when empty), in the store's order.
-    fn tags(&self, last: &str) -> Result<Vec<String>>;
+    /// Hands the tags after `last` (all when empty) to `page`, one page at
+    /// a time in the store's order, so that memory stays at one page
+    /// whatever the number of tags. An error from `page` stops the
+    /// listing.
+    fn tags(&self, last: &str, page: &mut dyn FnMut(Vec<String>) -> Result<()>) -> Result<()>;
+}
+
+/// Most entries a listing (tags, repositories) hands out: a registry that
+/// keeps sending pages cannot keep a client busy forever.
+pub const MAX_LIST_ENTRIES: u64 = 1_000_000;
+
+/// Every tag of `lister` after `last`, collected (at most
+/// [`MAX_LIST_ENTRIES`]).
+pub fn all_tags(lister: &dyn TagLister, last: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    lister.tags(last, &mut |page| {
+        out.extend(page);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Describes a blob known only by digest (`blob fetch`, `blob delete`).

@@ -243,15 +243,18 @@ impl ConfigFile {
     }
 
     /// Writes the file back atomically with mode 0600, creating its
-    /// directory if needed.
+    /// directory if needed. A `config.json` that is a symbolic link (into a
+    /// dotfiles repository, a mounted secret) is written through: the file
+    /// it points to is replaced and the link stays, as docker does.
     pub fn save(&self) -> Result<()> {
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let path = fsutil::through_links(&self.path);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fsutil::ensure_dir(dir)?;
         }
         let mut bytes = serde_json::to_vec_pretty(&Value::Object(self.doc.clone()))
             .map_err(|e| Error::Credentials(format!("encoding {}: {e}", self.path.display())))?;
         bytes.push(b'\n');
-        fsutil::write_atomic(&self.path, &bytes, 0o600)
+        fsutil::write_atomic(&path, &bytes, 0o600)
     }
 }
 

@@ -9,6 +9,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use super::url;
+use crate::text::escape_controls;
 
 const MASK: &str = "*****";
 
@@ -76,9 +77,13 @@ impl Tracer {
             return;
         }
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "[debug] > {method} {}", mask_url(u));
+        let _ = writeln!(err, "[debug] > {method} {}", escape_controls(&mask_url(u)));
         for (k, v) in headers {
-            let _ = writeln!(err, "[debug] > {k}: {}", self.header_value(k, v));
+            let _ = writeln!(
+                err,
+                "[debug] > {k}: {}",
+                escape_controls(&self.header_value(k, v))
+            );
         }
     }
 
@@ -95,21 +100,25 @@ impl Tracer {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "[debug] < {status} ({} ms)", elapsed.as_millis());
         for (k, v) in headers {
-            let _ = writeln!(err, "[debug] < {k}: {}", self.header_value(k, v));
+            let _ = writeln!(
+                err,
+                "[debug] < {k}: {}",
+                escape_controls(&self.header_value(k, v))
+            );
         }
     }
 
     /// A note for `-v` and `--debug`: retries, resumes, fallbacks.
     pub fn note(&self, msg: &str) {
         if self.debug || self.verbose {
-            let _ = writeln!(std::io::stderr().lock(), "[info] {msg}");
+            let _ = writeln!(std::io::stderr().lock(), "[info] {}", escape_controls(msg));
         }
     }
 
     /// A note only for `--debug`.
     pub fn debug(&self, msg: &str) {
         if self.debug {
-            let _ = writeln!(std::io::stderr().lock(), "[debug] {msg}");
+            let _ = writeln!(std::io::stderr().lock(), "[debug] {}", escape_controls(msg));
         }
     }
 }

@@ -242,8 +242,11 @@ impl Walk<'_> {
             });
             return Ok(());
         }
-        if let Some(first) = self.written.get(&desc.digest).cloned() {
-            self.files.copy_local(&first, &path)?;
+        let copied = match self.written.get(&desc.digest) {
+            Some(first) => self.files.copy_local(first, &path, desc)?,
+            None => false,
+        };
+        if copied {
             self.obs.event(Action::Restored, desc);
         } else {
             self.obs.event(Action::Downloading, desc);

@@ -1,9 +1,13 @@
-//! `Link` headers (RFC 8288) as registries use them for pagination:
-//! `</v2/_catalog?last=b&n=2>; rel="next"`. Only the `next` target is
-//! needed, and it is followed only on the origin that sent it.
+//! Paginated lists (tags, repositories) and the `Link` headers (RFC 8288)
+//! registries page them with: `</v2/_catalog?last=b&n=2>; rel="next"`.
+//! Only the `next` target is needed, and it is followed only on the
+//! origin that sent it.
 
+use super::{MAX_PAGES, expect};
+use crate::content::MAX_LIST_ENTRIES;
 use crate::error::{Error, Result};
-use crate::http::url;
+use crate::http::{Request, Response, url};
+use crate::manifest::MAX_MANIFEST_SIZE;
 
 /// The `rel="next"` target of a `Link` header value, if any.
 pub fn next_target(header: &str) -> Option<String> {
@@ -51,6 +55,51 @@ pub fn next_page(current_url: &str, header: Option<&str>) -> Result<Option<Strin
         )));
     }
     Ok(Some(next))
+}
+
+/// Walks a paginated list from `url` (after `last`), handing each page's
+/// entries to `page`: at most [`MAX_PAGES`] pages and
+/// [`MAX_LIST_ENTRIES`] entries, each page read to [`MAX_MANIFEST_SIZE`]
+/// at most, so memory stays at one page. A 404 is [`Error::NotFound`]
+/// naming `what`.
+pub(crate) fn walk_pages(
+    mut url: String,
+    last: &str,
+    what: &str,
+    send: &dyn Fn(Request<'_>) -> Result<Response>,
+    parse: &dyn Fn(&[u8]) -> serde_json::Result<Vec<String>>,
+    page: &mut dyn FnMut(Vec<String>) -> Result<()>,
+) -> Result<()> {
+    if !last.is_empty() {
+        url = url::append_query(&url, "last", last);
+    }
+    let mut total = 0u64;
+    for _ in 0..MAX_PAGES {
+        let resp = send(Request::new("GET", &url))?;
+        if resp.status == 404 {
+            resp.discard();
+            return Err(Error::NotFound(what.to_string()));
+        }
+        let resp = expect(resp, &[200])?;
+        let next = next_page(&resp.url, resp.header("link"))?;
+        let body = resp.read_limited(MAX_MANIFEST_SIZE, what)?;
+        let entries = parse(&body).map_err(|e| Error::Protocol(format!("invalid {what}: {e}")))?;
+        total += entries.len() as u64;
+        if total > MAX_LIST_ENTRIES {
+            return Err(Error::TooLarge {
+                what: format!("{what} (entries)"),
+                limit: MAX_LIST_ENTRIES,
+            });
+        }
+        page(entries)?;
+        match next {
+            Some(n) => url = n,
+            None => return Ok(()),
+        }
+    }
+    Err(Error::Protocol(format!(
+        "{what} longer than {MAX_PAGES} pages"
+    )))
 }
 
 #[cfg(test)]

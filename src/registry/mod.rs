@@ -25,7 +25,6 @@ use crate::credentials::CredentialSource;
 use crate::descriptor::Descriptor;
 use crate::error::{Error, Result};
 use crate::http::{Client, HttpOptions, Request, Response};
-use crate::manifest::MAX_MANIFEST_SIZE;
 use crate::reference::{registry_host, validate_registry};
 
 pub use upload::{UploadOptions, default_chunk_size};
@@ -138,37 +137,28 @@ impl Registry {
         }
     }
 
-    /// Lists repositories (`GET /v2/_catalog`), following `Link` pages on
-    /// the same origin, starting after `last`.
-    pub fn catalog(&self, last: &str) -> Result<Vec<String>> {
+    /// Lists repositories (`GET /v2/_catalog`) after `last`, handing them
+    /// to `page` one page at a time, following `Link` pages on the same
+    /// origin.
+    pub fn catalog(
+        &self,
+        last: &str,
+        page: &mut dyn FnMut(Vec<String>) -> Result<()>,
+    ) -> Result<()> {
         #[derive(serde::Deserialize)]
         struct Catalog {
             #[serde(default)]
             repositories: Vec<String>,
         }
-        let mut url = endpoints::catalog(&self.origin);
-        if !last.is_empty() {
-            url = crate::http::url::append_query(&url, "last", last);
-        }
-        let mut out = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let resp = expect(
-                self.send(Request::new("GET", &url), &Scopes::catalog())?,
-                &[200],
-            )?;
-            let next = link::next_page(&resp.url, resp.header("link"))?;
-            let body = resp.read_limited(MAX_MANIFEST_SIZE, "repository list")?;
-            let page: Catalog = serde_json::from_slice(&body)
-                .map_err(|e| Error::Protocol(format!("invalid repository list: {e}")))?;
-            out.extend(page.repositories);
-            match next {
-                Some(n) => url = n,
-                None => return Ok(out),
-            }
-        }
-        Err(Error::Protocol(format!(
-            "repository list longer than {MAX_PAGES} pages"
-        )))
+        let url = endpoints::catalog(&self.origin);
+        link::walk_pages(
+            url,
+            last,
+            "repository list",
+            &|req| self.send(req, &Scopes::catalog()),
+            &|body| serde_json::from_slice::<Catalog>(body).map(|c| c.repositories),
+            page,
+        )
     }
 
     fn send(&self, req: Request<'_>, scopes: &Scopes) -> Result<Response> {
@@ -191,7 +181,7 @@ impl Registry {
                 .trim_matches('"')
                 .to_string();
             if self.warned.borrow_mut().insert(text.clone()) {
-                eprintln!("Warning: {text}");
+                eprintln!("Warning: {}", crate::text::escape_controls(&text));
             }
         }
     }
@@ -326,36 +316,25 @@ fn unauthorized(resp: Response) -> Error {
 }
 
 impl TagLister for Repository {
-    fn tags(&self, last: &str) -> Result<Vec<String>> {
+    fn tags(&self, last: &str, page: &mut dyn FnMut(Vec<String>) -> Result<()>) -> Result<()> {
         #[derive(serde::Deserialize)]
         struct TagList {
             #[serde(default)]
             tags: Option<Vec<String>>,
         }
-        let mut url = endpoints::tags(self.origin(), &self.name);
-        if !last.is_empty() {
-            url = crate::http::url::append_query(&url, "last", last);
-        }
-        let mut out = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let resp = expect_found(
-                self.send(Request::new("GET", &url), &["pull"])?,
-                &[200],
-                || Error::NotFound(self.display_name()),
-            )?;
-            let next = link::next_page(&resp.url, resp.header("link"))?;
-            let body = resp.read_limited(MAX_MANIFEST_SIZE, "tag list")?;
-            let page: TagList = serde_json::from_slice(&body)
-                .map_err(|e| Error::Protocol(format!("invalid tag list: {e}")))?;
-            out.extend(page.tags.unwrap_or_default());
-            match next {
-                Some(n) => url = n,
-                None => return Ok(out),
-            }
-        }
-        Err(Error::Protocol(format!(
-            "tag list longer than {MAX_PAGES} pages"
-        )))
+        let url = endpoints::tags(self.origin(), &self.name);
+        link::walk_pages(
+            url,
+            last,
+            "tag list",
+            &|req| self.send(req, &["pull"]),
+            &|body| serde_json::from_slice::<TagList>(body).map(|t| t.tags.unwrap_or_default()),
+            page,
+        )
+        .map_err(|e| match e {
+            Error::NotFound(_) => Error::NotFound(self.display_name()),
+            other => other,
+        })
     }
 }
 

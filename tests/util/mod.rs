@@ -10,6 +10,7 @@ pub mod faults;
 pub mod http;
 pub mod proxy;
 pub mod registry;
+pub mod tarball;
 pub mod token;
 
 use std::io::Write;
@@ -148,7 +149,20 @@ pub fn bin() -> PathBuf {
 /// A command for `oar` run in `dir`, with its own empty docker config and
 /// home so that the user's credentials never leak into a test.
 pub fn oar_cmd(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(bin());
+    wrapped_cmd(dir, &[], args)
+}
+
+/// [`oar_cmd`] run through `wrapper` (a program and its arguments, which
+/// receive the `oar` path and `args` after them).
+pub fn wrapped_cmd(dir: &Path, wrapper: &[&str], args: &[&str]) -> Command {
+    let mut c = match wrapper.split_first() {
+        Some((program, rest)) => {
+            let mut c = Command::new(program);
+            c.args(rest).arg(bin());
+            c
+        }
+        None => Command::new(bin()),
+    };
     c.args(args)
         .current_dir(dir)
         .env("DOCKER_CONFIG", dir.join(".docker-test"))
@@ -179,6 +193,42 @@ pub fn oar_input(dir: &Path, args: &[&str], input: &[u8]) -> Run {
         let _ = stdin.write_all(input);
     }
     Run::from(child.wait_with_output().unwrap())
+}
+
+/// Runs `oar args…` in `dir` under GNU time: the run and its peak
+/// resident memory in KiB.
+pub fn oar_peak_rss(dir: &Path, args: &[&str]) -> (Run, u64) {
+    assert!(
+        Path::new("/usr/bin/time").is_file(),
+        "/usr/bin/time is not installed: run `make test` (it installs the test dependencies) or `apt-get install time`"
+    );
+    let report = dir.join(format!(".rss-{}", COUNTER.fetch_add(1, Ordering::Relaxed)));
+    let out = wrapped_cmd(
+        dir,
+        &["/usr/bin/time", "-f", "%M", "-o", report.to_str().unwrap()],
+        args,
+    )
+    .stdin(Stdio::null())
+    .output()
+    .expect("running oar under /usr/bin/time");
+    let kib = std::fs::read_to_string(&report)
+        .unwrap_or_default()
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak RSS in {}", report.display()));
+    let _ = std::fs::remove_file(&report);
+    (Run::from(out), kib)
+}
+
+/// Runs `oar args…` in `dir` with the process umask set to `umask`.
+pub fn oar_umask(dir: &Path, umask: u32, args: &[&str]) -> Run {
+    let script = format!("umask {umask:03o}; exec \"$@\"");
+    let out = wrapped_cmd(dir, &["sh", "-c", &script, "sh"], args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("running oar under sh");
+    Run::from(out)
 }
 
 /// Fails the test unless `program` is on PATH, saying how to get it.

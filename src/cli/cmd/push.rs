@@ -204,7 +204,10 @@ pub fn load_files(
             &title,
         )?;
         for s in &up.skipped {
-            eprintln!("Warning: {s}: special file left out of the directory layer");
+            eprintln!(
+                "Warning: {}: special file left out of the directory layer",
+                oar::text::escape_controls(s)
+            );
         }
         if let Some(extra) = annotations.get(&path) {
             for (k, v) in extra {

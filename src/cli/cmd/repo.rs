@@ -27,7 +27,15 @@ pub fn ls(args: &Args) -> Result<()> {
     })?;
     let reg = options::open_registry(args, "", registry)?;
     let last = args.value("last").unwrap_or("");
-    let repos = reg.catalog(last).map_err(|e| match e {
+    reg.catalog(last, &mut |page| {
+        for r in page {
+            if let Some(sub) = r.strip_prefix(&namespace) {
+                output::line(sub)?;
+            }
+        }
+        Ok(())
+    })
+    .map_err(|e| match e {
         Error::Registry { .. } | Error::Unauthorized(_) => Error::other(format!(
             "could not list repositories for {registry:?}{}: {e}",
             if namespace.is_empty() {
@@ -37,18 +45,14 @@ pub fn ls(args: &Args) -> Result<()> {
             }
         )),
         other => other,
-    })?;
-    for r in repos {
-        if let Some(sub) = r.strip_prefix(&namespace) {
-            output::line(sub)?;
-        }
-    }
-    Ok(())
+    })
 }
 
-/// `oar repo tags`: the repository's tags, sorted (registries may answer
-/// in any order), after `--last`, optionally without digest-like tags or
-/// only those pointing at one manifest.
+/// `oar repo tags`: the repository's tags, page by page as the registry
+/// sends them (each page sorted: the spec asks for lexical order, and
+/// some registries answer with one unsorted page), after `--last`,
+/// optionally without digest-like tags or only those pointing at one
+/// manifest.
 pub fn tags(args: &Args) -> Result<()> {
     let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull"])?;
     let lister = target
@@ -63,26 +67,28 @@ pub fn tags(args: &Args) -> Result<()> {
         eprintln!("[Experimental] querying tags associated to {f}, it may take a while...");
     }
     let last = args.value("last").unwrap_or("");
-    let mut all = lister.tags("")?;
-    all.sort();
-    all.dedup();
-    for t in all {
-        if !last.is_empty() && t.as_str() <= last {
-            continue;
-        }
-        if args.flag("exclude-digest-tags") && is_digest_tag(&t) {
-            continue;
-        }
-        if let Some(f) = &filter {
-            if tref.selector.as_deref() != Some(t.as_str())
-                && target.resolve(&t)?.digest.to_string() != *f
-            {
+    lister.tags(last, &mut |mut page| {
+        page.sort();
+        page.dedup();
+        for t in page {
+            // Registries that ignore `last` send everything.
+            if !last.is_empty() && t.as_str() <= last {
                 continue;
             }
+            if args.flag("exclude-digest-tags") && is_digest_tag(&t) {
+                continue;
+            }
+            if let Some(f) = &filter {
+                if tref.selector.as_deref() != Some(t.as_str())
+                    && target.resolve(&t)?.digest.to_string() != *f
+                {
+                    continue;
+                }
+            }
+            output::line(&t)?;
         }
-        output::line(&t)?;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,827 @@
+//! Hostile artifacts and hostile registries: each test builds the attack
+//! for real (tar archives written member by member, layouts with repeated
+//! digests, servers that hand back foreign addresses or endless lists),
+//! checks what matters (a victim file's mode, time, inode and bytes; no
+//! link leading out; no credentials at a sink; bounded memory and time),
+//! and keeps a benign control beside it that still works.
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::util::http::{Req, Resp, Server};
+use crate::util::registry::{Certs, Options, Registry};
+use crate::util::tarball::{Part, Tar, push_artifact};
+use crate::util::token::{ISSUER, SERVICE, TokenService, User};
+use crate::util::{TempDir, oar, oar_peak_rss, oar_umask, pseudo_random, sha256_hex};
+
+/// A file outside the output directory that an attack aims at, and what
+/// it looked like before.
+struct Victim {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    mode: u32,
+    mtime: i64,
+    ino: u64,
+}
+
+impl Victim {
+    /// `dir/name`, mode 0600, modified 2001-01-01.
+    fn plant(dir: &Path, name: &str) -> Victim {
+        let path = dir.join(name);
+        let bytes = b"victim's own bytes\n".to_vec();
+        std::fs::write(&path, &bytes).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let f = std::fs::File::options().write(true).open(&path).unwrap();
+        f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(978_307_200))
+            .unwrap();
+        let m = std::fs::metadata(&path).unwrap();
+        Victim {
+            path,
+            bytes,
+            mode: m.mode() & 0o7777,
+            mtime: m.mtime(),
+            ino: m.ino(),
+        }
+    }
+
+    #[track_caller]
+    fn assert_untouched(&self) {
+        let m = std::fs::symlink_metadata(&self.path).unwrap();
+        assert!(m.is_file(), "the victim is still a plain file");
+        assert_eq!(m.mode() & 0o7777, self.mode, "victim mode");
+        assert_eq!(m.mtime(), self.mtime, "victim mtime");
+        assert_eq!(m.ino(), self.ino, "victim inode");
+        assert_eq!(m.nlink(), 1, "victim has no other name");
+        assert_eq!(
+            std::fs::read(&self.path).unwrap(),
+            self.bytes,
+            "victim bytes"
+        );
+    }
+}
+
+/// Every symbolic link under `root` (not following links) resolves
+/// inside it, or dangles inside it.
+#[track_caller]
+fn assert_links_stay_inside(root: &Path) {
+    let root = std::fs::canonicalize(root).unwrap();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let m = std::fs::symlink_metadata(&p).unwrap();
+            if m.file_type().is_symlink() {
+                if let Ok(real) = std::fs::canonicalize(&p) {
+                    assert!(
+                        real.starts_with(&root),
+                        "{} leads out to {}",
+                        p.display(),
+                        real.display()
+                    );
+                }
+            } else if m.is_dir() {
+                stack.push(p);
+            }
+        }
+    }
+}
+
+/// Pulls `tag` from the layout `lay` into `work/out`.
+fn pull_layout(work: &Path, lay: &Path, tag: &str) -> crate::util::Run {
+    std::fs::create_dir_all(work.join("out")).unwrap();
+    oar(
+        work,
+        &[
+            "pull",
+            "--oci-layout",
+            &format!("{}:{tag}", lay.display()),
+            "-o",
+            "out",
+        ],
+    )
+}
+
+/// `a1/a2/…/aN`.
+fn deep(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("a{i}"))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[test]
+fn symlink_chains_cannot_lead_out_or_chmod_outside() {
+    let d = TempDir::new("sec-chain");
+    let lay = d.join("lay");
+    let chain = deep(25);
+    // `up` climbs 25 levels: back to the layer's root, which is fine. Seen
+    // as text, `up/../..` then stays inside too; on disk it climbs two
+    // levels above the root, out of the output directory to the victim.
+    let up = vec![".."; 25].join("/");
+    let escape = format!("{chain}/up/../../victim");
+    let cases = [
+        (
+            "chmod-through-replaced-dir",
+            Tar::new()
+                .dir("d/", 0o755)
+                .symlink(&format!("d/{chain}/up"), &up)
+                .entry("d/x/", b'5', "", 0o777, 0, b"")
+                .symlink("d/x", &escape)
+                .finish(),
+        ),
+        (
+            "link-out",
+            Tar::new()
+                .dir("d/", 0o755)
+                .symlink(&format!("d/{chain}/up"), &up)
+                .symlink("d/x", &escape)
+                .finish(),
+        ),
+        (
+            "write-through",
+            Tar::new()
+                .dir("d/", 0o755)
+                .symlink(&format!("d/{chain}/up"), &up)
+                .symlink("d/x", &format!("{chain}/up/../.."))
+                .file("d/x/victim", b"pwned")
+                .finish(),
+        ),
+        (
+            // 30 deep, and the link made before the chain that turns it
+            // outward: only the check once the layer is out sees it.
+            "link-made-outward-later",
+            Tar::new()
+                .dir("d/", 0o755)
+                .symlink("d/x", &format!("{}/up/../../victim", deep(30)))
+                .symlink(&format!("d/{}/up", deep(30)), &vec![".."; 30].join("/"))
+                .finish(),
+        ),
+    ];
+    for (tag, layer) in &cases {
+        push_artifact(&lay, tag, &[Part::Dir("d", layer, None)]);
+        let work = d.join(format!("work-{tag}"));
+        std::fs::create_dir_all(&work).unwrap();
+        let victim = Victim::plant(&work, "victim");
+        let r = pull_layout(&work, &lay, tag);
+        r.fails(1, "unsafe entry");
+        victim.assert_untouched();
+        let left: Vec<_> = std::fs::read_dir(work.join("out")).unwrap().collect();
+        assert!(left.is_empty(), "{tag}: nothing is left in the output");
+    }
+    // Control: relative links that stay inside, through a directory link
+    // and up again, unpack as they are.
+    let benign = Tar::new()
+        .dir("d/", 0o755)
+        .file("d/a1/readme.txt", b"read me")
+        .symlink("d/docs", "a1/readme.txt")
+        .symlink("d/sub/back", "../a1")
+        .symlink("d/via", "sub/back/readme.txt")
+        .finish();
+    push_artifact(&lay, "benign", &[Part::Dir("d", &benign, None)]);
+    let work = d.join("work-benign");
+    std::fs::create_dir_all(&work).unwrap();
+    pull_layout(&work, &lay, "benign").ok();
+    assert_eq!(std::fs::read(work.join("out/d/via")).unwrap(), b"read me");
+    assert_eq!(
+        std::fs::read_link(work.join("out/d/docs")).unwrap(),
+        Path::new("a1/readme.txt")
+    );
+    assert_links_stay_inside(&work.join("out"));
+}
+
+#[test]
+fn hard_links_must_name_a_file_of_the_layer() {
+    let d = TempDir::new("sec-hard");
+    let lay = d.join("lay");
+    // The file is replaced by a link; a hard link to its name would link
+    // the symbolic link itself.
+    let replaced = Tar::new()
+        .dir("d/", 0o755)
+        .file("d/f", b"one")
+        .file("d/g", b"two")
+        .symlink("d/f", "g")
+        .hard_link("d/h", "d/f")
+        .finish();
+    push_artifact(&lay, "replaced", &[Part::Dir("d", &replaced, None)]);
+    let work = d.join("work-replaced");
+    pull_layout(&work, &lay, "replaced").fails(1, "not a file of this layer");
+    // A hard link to a directory, or to a name never written.
+    let to_dir = Tar::new()
+        .dir("d/", 0o755)
+        .dir("d/sub/", 0o755)
+        .hard_link("d/h", "d/sub")
+        .finish();
+    push_artifact(&lay, "to-dir", &[Part::Dir("d", &to_dir, None)]);
+    pull_layout(&d.join("work-dir"), &lay, "to-dir").fails(1, "not a file of this layer");
+    // Control: a hard link to a file of the layer shares its inode.
+    let fine = Tar::new()
+        .dir("d/", 0o755)
+        .file("d/f", b"one")
+        .hard_link("d/h", "d/f")
+        .finish();
+    push_artifact(&lay, "fine", &[Part::Dir("d", &fine, None)]);
+    let work = d.join("work-fine");
+    pull_layout(&work, &lay, "fine").ok();
+    let (f, h) = (
+        std::fs::metadata(work.join("out/d/f")).unwrap(),
+        std::fs::metadata(work.join("out/d/h")).unwrap(),
+    );
+    assert_eq!(f.ino(), h.ino());
+    assert_eq!(std::fs::read(work.join("out/d/h")).unwrap(), b"one");
+}
+
+/// Regular files under `root`, not following links.
+fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let m = std::fs::symlink_metadata(&p).unwrap();
+            if m.is_dir() {
+                stack.push(p);
+            } else if m.is_file() {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_copy_of_an_earlier_file_is_checked_again() {
+    let d = TempDir::new("sec-copy");
+    let lay = d.join("lay");
+    let x = b"the right bytes".as_slice();
+    // A later directory layer turns `a/f` into a link inside the layer,
+    // or into other bytes; `g` has `a/f`'s first digest and must still
+    // get the right bytes.
+    let as_link = Tar::new()
+        .dir("a/", 0o755)
+        .file("a/other", b"other bytes")
+        .symlink("a/f", "other")
+        .finish();
+    let as_bytes = Tar::new()
+        .dir("a/", 0o755)
+        .file("a/f", b"other bytes")
+        .finish();
+    for (tag, layer) in [("link", &as_link), ("bytes", &as_bytes)] {
+        push_artifact(
+            &lay,
+            tag,
+            &[
+                Part::File("a/f", x),
+                Part::Dir("a", layer, None),
+                Part::File("g", x),
+            ],
+        );
+        let work = d.join(format!("work-{tag}"));
+        pull_layout(&work, &lay, tag).ok();
+        assert_eq!(std::fs::read(work.join("out/g")).unwrap(), x, "{tag}");
+        assert_eq!(
+            std::fs::read(work.join("out/a/f")).unwrap(),
+            b"other bytes",
+            "{tag}"
+        );
+    }
+    // The attack itself: `a/f` becomes a chain-escaping link to a secret
+    // beside the output. The layer is refused, and the secret's bytes are
+    // in no output file.
+    let chain = deep(25);
+    let evil = Tar::new()
+        .dir("a/", 0o755)
+        .symlink(&format!("a/{chain}/up"), &vec![".."; 25].join("/"))
+        .symlink("a/f", &format!("{chain}/up/../../secret"))
+        .finish();
+    push_artifact(
+        &lay,
+        "evil",
+        &[
+            Part::File("a/f", x),
+            Part::Dir("a", &evil, None),
+            Part::File("g", x),
+        ],
+    );
+    let work = d.join("work-evil");
+    std::fs::create_dir_all(&work).unwrap();
+    let secret = b"top secret: do not copy".as_slice();
+    std::fs::write(work.join("secret"), secret).unwrap();
+    pull_layout(&work, &lay, "evil").fails(1, "unsafe entry");
+    for f in files_under(&work.join("out")) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret),
+            "{} holds the secret",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn tar_header_bombs_stay_small() {
+    let d = TempDir::new("sec-bomb");
+    let lay = d.join("lay");
+    const HUGE: u64 = 256 * 1024 * 1024;
+    for (tag, kind) in [("long-name", b'L'), ("long-link", b'K'), ("pax", b'x')] {
+        let layer = Tar::new()
+            .dir("d/", 0o755)
+            .huge_entry("././@LongLink", kind, HUGE, b'a')
+            .file("d/after", b"x")
+            .finish();
+        assert!(layer.gz.len() < 1024 * 1024, "the bomb is small compressed");
+        push_artifact(&lay, tag, &[Part::Dir("d", &layer, None)]);
+        let work = d.join(format!("work-{tag}"));
+        std::fs::create_dir_all(work.join("out")).unwrap();
+        let started = Instant::now();
+        let (r, kib) = oar_peak_rss(
+            &work,
+            &[
+                "pull",
+                "--oci-layout",
+                &format!("{}:{tag}", lay.display()),
+                "-o",
+                "out",
+            ],
+        );
+        eprintln!(
+            "SECURITY-REPORT header bomb {tag}: peak RSS {kib} KiB, {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+        let r = r.fails(1, "an extended header");
+        assert!(kib < 64 * 1024, "{tag}: peak RSS {kib} KiB");
+        assert!(r.stderr.len() < 1000, "{tag}: short message:\n{}", r.stderr);
+    }
+    // Control: a name of a few hundred bytes is an ordinary long name.
+    let name = format!("d/{}/{}", "n".repeat(150), "m".repeat(150));
+    let layer = Tar::new().dir("d/", 0o755).file(&name, b"long").finish();
+    push_artifact(&lay, "long-ok", &[Part::Dir("d", &layer, None)]);
+    let work = d.join("work-ok");
+    pull_layout(&work, &lay, "long-ok").ok();
+    assert_eq!(
+        std::fs::read(work.join("out").join(&name)).unwrap(),
+        b"long"
+    );
+}
+
+#[test]
+fn deep_nesting_unpacks_in_seconds() {
+    let d = TempDir::new("sec-nest");
+    let lay = d.join("lay");
+    let mut t = Tar::new();
+    t.dir("d/", 0o755);
+    let mut path = String::from("d");
+    for _ in 0..1500 {
+        path.push_str("/n");
+        t.dir(&format!("{path}/"), 0o755);
+    }
+    for i in 0..200 {
+        t.file(&format!("{path}/f{i}"), format!("file {i}").as_bytes());
+    }
+    let layer = t.finish();
+    assert!(layer.gz.len() < 200 * 1024, "{} bytes", layer.gz.len());
+    push_artifact(&lay, "deep", &[Part::Dir("d", &layer, None)]);
+    let work = d.join("work");
+    let started = Instant::now();
+    pull_layout(&work, &lay, "deep").ok();
+    let took = started.elapsed();
+    eprintln!(
+        "SECURITY-REPORT nesting 1500 deep + 200 files: {:.2} s",
+        took.as_secs_f64()
+    );
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert_eq!(
+        std::fs::read(work.join("out").join(&path).join("f199")).unwrap(),
+        b"file 199"
+    );
+}
+
+#[test]
+fn modes_follow_the_umask_and_lose_special_bits() {
+    let d = TempDir::new("sec-modes");
+    let lay = d.join("lay");
+    let layer = Tar::new()
+        .entry("d/", b'5', "", 0o777, 978_307_200, b"")
+        .entry("d/f", b'0', "", 0o666, 978_307_200, b"f")
+        .entry("d/suid", b'0', "", 0o4755, 978_307_200, b"s")
+        .entry("d/sgid", b'0', "", 0o2755, 978_307_200, b"g")
+        .entry("d/t/", b'5', "", 0o1777, 978_307_200, b"")
+        .entry("d/private", b'0', "", 0o700, 978_307_200, b"p")
+        .entry("d/normal", b'0', "", 0o644, 978_307_200, b"n")
+        .entry("d/ro/", b'5', "", 0o555, 978_307_200, b"")
+        .finish();
+    push_artifact(&lay, "modes", &[Part::Dir("d", &layer, None)]);
+    let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().mode() & 0o7777;
+    for (umask, expected) in [
+        (
+            0o022,
+            [
+                ("d", 0o755),
+                ("d/f", 0o644),
+                ("d/suid", 0o755),
+                ("d/sgid", 0o755),
+                ("d/t", 0o755),
+                ("d/private", 0o700),
+                ("d/normal", 0o644),
+                ("d/ro", 0o755),
+            ],
+        ),
+        (
+            0o077,
+            [
+                ("d", 0o700),
+                ("d/f", 0o600),
+                ("d/suid", 0o700),
+                ("d/sgid", 0o700),
+                ("d/t", 0o700),
+                ("d/private", 0o700),
+                ("d/normal", 0o600),
+                ("d/ro", 0o700),
+            ],
+        ),
+    ] {
+        let work = d.join(format!("work-{umask:o}"));
+        std::fs::create_dir_all(&work).unwrap();
+        oar_umask(
+            &work,
+            umask,
+            &[
+                "pull",
+                "--oci-layout",
+                &format!("{}:modes", lay.display()),
+                "-o",
+                "out",
+            ],
+        )
+        .ok();
+        for (rel, want) in expected {
+            let got = mode(&work.join("out").join(rel));
+            assert_eq!(
+                got, want,
+                "umask {umask:03o}: {rel} is {got:o}, not {want:o}"
+            );
+        }
+        // Times are kept, directories included.
+        assert_eq!(
+            std::fs::metadata(work.join("out/d")).unwrap().mtime(),
+            978_307_200
+        );
+    }
+}
+
+/// Whether this process runs as root (the tests plant files owned by
+/// another user, which needs it).
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|v| v.split_whitespace().nth(1).map(|u| u == "0"))
+        .unwrap()
+}
+
+#[test]
+fn planted_partial_files_are_not_written_through() {
+    assert!(
+        is_root(),
+        "this test plants a partial file owned by another user: run the suite as root (as CI does)"
+    );
+    let d = TempDir::new("sec-partial");
+    let data = pseudo_random(1024 * 1024, 7);
+    std::fs::write(d.join("big.bin"), &data).unwrap();
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "big.bin"]).ok();
+    let partial_name = format!(".oar-sha256-{}.partial", sha256_hex(&data));
+    let pull = |work: &Path| {
+        oar(
+            work,
+            &[
+                "pull",
+                "-v",
+                "--oci-layout",
+                &format!("{}:v1", d.join("lay").display()),
+                "-o",
+                "out",
+            ],
+        )
+    };
+    // A hard link to the victim under the partial name: written through,
+    // it would append to (or truncate) the victim.
+    let work = d.join("work-hard");
+    std::fs::create_dir_all(work.join("out")).unwrap();
+    let victim = Victim::plant(&work, "victim");
+    std::fs::hard_link(&victim.path, work.join("out").join(&partial_name)).unwrap();
+    let r = pull(&work).ok();
+    assert!(!r.stderr.contains("resuming"), "{}", r.stderr);
+    victim.assert_untouched();
+    assert_eq!(std::fs::read(work.join("out/big.bin")).unwrap(), data);
+    // A symbolic link to the victim.
+    let work = d.join("work-symlink");
+    std::fs::create_dir_all(work.join("out")).unwrap();
+    let victim = Victim::plant(&work, "victim");
+    std::os::unix::fs::symlink(&victim.path, work.join("out").join(&partial_name)).unwrap();
+    pull(&work).ok();
+    victim.assert_untouched();
+    assert_eq!(std::fs::read(work.join("out/big.bin")).unwrap(), data);
+    // Another user's file with the right first bytes: its owner could
+    // change it after it was verified, so it is not resumed.
+    let work = d.join("work-other-user");
+    std::fs::create_dir_all(work.join("out")).unwrap();
+    let planted = work.join("out").join(&partial_name);
+    std::fs::write(&planted, &data[..1000]).unwrap();
+    std::os::unix::fs::chown(&planted, Some(65534), Some(65534)).unwrap();
+    let r = pull(&work).ok();
+    assert!(!r.stderr.contains("resuming"), "{}", r.stderr);
+    let m = std::fs::metadata(work.join("out/big.bin")).unwrap();
+    assert_eq!(m.uid(), 0, "the pulled file is this user's own");
+    assert_eq!(std::fs::read(work.join("out/big.bin")).unwrap(), data);
+    // Control: this user's own partial file resumes from its length.
+    let work = d.join("work-own");
+    std::fs::create_dir_all(work.join("out")).unwrap();
+    std::fs::write(work.join("out").join(&partial_name), &data[..1000]).unwrap();
+    let r = pull(&work).ok();
+    assert!(
+        r.stderr.contains("from byte 1000 of 1048576"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(work.join("out/big.bin")).unwrap(), data);
+}
+
+/// A registry stand-in that wants basic auth and answers the upload
+/// `POST` with `location` (`{sink}` is replaced by the sink's address).
+fn upload_server(location: String) -> Server {
+    Server::start(move |req: &Req| {
+        if req.header("authorization").is_none() {
+            return Resp::new(401, "").header("WWW-Authenticate", "Basic realm=\"double\"");
+        }
+        let path = req.path();
+        match req.method.as_str() {
+            "GET" if path == "/v2/" => Resp::new(200, "{}"),
+            "HEAD" => Resp::new(404, ""),
+            "POST" if path.ends_with("/blobs/uploads/") => {
+                Resp::new(202, "").header("Location", location.clone())
+            }
+            "PUT" => Resp::new(201, ""),
+            _ => Resp::new(404, ""),
+        }
+    })
+}
+
+#[test]
+fn upload_locations_on_another_origin_are_refused() {
+    let d = TempDir::new("sec-upload");
+    d.write("file.txt", "content");
+    let sink = Server::start(|_: &Req| Resp::new(201, ""));
+    let push = |reg: &Server| {
+        oar(
+            d.path(),
+            &[
+                "push",
+                "--plain-http",
+                "-u",
+                "user",
+                "-p",
+                "secret-password",
+                &format!("{}/r:v1", reg.host()),
+                "file.txt",
+            ],
+        )
+    };
+    for foreign in [
+        format!("http://127.0.0.1:{}/upload/1", sink.port),
+        format!("http://localhost:{}/upload/1", sink.port),
+    ] {
+        push(&upload_server(foreign)).fails(1, "another origin");
+        assert!(sink.requests().is_empty(), "the sink saw nothing");
+    }
+    // Control: a location on the registry's own origin gets the upload,
+    // with the credentials.
+    let reg = upload_server("/upload/1".to_string());
+    push(&reg).ok();
+    let puts: Vec<Req> = reg
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT" && r.path() == "/upload/1")
+        .collect();
+    // The empty config and the file.
+    assert_eq!(puts.len(), 2);
+    for put in puts {
+        assert!(
+            put.header("authorization")
+                .is_some_and(|a| a.starts_with("Basic "))
+        );
+    }
+}
+
+#[test]
+fn token_realms_in_clear_text_are_refused_for_tls_registries() {
+    let certs = Certs::generate();
+    let tokens = TokenService::start(
+        vec![User {
+            name: "",
+            password: "",
+            refresh_token: None,
+            grants: vec![("", vec!["pull"])],
+        }],
+        300,
+    );
+    let realm = tokens.realm();
+    assert!(realm.starts_with("http://"));
+    let reg = Registry::start_with(Options {
+        tls: Some(&certs),
+        token: Some((&realm, SERVICE, ISSUER, &tokens.bundle)),
+        ..Options::default()
+    });
+    let d = TempDir::new("sec-realm");
+    let ca = certs.ca.to_str().unwrap();
+    oar(
+        d.path(),
+        &["pull", "--ca-file", ca, &reg.reference("r:v1"), "-o", "out"],
+    )
+    .fails(1, "plain HTTP for a registry reached over HTTPS");
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--ca-file",
+            ca,
+            "-u",
+            "u",
+            "-p",
+            "p",
+            &reg.reference("r:v1"),
+            "-o",
+            "out",
+        ],
+    )
+    .fails(1, "refusing token realm");
+    assert_eq!(tokens.counts(), (0, 0), "the token service was never asked");
+}
+
+/// A stand-in registry that lists `per_page` tags (or repositories) per
+/// page and always has a next page.
+fn flooding_server(per_page: usize) -> Server {
+    let tags: Vec<String> = (0..per_page).map(|i| format!("t{i:07}")).collect();
+    let tag_page = serde_json::to_vec(&serde_json::json!({"name": "r", "tags": tags})).unwrap();
+    let repo_page = serde_json::to_vec(&serde_json::json!({"repositories": tags})).unwrap();
+    let pages = Arc::new(Mutex::new(0u64));
+    Server::start(move |req: &Req| {
+        *pages.lock().unwrap() += 1;
+        match req.path() {
+            "/v2/" => Resp::new(200, "{}"),
+            "/v2/r/tags/list" => Resp::new(200, tag_page.clone())
+                .header("Link", "</v2/r/tags/list?last=more>; rel=\"next\""),
+            "/v2/_catalog" => Resp::new(200, repo_page.clone())
+                .header("Link", "</v2/_catalog?last=more>; rel=\"next\""),
+            _ => Resp::new(404, ""),
+        }
+    })
+}
+
+#[test]
+fn endless_tag_and_repository_lists_are_bounded() {
+    let d = TempDir::new("sec-flood");
+    let flood = flooding_server(100_000);
+    for (what, args) in [
+        ("tag list", vec!["repo", "tags", "--plain-http"]),
+        ("repository list", vec!["repo", "ls", "--plain-http"]),
+    ] {
+        let target = if what == "tag list" {
+            format!("{}/r", flood.host())
+        } else {
+            flood.host()
+        };
+        let mut args = args.clone();
+        args.push(&target);
+        let started = Instant::now();
+        let (r, kib) = oar_peak_rss(d.path(), &args);
+        eprintln!(
+            "SECURITY-REPORT {what} flood: peak RSS {kib} KiB, {:.2} s, {} lines printed",
+            started.elapsed().as_secs_f64(),
+            r.stdout.lines().count()
+        );
+        let r = r.fails(1, &format!("{what} (entries) exceeds the limit of 1000000"));
+        assert!(kib < 128 * 1024, "{what}: peak RSS {kib} KiB");
+        // Printed page by page until the cap: ten full pages.
+        assert_eq!(r.stdout.lines().count(), 1_000_000);
+    }
+    // Control: a real registry's short list prints whole and sorted.
+    let reg = Registry::start();
+    d.write("f", "x");
+    for t in ["v2", "v1", "latest"] {
+        oar(
+            d.path(),
+            &[
+                "push",
+                "--plain-http",
+                &reg.reference(&format!("r:{t}")),
+                "f",
+            ],
+        )
+        .ok();
+    }
+    let r = oar(
+        d.path(),
+        &["repo", "tags", "--plain-http", &reg.reference("r")],
+    )
+    .ok();
+    assert_eq!(r.lines(), ["latest", "v1", "v2"]);
+}
+
+#[test]
+fn terminal_escapes_are_never_printed_raw() {
+    let d = TempDir::new("sec-escapes");
+    let name = "evil\u{1b}]0;pwned\u{7}\u{9b}31m.txt";
+    d.write(name, "content");
+    let r = oar(d.path(), &["push", "--oci-layout", "lay:v1", name]);
+    let r = r.ok();
+    for out in [&r.stdout, &r.stderr] {
+        assert!(
+            !out.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+            "raw control bytes in {out:?}"
+        );
+    }
+    assert!(
+        r.stdout.contains("evil\\x1b]0;pwned\\x07\\u009b31m.txt"),
+        "{}",
+        r.stdout
+    );
+    // Such a title is refused as a file name on pull, named escaped.
+    let p = oar(d.path(), &["pull", "--oci-layout", "lay:v1", "-o", "out"]);
+    let p = p.fails(1, "control characters are not allowed");
+    assert!(
+        !p.stderr.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+        "{:?}",
+        p.stderr
+    );
+    assert!(!d.join("out").join(name).exists());
+    // A registry's error text with escapes.
+    let hostile = Server::start(|req: &Req| match req.path() {
+        "/v2/" => Resp::new(200, "{}"),
+        _ => Resp::json(
+            400,
+            &serde_json::json!({"errors":[{"code":"MANIFEST_INVALID","message":"gone\u{1b}[2J\u{1b}]0;owned\u{7}"}]}),
+        ),
+    });
+    let e = oar(
+        d.path(),
+        &[
+            "manifest",
+            "fetch",
+            "--plain-http",
+            &format!("{}/r:v1", hostile.host()),
+        ],
+    );
+    let e = e.fails(1, "gone\\x1b[2J");
+    assert!(!e.stderr.contains(['\u{1b}', '\u{7}']), "{:?}", e.stderr);
+    // Control: ordinary names print as they are.
+    d.write("plain ünïcödé.txt", "x");
+    let c = oar(
+        d.path(),
+        &["push", "--oci-layout", "lay:v2", "plain ünïcödé.txt"],
+    )
+    .ok();
+    assert!(c.stdout.contains(" plain ünïcödé.txt\n"), "{}", c.stdout);
+}
+
+#[test]
+fn login_writes_through_a_linked_config() {
+    let reg = Registry::start_with(Options {
+        basic_auth: Some(("alice", "alice-pw")),
+        ..Options::default()
+    });
+    let d = TempDir::new("sec-login");
+    let config_dir = d.join(".docker-test");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::create_dir_all(d.join("dotfiles")).unwrap();
+    std::fs::write(d.join("dotfiles/config.json"), r#"{"keep":"me"}"#).unwrap();
+    std::os::unix::fs::symlink("../dotfiles/config.json", config_dir.join("config.json")).unwrap();
+    crate::util::oar_input(
+        d.path(),
+        &[
+            "login",
+            "--plain-http",
+            "-u",
+            "alice",
+            "--password-stdin",
+            &reg.host,
+        ],
+        b"alice-pw\n",
+    )
+    .ok();
+    let link = std::fs::symlink_metadata(config_dir.join("config.json")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is kept");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("dotfiles/config.json")).unwrap()).unwrap();
+    assert_eq!(written["keep"], "me");
+    assert!(
+        written["auths"][reg.host.as_str()]["auth"].is_string(),
+        "{written}"
+    );
+    let mode = std::fs::metadata(d.join("dotfiles/config.json"))
+        .unwrap()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+}
