@@ -13,6 +13,7 @@ mod directories;
 mod faults;
 mod interop;
 mod layout;
+mod library;
 mod push_pull;
 mod referrers;
 mod security;

@@ -12,7 +12,7 @@
 pub mod challenge;
 pub mod scope;
 
-use std::cell::{OnceCell, RefCell};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -54,8 +54,11 @@ pub struct AuthClient {
     http: Client,
     registry: String,
     source: Box<dyn CredentialSource>,
-    credential: OnceCell<Credential>,
-    state: RefCell<State>,
+    credential: OnceLock<Credential>,
+    /// The token cache and what was learned of the registry's scheme,
+    /// shared by every thread using this client; never held across a
+    /// request.
+    state: Mutex<State>,
     client_id: String,
 }
 
@@ -67,10 +70,16 @@ impl AuthClient {
             http,
             registry: registry.to_string(),
             source,
-            credential: OnceCell::new(),
-            state: RefCell::new(State::default()),
+            credential: OnceLock::new(),
+            state: Mutex::new(State::default()),
             client_id: "oar".to_string(),
         }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A thread that panicked while holding the lock left a cache that
+        // is still consistent (every change is one assignment).
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The HTTP client underneath.
@@ -80,7 +89,7 @@ impl AuthClient {
 
     /// How many token requests this client has made.
     pub fn token_requests(&self) -> u32 {
-        self.state.borrow().token_requests
+        self.state().token_requests
     }
 
     fn credential(&self) -> Result<&Credential> {
@@ -94,7 +103,7 @@ impl AuthClient {
     /// The `Authorization` value to send up front, if the scheme is known.
     fn preemptive(&self, scopes: &Scopes) -> Result<Option<String>> {
         let (basic, bearer) = {
-            let st = self.state.borrow();
+            let st = self.state();
             (st.basic, st.bearer.clone())
         };
         if basic {
@@ -114,7 +123,7 @@ impl AuthClient {
 
     fn cached_token(&self, scopes: &Scopes) -> Option<String> {
         let now = Instant::now();
-        let st = self.state.borrow();
+        let st = self.state();
         st.tokens
             .iter()
             .find(|t| t.expires > now + EXPIRY_MARGIN && t.scopes.covers(scopes))
@@ -231,7 +240,7 @@ impl AuthClient {
                 wanted.merge(&Scopes::parse(s));
             }
             {
-                let mut st = self.state.borrow_mut();
+                let mut st = self.state();
                 st.bearer = Some((realm.clone(), service.clone()));
                 st.basic = false;
                 if let Some(refused) = sent.and_then(|h| h.strip_prefix("Bearer ")) {
@@ -246,7 +255,7 @@ impl AuthClient {
             return Ok(Some(format!("Bearer {token}")));
         }
         if challenges.iter().any(|c| c.scheme == "basic") {
-            self.state.borrow_mut().basic = true;
+            self.state().basic = true;
             let header = self.basic_header()?;
             if header.is_none() || header.as_deref() == sent {
                 return Ok(None);
@@ -261,7 +270,7 @@ impl AuthClient {
         if !cred.access_token.is_empty() {
             return Ok(cred.access_token);
         }
-        self.state.borrow_mut().token_requests += 1;
+        self.state().token_requests += 1;
         let resp = if cred.refresh_token.is_empty() {
             self.token_get(realm, service, scopes, &cred)?
         } else {
@@ -275,7 +284,7 @@ impl AuthClient {
             }
         };
         let token = parse_token_response(resp, realm)?;
-        self.state.borrow_mut().tokens.push(Token {
+        self.state().tokens.push(Token {
             scopes: scopes.clone(),
             value: token.0.clone(),
             expires: Instant::now() + token.1,

@@ -336,7 +336,11 @@ pub fn open_target(
 
 /// A registry client for the reference's registry, with the command's
 /// transport and credentials.
-pub fn open_registry(args: &Args, prefix: &str, registry: &str) -> Result<std::rc::Rc<Registry>> {
+pub fn open_registry(
+    args: &Args,
+    prefix: &str,
+    registry: &str,
+) -> Result<std::sync::Arc<Registry>> {
     let opts = RegistryOptions {
         plain_http: args.flag(&name(prefix, "plain-http")),
         http: http_options(args, prefix)?,

@@ -9,10 +9,18 @@
 //!
 //! As in oras-go, every manifest pushed is listed in `index.json` (untagged
 //! unless tagged), so other OCI tools find it. Blobs are written to
-//! `DIR/ingest/` while being verified and renamed into place only when
-//! their size and digest match; `index.json` is replaced atomically.
+//! `DIR/ingest/` under names unique to the process and the call, verified,
+//! and renamed into place only when their size and digest match; the
+//! `ingest` directory is left in place, so that no writer loses it while
+//! another one uses it.
+//!
+//! `index.json` is never cached: it is read when needed, and every change
+//! to it is made under an exclusive `flock` on `DIR/index.json.lock`
+//! (re-read, change, write a temporary file, rename), so any number of
+//! handles, threads and processes can tag and push into one layout without
+//! losing a write. Readers take no lock: the rename makes every version
+//! they see whole.
 
-use std::cell::RefCell;
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -35,20 +43,21 @@ const LAYOUT_FILE: &[u8] = br#"{"imageLayoutVersion":"1.0.0"}"#;
 /// a single manifest.
 const MAX_INDEX_SIZE: u64 = 4 * MAX_MANIFEST_SIZE;
 
-/// An OCI image layout on disk.
+/// The lock file that serialises changes to `index.json`.
+pub const LOCK_FILE: &str = "index.json.lock";
+
+/// An OCI image layout on disk. Handles are cheap and hold no state: any
+/// number of them, in any threads or processes, may work on one directory.
+#[derive(Debug, Clone)]
 pub struct OciLayout {
     root: PathBuf,
-    index: RefCell<Option<Index>>,
 }
 
 impl OciLayout {
     /// A store rooted at `root`. Nothing is read or created until used; the
     /// first write creates the directory, `oci-layout` and `index.json`.
     pub fn new(root: impl Into<PathBuf>) -> OciLayout {
-        OciLayout {
-            root: root.into(),
-            index: RefCell::new(None),
-        }
+        OciLayout { root: root.into() }
     }
 
     /// The root directory.
@@ -64,10 +73,8 @@ impl OciLayout {
             .join(digest.hex())
     }
 
+    /// The current `index.json` (an empty index when there is none yet).
     fn index(&self) -> Result<Index> {
-        if let Some(i) = self.index.borrow().as_ref() {
-            return Ok(i.clone());
-        }
         let path = self.root.join("index.json");
         let idx = match File::open(&path) {
             Ok(f) => {
@@ -94,8 +101,49 @@ impl OciLayout {
             }
             Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
         };
-        *self.index.borrow_mut() = Some(idx.clone());
         Ok(idx)
+    }
+
+    /// Runs `f` holding the layout's exclusive lock (`flock` on
+    /// [`LOCK_FILE`]), which serialises every change to `index.json`
+    /// between handles, threads and processes.
+    fn with_lock<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.ensure_layout()?;
+        let lock_path = self.root.join(LOCK_FILE);
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(format!("opening {}", lock_path.display()), e))?;
+        lock.lock()
+            .map_err(|e| Error::io(format!("locking {}", lock_path.display()), e))?;
+        let out = f();
+        // Closing the file releases the lock.
+        drop(lock);
+        out
+    }
+
+    fn save_index(&self, idx: &Index) -> Result<()> {
+        fsutil::write_atomic(
+            &self.root.join("index.json"),
+            &manifest::marshal(idx),
+            0o644,
+        )
+    }
+
+    /// Changes `index.json` under the lock: read afresh, `change` edits it
+    /// and says whether anything changed, and a changed index replaces the
+    /// file atomically before the lock is released.
+    fn update_index<T>(&self, change: impl FnOnce(&mut Index) -> Result<(bool, T)>) -> Result<T> {
+        self.with_lock(|| {
+            let mut idx = self.index()?;
+            let (changed, out) = change(&mut idx)?;
+            if changed || !self.root.join("index.json").exists() {
+                self.save_index(&idx)?;
+            }
+            Ok(out)
+        })
     }
 
     fn check_layout_file(&self) -> Result<()> {
@@ -129,34 +177,6 @@ impl OciLayout {
             self.check_layout_file()?;
         }
         Ok(())
-    }
-
-    fn save_index(&self, idx: Index) -> Result<()> {
-        self.ensure_layout()?;
-        fsutil::write_atomic(
-            &self.root.join("index.json"),
-            &manifest::marshal(&idx),
-            0o644,
-        )?;
-        *self.index.borrow_mut() = Some(idx);
-        Ok(())
-    }
-
-    /// Lists a manifest in `index.json` without a tag, unless it is there.
-    fn add_untagged(&self, desc: &Descriptor) -> Result<()> {
-        let mut idx = self.index()?;
-        if idx.manifests.iter().any(|d| d.digest == desc.digest) {
-            if !self.root.join("index.json").exists() {
-                return self.save_index(idx);
-            }
-            return Ok(());
-        }
-        let mut d = desc.clone();
-        if let Some(a) = d.annotations.as_mut() {
-            a.remove(ANNOTATION_REF_NAME);
-        }
-        idx.manifests.push(d);
-        self.save_index(idx)
     }
 
     fn find(&self, reference: &str) -> Result<Option<Descriptor>> {
@@ -210,12 +230,42 @@ impl Storage for OciLayout {
     }
 
     fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
+        if media_type::is_manifest(&desc.media_type) {
+            // Content and listing together under the lock, so that a
+            // concurrent delete cannot come between them.
+            return self.with_lock(|| {
+                self.write_blob(desc, source)?;
+                let mut idx = self.index()?;
+                if idx.manifests.iter().any(|d| d.digest == desc.digest)
+                    && self.root.join("index.json").exists()
+                {
+                    return Ok(());
+                }
+                let mut d = desc.clone();
+                if let Some(a) = d.annotations.as_mut() {
+                    a.remove(ANNOTATION_REF_NAME);
+                }
+                if !idx.manifests.iter().any(|m| m.digest == desc.digest) {
+                    idx.manifests.push(d);
+                }
+                self.save_index(&idx)
+            });
+        }
+        self.write_blob(desc, source)
+    }
+}
+
+impl OciLayout {
+    /// Writes a blob through `ingest/` unless it is there.
+    fn write_blob(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
         let target = self.blob_path(&desc.digest);
         if !target.exists() {
             self.ensure_layout()?;
             let dir = target.parent().expect("blob paths have parents");
             fsutil::ensure_dir(dir)?;
             let ingest = self.root.join("ingest");
+            // Created if needed, never removed: another writer may be
+            // about to create its file there.
             fsutil::ensure_dir(&ingest)?;
             let tmp = fsutil::temp_path(&ingest, desc.digest.hex());
             let result = (|| {
@@ -230,11 +280,7 @@ impl Storage for OciLayout {
             if result.is_err() {
                 let _ = fs::remove_file(&tmp);
             }
-            let _ = fs::remove_dir(&ingest);
             result?;
-        }
-        if media_type::is_manifest(&desc.media_type) {
-            self.add_untagged(desc)?;
         }
         Ok(())
     }
@@ -282,16 +328,18 @@ impl Tagger for OciLayout {
                 desc.digest
             )));
         }
-        let mut idx = self.index()?;
-        // The tag moves; an untagged entry of the same manifest is absorbed.
-        idx.manifests.retain(|d| {
-            let name = d.annotation(ANNOTATION_REF_NAME);
-            name != Some(tag) && !(name.is_none() && d.digest == desc.digest)
-        });
-        let mut d = desc.clone();
-        d.set_annotation(ANNOTATION_REF_NAME, tag);
-        idx.manifests.push(d);
-        self.save_index(idx)
+        self.update_index(|idx| {
+            // The tag moves; an untagged entry of the same manifest is
+            // absorbed.
+            idx.manifests.retain(|d| {
+                let name = d.annotation(ANNOTATION_REF_NAME);
+                name != Some(tag) && !(name.is_none() && d.digest == desc.digest)
+            });
+            let mut d = desc.clone();
+            d.set_annotation(ANNOTATION_REF_NAME, tag);
+            idx.manifests.push(d);
+            Ok((true, ()))
+        })
     }
 
     fn push_tagged(&self, desc: &Descriptor, bytes: &[u8], tag: &str) -> Result<()> {
@@ -302,21 +350,26 @@ impl Tagger for OciLayout {
 
 impl Deleter for OciLayout {
     fn delete(&self, desc: &Descriptor) -> Result<()> {
-        let mut idx = self.index()?;
-        let before = idx.manifests.len();
-        idx.manifests.retain(|d| d.digest != desc.digest);
         let path = self.blob_path(&desc.digest);
-        if !path.exists() && before == idx.manifests.len() {
-            return Err(Error::NotFound(format!(
-                "{}@{}",
-                self.root.display(),
-                desc.digest
-            )));
-        }
-        if before != idx.manifests.len() {
-            self.save_index(idx)?;
-        }
-        fsutil::remove_if_exists(&path)
+        self.with_lock(|| {
+            let mut idx = self.index()?;
+            let before = idx.manifests.len();
+            idx.manifests.retain(|d| d.digest != desc.digest);
+            if !path.exists() && before == idx.manifests.len() {
+                return Err(Error::NotFound(format!(
+                    "{}@{}",
+                    self.root.display(),
+                    desc.digest
+                )));
+            }
+            // The index first, then the content, both under the lock: no
+            // reader meets a listed manifest without content, and no
+            // writer lists it again in between.
+            if before != idx.manifests.len() {
+                self.save_index(&idx)?;
+            }
+            fsutil::remove_if_exists(&path)
+        })
     }
 }
 
@@ -449,7 +502,8 @@ mod tests {
         // A fresh handle reads what the first one wrote.
         let again = OciLayout::new(&root);
         assert_eq!(again.resolve("v2").unwrap().digest, md.digest);
-        assert!(!root.join("ingest").exists());
+        // The ingest directory stays, empty.
+        assert_eq!(fs::read_dir(root.join("ingest")).unwrap().count(), 0);
         fs::remove_dir_all(&root).unwrap();
     }
 

@@ -2,9 +2,9 @@
 //! and library users who build artifacts before pushing them. Pushes are
 //! verified like any other store's.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::{Mutex, MutexGuard};
 
 use super::{Resolver, Source, Storage, Stream, Tagger, Target, fetch_all, push_bytes};
 use crate::descriptor::Descriptor;
@@ -15,8 +15,14 @@ use crate::manifest::MAX_MANIFEST_SIZE;
 /// Content and tags held in memory.
 #[derive(Default)]
 pub struct MemoryStore {
-    blobs: RefCell<HashMap<Digest, (Descriptor, Vec<u8>)>>,
-    tags: RefCell<HashMap<String, Descriptor>>,
+    blobs: Mutex<HashMap<Digest, (Descriptor, Vec<u8>)>>,
+    tags: Mutex<HashMap<String, Descriptor>>,
+}
+
+/// Locks one of the maps; each change is a single insert, so a panic in
+/// another thread leaves them consistent.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl MemoryStore {
@@ -27,22 +33,22 @@ impl MemoryStore {
 
     /// Number of blobs held.
     pub fn len(&self) -> usize {
-        self.blobs.borrow().len()
+        lock(&self.blobs).len()
     }
 
     /// True when empty.
     pub fn is_empty(&self) -> bool {
-        self.blobs.borrow().is_empty()
+        lock(&self.blobs).is_empty()
     }
 }
 
 impl Storage for MemoryStore {
     fn exists(&self, desc: &Descriptor) -> Result<bool> {
-        Ok(self.blobs.borrow().contains_key(&desc.digest))
+        Ok(lock(&self.blobs).contains_key(&desc.digest))
     }
 
     fn fetch_range(&self, desc: &Descriptor, offset: u64) -> Result<(Stream<'_>, u64)> {
-        let blobs = self.blobs.borrow();
+        let blobs = lock(&self.blobs);
         let (_, data) = blobs
             .get(&desc.digest)
             .ok_or_else(|| Error::NotFound(desc.digest.to_string()))?;
@@ -66,22 +72,20 @@ impl Storage for MemoryStore {
         VerifyReader::new(source.open(0)?, &desc.digest, desc.size)
             .read_to_end(&mut data)
             .map_err(|e| Error::from_io("storing content", e))?;
-        self.blobs
-            .borrow_mut()
-            .insert(desc.digest.clone(), (desc.clone(), data));
+        lock(&self.blobs).insert(desc.digest.clone(), (desc.clone(), data));
         Ok(())
     }
 }
 
 impl Resolver for MemoryStore {
     fn resolve(&self, reference: &str) -> Result<Descriptor> {
-        if let Some(d) = self.tags.borrow().get(reference) {
+        if let Some(d) = lock(&self.tags).get(reference) {
             return Ok(d.clone());
         }
-        if let Ok(d) = Digest::parse(reference) {
-            if let Some((desc, _)) = self.blobs.borrow().get(&d) {
-                return Ok(desc.clone());
-            }
+        if let Ok(d) = Digest::parse(reference)
+            && let Some((desc, _)) = lock(&self.blobs).get(&d)
+        {
+            return Ok(desc.clone());
         }
         Err(Error::NotFound(reference.to_string()))
     }
@@ -98,7 +102,7 @@ impl Tagger for MemoryStore {
         if !self.exists(desc)? {
             return Err(Error::NotFound(desc.digest.to_string()));
         }
-        self.tags.borrow_mut().insert(tag.to_string(), desc.clone());
+        lock(&self.tags).insert(tag.to_string(), desc.clone());
         Ok(())
     }
 

@@ -109,8 +109,8 @@ pub fn skip_to(stream: &mut dyn Read, at: u64, offset: u64, size: u64) -> Result
     Ok(())
 }
 
-/// Moves content by descriptor.
-pub trait Storage {
+/// Moves content by descriptor. Stores are shared between threads.
+pub trait Storage: Send + Sync {
     /// True if the store holds the content.
     fn exists(&self, desc: &Descriptor) -> Result<bool>;
 

@@ -67,7 +67,8 @@ impl fmt::Debug for Credential {
 
 /// Where the auth client gets credentials for a registry, asked lazily (a
 /// credential helper runs only when a registry actually challenges).
-pub trait CredentialSource {
+/// Sources are shared between threads with the registry that uses them.
+pub trait CredentialSource: Send + Sync {
     /// The credential for `registry` (`host[:port]` as written in the
     /// reference); anonymous when none is stored.
     fn credential(&self, registry: &str) -> crate::Result<Credential>;

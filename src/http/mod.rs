@@ -14,9 +14,9 @@ mod tls;
 mod trace;
 pub mod url;
 
-use std::cell::OnceCell;
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
 use ureq::config::AutoHeaderValue;
@@ -317,7 +317,7 @@ pub struct Client {
     opts: HttpOptions,
     home: String,
     tracer: Tracer,
-    agents: OnceCell<Agents>,
+    agents: OnceLock<Agents>,
 }
 
 impl Client {
@@ -339,7 +339,7 @@ impl Client {
             opts,
             home,
             tracer,
-            agents: OnceCell::new(),
+            agents: OnceLock::new(),
         })
     }
 

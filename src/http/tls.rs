@@ -69,12 +69,11 @@ fn certs_in_dir(dir: &Path) -> Vec<Certificate<'static>> {
 /// The system trust store, or `None` when this host has none (an empty
 /// container or a scratch image).
 pub fn system_certs() -> Option<Vec<Certificate<'static>>> {
-    if let Some(f) = std::env::var_os("SSL_CERT_FILE") {
-        if let Ok(c) = read_pem_certs(Path::new(&f)) {
-            if !c.is_empty() {
-                return Some(c);
-            }
-        }
+    if let Some(f) = std::env::var_os("SSL_CERT_FILE")
+        && let Ok(c) = read_pem_certs(Path::new(&f))
+        && !c.is_empty()
+    {
+        return Some(c);
     }
     if let Some(dirs) = std::env::var_os("SSL_CERT_DIR") {
         let mut all = Vec::new();
@@ -86,10 +85,10 @@ pub fn system_certs() -> Option<Vec<Certificate<'static>>> {
         }
     }
     for f in BUNDLE_FILES {
-        if let Ok(c) = read_pem_certs(Path::new(f)) {
-            if !c.is_empty() {
-                return Some(c);
-            }
+        if let Ok(c) = read_pem_certs(Path::new(f))
+            && !c.is_empty()
+        {
+            return Some(c);
         }
     }
     for d in CERT_DIRS {

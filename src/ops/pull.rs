@@ -181,11 +181,12 @@ impl Walk<'_> {
                     nodes.extend(m.subject.iter().cloned());
                 }
                 let mut config = m.config.clone();
-                if let Some((path, mt)) = &self.opts.config {
-                    if !self.config_titled && mt.as_ref().is_none_or(|t| *t == config.media_type) {
-                        config.set_annotation(ANNOTATION_TITLE, path.clone());
-                        self.config_titled = true;
-                    }
+                if let Some((path, mt)) = &self.opts.config
+                    && !self.config_titled
+                    && mt.as_ref().is_none_or(|t| *t == config.media_type)
+                {
+                    config.set_annotation(ANNOTATION_TITLE, path.clone());
+                    self.config_titled = true;
                 }
                 // oras ignores a `{}` config whatever its media type.
                 let empty_blob =

@@ -86,13 +86,13 @@ impl Repository {
         let ct = manifest_content_type(&resp);
         resp.discard();
         let asked = Digest::parse(reference).ok();
-        if let (Some(a), Some(d)) = (&asked, &digest) {
-            if a != d {
-                return Err(Error::DigestMismatch {
-                    expected: a.to_string(),
-                    actual: d.to_string(),
-                });
-            }
+        if let (Some(a), Some(d)) = (&asked, &digest)
+            && a != d
+        {
+            return Err(Error::DigestMismatch {
+                expected: a.to_string(),
+                actual: d.to_string(),
+            });
         }
         match (digest.or(asked), size, ct) {
             (Some(d), Some(s), Some(ct)) if s <= MAX_MANIFEST_SIZE => Ok(Descriptor::new(ct, d, s)),
@@ -130,13 +130,13 @@ impl Repository {
         if let Some(d) = resp
             .header("docker-content-digest")
             .and_then(|d| Digest::parse(d).ok())
+            && d.algorithm() == desc.digest.algorithm()
+            && d != desc.digest
         {
-            if d.algorithm() == desc.digest.algorithm() && d != desc.digest {
-                return Err(Error::DigestMismatch {
-                    expected: desc.digest.to_string(),
-                    actual: d.to_string(),
-                });
-            }
+            return Err(Error::DigestMismatch {
+                expected: desc.digest.to_string(),
+                actual: d.to_string(),
+            });
         }
         let oci_subject = resp.header("oci-subject").is_some();
         self.after_manifest_put(desc, bytes, oci_subject)?;

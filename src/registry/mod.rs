@@ -15,9 +15,8 @@ pub mod range;
 pub mod referrers;
 mod upload;
 
-use std::cell::RefCell;
 use std::collections::HashSet;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::auth::{AuthClient, Scopes};
 use crate::content::{Deleter, TagLister, Target};
@@ -51,7 +50,7 @@ pub struct Registry {
     origin: String,
     auth: AuthClient,
     upload: UploadOptions,
-    warned: RefCell<HashSet<String>>,
+    warned: Mutex<HashSet<String>>,
 }
 
 /// True when plain HTTP is used without being asked: a host named exactly
@@ -69,7 +68,7 @@ impl Registry {
         name: &str,
         opts: RegistryOptions,
         credentials: Box<dyn CredentialSource>,
-    ) -> Result<Rc<Registry>> {
+    ) -> Result<Arc<Registry>> {
         validate_registry(name).map_err(|why| Error::InvalidReference {
             reference: name.to_string(),
             reason: why,
@@ -81,12 +80,12 @@ impl Registry {
         };
         let origin = format!("{scheme}://{}", registry_host(name));
         let http = Client::new(opts.http, &origin)?;
-        Ok(Rc::new(Registry {
+        Ok(Arc::new(Registry {
             name: name.to_string(),
             origin,
             auth: AuthClient::new(http, name, credentials),
             upload: opts.upload,
-            warned: RefCell::new(HashSet::new()),
+            warned: Mutex::new(HashSet::new()),
         }))
     }
 
@@ -106,13 +105,13 @@ impl Registry {
     }
 
     /// A repository on this registry.
-    pub fn repository(self: &Rc<Self>, name: &str) -> Repository {
+    pub fn repository(self: &Arc<Self>, name: &str) -> Repository {
         Repository {
-            registry: Rc::clone(self),
+            registry: Arc::clone(self),
             name: name.to_string(),
-            hint: RefCell::new(Scopes::new()),
+            hint: Mutex::new(Scopes::new()),
             referrers: referrers::ReferrersState::default(),
-            accept: RefCell::new(None),
+            accept: Mutex::new(None),
         }
     }
 
@@ -180,7 +179,7 @@ impl Registry {
                 .trim()
                 .trim_matches('"')
                 .to_string();
-            if self.warned.borrow_mut().insert(text.clone()) {
+            if lock(&self.warned).insert(text.clone()) {
                 eprintln!("Warning: {}", crate::text::escape_controls(&text));
             }
         }
@@ -189,11 +188,11 @@ impl Registry {
 
 /// One repository on a registry.
 pub struct Repository {
-    registry: Rc<Registry>,
+    registry: Arc<Registry>,
     name: String,
-    hint: RefCell<Scopes>,
+    hint: Mutex<Scopes>,
     referrers: referrers::ReferrersState,
-    accept: RefCell<Option<String>>,
+    accept: Mutex<Option<String>>,
 }
 
 impl Repository {
@@ -203,19 +202,18 @@ impl Repository {
     }
 
     /// The registry.
-    pub fn registry(&self) -> &Rc<Registry> {
+    pub fn registry(&self) -> &Arc<Registry> {
         &self.registry
     }
 
     /// Replaces the `Accept` list of manifest requests (`manifest fetch
     /// --media-type`).
     pub fn set_manifest_accept(&self, media_types: &[String]) {
-        *self.accept.borrow_mut() = (!media_types.is_empty()).then(|| media_types.join(", "));
+        *lock(&self.accept) = (!media_types.is_empty()).then(|| media_types.join(", "));
     }
 
     fn manifest_accept(&self) -> String {
-        self.accept
-            .borrow()
+        lock(&self.accept)
             .clone()
             .unwrap_or_else(|| crate::media_type::MANIFEST_ACCEPT.to_string())
     }
@@ -223,9 +221,7 @@ impl Repository {
     /// Asks for these actions on this repository with every request, so
     /// that one token serves the whole command (`push` asks `pull,push`).
     pub fn hint_actions(&self, actions: &[&str]) {
-        self.hint
-            .borrow_mut()
-            .add("repository", &self.name, actions.iter().copied());
+        lock(&self.hint).add("repository", &self.name, actions.iter().copied());
     }
 
     fn send(&self, req: Request<'_>, actions: &[&str]) -> Result<Response> {
@@ -234,7 +230,7 @@ impl Repository {
 
     fn send_with(&self, req: Request<'_>, actions: &[&str], extra: &Scopes) -> Result<Response> {
         let mut scopes = Scopes::repository(&self.name, actions);
-        scopes.merge(&self.hint.borrow());
+        scopes.merge(&lock(&self.hint));
         scopes.merge(extra);
         self.registry.send(req, &scopes)
     }
@@ -265,6 +261,12 @@ impl Repository {
             _ => Err(unexpected(resp)),
         }
     }
+}
+
+/// Locks a mutex of this module's state, which stays consistent even if a
+/// thread panicked while holding it (every change is one assignment).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Passes a response with one of the `expected` statuses, turns any other

@@ -7,9 +7,9 @@
 //! Lists are bounded in pages and entries; `Link` pages are followed on the
 //! same origin only.
 
-use std::cell::Cell;
+use std::sync::Mutex;
 
-use super::{Repository, endpoints, expect, link};
+use super::{Repository, endpoints, expect, link, lock};
 use crate::content::{ReferrerLister, fetch_all};
 use crate::descriptor::Descriptor;
 use crate::digest::Digest;
@@ -64,7 +64,7 @@ pub fn referrers_tag(digest: &Digest) -> String {
 /// Per-repository referrers state.
 #[derive(Debug, Default)]
 pub(super) struct ReferrersState {
-    pub(super) mode: Cell<ReferrersMode>,
+    pub(super) mode: Mutex<ReferrersMode>,
 }
 
 fn parse_index(bytes: &[u8]) -> Result<Index> {
@@ -79,12 +79,12 @@ fn parse_index(bytes: &[u8]) -> Result<Index> {
 impl Repository {
     /// Forces or resets how referrers are listed and recorded.
     pub fn set_referrers_mode(&self, mode: ReferrersMode) {
-        self.referrers.mode.set(mode);
+        *lock(&self.referrers.mode) = mode;
     }
 
     /// The current mode (learned after the first referrers request).
     pub fn referrers_mode(&self) -> ReferrersMode {
-        self.referrers.mode.get()
+        *lock(&self.referrers.mode)
     }
 
     /// The referrers API; `None` when the registry does not have it.

@@ -239,13 +239,13 @@ impl Repository {
             .body(Body::Reader(stream, len));
         let resp = expect(self.send(req, &["pull", "push"])?, &[202, 204])?;
         let next = location(&resp)?;
-        if let Some(held) = resp.header("range").and_then(range::parse_upload_range) {
-            if held != end {
-                resp.discard();
-                return Err(Error::Protocol(format!(
-                    "registry holds {held} bytes after a chunk ending at {end}"
-                )));
-            }
+        if let Some(held) = resp.header("range").and_then(range::parse_upload_range)
+            && held != end
+        {
+            resp.discard();
+            return Err(Error::Protocol(format!(
+                "registry holds {held} bytes after a chunk ending at {end}"
+            )));
         }
         resp.discard();
         Ok(next)

@@ -108,10 +108,10 @@ fn handle(cfg: &Config, st: &mut State, req: &Req) -> Resp {
         },
         ("POST", "uploads") => {
             let mount = req.query_all("mount");
-            if let Some(d) = mount.first() {
-                if st.blobs.contains_key(d) {
-                    return Resp::new(201, "").header("Location", format!("/v2/{name}/blobs/{d}"));
-                }
+            if let Some(d) = mount.first()
+                && st.blobs.contains_key(d)
+            {
+                return Resp::new(201, "").header("Location", format!("/v2/{name}/blobs/{d}"));
             }
             st.next_upload += 1;
             let id = format!("u{}", st.next_upload);

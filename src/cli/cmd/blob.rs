@@ -117,13 +117,13 @@ pub fn push(args: &Args) -> Result<()> {
         )
     } else {
         let (mut d, src) = describe_file(Path::new(file), &media_type)?;
-        if let Some(g) = &given {
-            if *g != d.digest {
-                return Err(Error::DigestMismatch {
-                    expected: g.to_string(),
-                    actual: d.digest.to_string(),
-                });
-            }
+        if let Some(g) = &given
+            && *g != d.digest
+        {
+            return Err(Error::DigestMismatch {
+                expected: g.to_string(),
+                actual: d.digest.to_string(),
+            });
         }
         if size >= 0 && size as u64 != d.size {
             return Err(Error::SizeMismatch {

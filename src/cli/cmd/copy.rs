@@ -31,13 +31,13 @@ pub fn run(args: &Args) -> Result<()> {
         &mut status,
     )?;
     status.finish()?;
-    if let Some(d) = dref.selector.as_deref().filter(|s| s.contains(':')) {
-        if d != root.digest.to_string() {
-            return Err(Error::DigestMismatch {
-                expected: d.to_string(),
-                actual: root.digest.to_string(),
-            });
-        }
+    if let Some(d) = dref.selector.as_deref().filter(|s| s.contains(':'))
+        && d != root.digest.to_string()
+    {
+        return Err(Error::DigestMismatch {
+            expected: d.to_string(),
+            actual: root.digest.to_string(),
+        });
     }
     let mut from_shown = sref.clone();
     if selector.contains(':') && selector != root.digest.to_string() {

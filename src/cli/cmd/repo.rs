@@ -78,12 +78,11 @@ pub fn tags(args: &Args) -> Result<()> {
             if args.flag("exclude-digest-tags") && is_digest_tag(&t) {
                 continue;
             }
-            if let Some(f) = &filter {
-                if tref.selector.as_deref() != Some(t.as_str())
-                    && target.resolve(&t)?.digest.to_string() != *f
-                {
-                    continue;
-                }
+            if let Some(f) = &filter
+                && tref.selector.as_deref() != Some(t.as_str())
+                && target.resolve(&t)?.digest.to_string() != *f
+            {
+                continue;
             }
             output::line(&t)?;
         }

@@ -1,0 +1,228 @@
+//! The library as other programs use it: types that cross threads (checked
+//! at compile time), one layout written by many handles, threads and
+//! processes without losing a write, and one repository shared by threads
+//! against Debian's registry with one token cache.
+
+use std::sync::Arc;
+
+use oar::content::layout::OciLayout;
+use oar::content::{Resolver, Storage, Tagger, Target, all_tags, push_bytes};
+use oar::ops::pack::{PackOptions, pack};
+use oar::ops::push::push_packed;
+
+use crate::util::registry::{Options, Registry};
+use crate::util::token::{ISSUER, SERVICE, TokenService, User};
+use crate::util::{TempDir, oar};
+
+fn assert_send_sync<T: Send + Sync + ?Sized>() {}
+
+/// Fails to compile when a type that programs share between threads stops
+/// being `Send + Sync`.
+#[test]
+fn shared_types_are_send_and_sync() {
+    assert_send_sync::<oar::registry::Registry>();
+    assert_send_sync::<oar::registry::Repository>();
+    assert_send_sync::<Arc<oar::registry::Registry>>();
+    assert_send_sync::<OciLayout>();
+    assert_send_sync::<oar::content::memory::MemoryStore>();
+    assert_send_sync::<oar::credentials::store::Store>();
+    assert_send_sync::<dyn oar::credentials::CredentialSource>();
+    assert_send_sync::<oar::auth::AuthClient>();
+    assert_send_sync::<oar::Error>();
+    assert_send_sync::<dyn Target>();
+    assert_send_sync::<Box<dyn Target>>();
+}
+
+/// Packs a small artifact holding `content` and pushes it into `target`,
+/// tagged `tag`.
+fn push_small(target: &dyn Target, content: &[u8], tag: &str) -> oar::Descriptor {
+    let mut layer = oar::Descriptor::from_bytes(oar::media_type::OCI_LAYER_TAR, content);
+    layer.set_annotation("org.opencontainers.image.title", "f.txt");
+    push_bytes(target, &layer, content).unwrap();
+    let packed = pack(
+        vec![layer],
+        &PackOptions {
+            artifact_type: Some("application/vnd.test".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    push_packed(
+        target,
+        &packed,
+        Vec::new(),
+        Some(tag),
+        &mut oar::ops::quiet(),
+    )
+    .unwrap();
+    packed.desc
+}
+
+#[test]
+fn one_layout_many_handles_and_threads_loses_no_tag() {
+    let d = TempDir::new("lib-layout");
+    let root = d.join("lay");
+    let first = OciLayout::new(&root);
+    let desc = push_small(&first, b"shared", "base");
+    // Two handles interleaved: each sees what the other wrote.
+    let a = OciLayout::new(&root);
+    let b = OciLayout::new(&root);
+    a.tag(&desc, "t1").unwrap();
+    b.tag(&desc, "t2").unwrap();
+    a.tag(&desc, "t3").unwrap();
+    // Four threads, each with its own handle, tagging 25 times, while
+    // four more push artifacts of their own through one shared handle.
+    let shared = Arc::new(OciLayout::new(&root));
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let root = root.clone();
+            let desc = desc.clone();
+            s.spawn(move || {
+                let mine = OciLayout::new(&root);
+                for i in 0..25 {
+                    mine.tag(&desc, &format!("th{t}-{i}")).unwrap();
+                }
+            });
+        }
+        for t in 0..4 {
+            let shared = Arc::clone(&shared);
+            s.spawn(move || {
+                for i in 0..5 {
+                    push_small(
+                        shared.as_ref(),
+                        format!("content {t} {i}").as_bytes(),
+                        &format!("push{t}-{i}"),
+                    );
+                }
+            });
+        }
+    });
+    let tags = all_tags(&OciLayout::new(&root), "").unwrap();
+    assert_eq!(tags.len(), 1 + 3 + 100 + 20, "{tags:?}");
+    for t in 0..4 {
+        for i in 0..5 {
+            let r = OciLayout::new(&root)
+                .resolve(&format!("push{t}-{i}"))
+                .unwrap();
+            assert!(first.exists(&r).unwrap());
+        }
+    }
+}
+
+#[test]
+fn many_cli_processes_push_and_tag_one_layout() {
+    let d = TempDir::new("lib-procs");
+    d.write("base.txt", "base");
+    oar(d.path(), &["push", "--oci-layout", "lay:base", "base.txt"]).ok();
+    let mut children = Vec::new();
+    for p in 0..8 {
+        d.write(&format!("f{p}.txt"), format!("file {p}"));
+        let push = crate::util::oar_cmd(
+            d.path(),
+            &[
+                "push",
+                "--oci-layout",
+                &format!("lay:p{p}a,p{p}b,p{p}c"),
+                &format!("f{p}.txt"),
+            ],
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+        let tag = crate::util::oar_cmd(
+            d.path(),
+            &[
+                "tag",
+                "--oci-layout",
+                "lay:base",
+                &format!("x{p}a"),
+                &format!("x{p}b"),
+                &format!("x{p}c"),
+            ],
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+        children.push(push);
+        children.push(tag);
+    }
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "a writer failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let r = oar(d.path(), &["repo", "tags", "--oci-layout", "lay"]).ok();
+    assert_eq!(r.lines().len(), 1 + 8 * 3 + 8 * 3, "{}", r.stdout);
+    for p in 0..8 {
+        for s in ["a", "b", "c"] {
+            assert!(r.lines().contains(&format!("p{p}{s}").as_str()));
+            assert!(r.lines().contains(&format!("x{p}{s}").as_str()));
+        }
+    }
+}
+
+#[test]
+fn one_repository_shared_by_threads_uses_one_token_cache() {
+    let tokens = TokenService::start(
+        vec![User {
+            name: "alice",
+            password: "alice-pw",
+            refresh_token: None,
+            grants: vec![("", vec!["pull", "push"])],
+        }],
+        300,
+    );
+    let realm = tokens.realm();
+    let reg = Registry::start_with(Options {
+        token: Some((&realm, SERVICE, ISSUER, &tokens.bundle)),
+        ..Options::default()
+    });
+    let registry = oar::registry::Registry::new(
+        &reg.host,
+        oar::registry::RegistryOptions {
+            plain_http: true,
+            ..Default::default()
+        },
+        Box::new(oar::credentials::StaticCredential(
+            oar::credentials::Credential::basic("alice", "alice-pw"),
+        )),
+    )
+    .unwrap();
+    let repo = Arc::new(registry.repository("shared"));
+    repo.hint_actions(&["pull", "push"]);
+    // One request first, so that the scheme is known and the token cached.
+    let base = push_small(repo.as_ref(), b"base", "base");
+    let before = registry.auth().token_requests();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let repo = Arc::clone(&repo);
+            let base = base.clone();
+            s.spawn(move || {
+                for i in 0..5 {
+                    push_small(
+                        repo.as_ref(),
+                        format!("thread {t} item {i}").as_bytes(),
+                        &format!("t{t}-{i}"),
+                    );
+                    repo.tag(&base, &format!("b{t}-{i}")).unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(
+        registry.auth().token_requests(),
+        before,
+        "every thread used the cached token"
+    );
+    let tags = all_tags(repo.as_ref(), "").unwrap();
+    assert_eq!(tags.len(), 1 + 20 + 20, "{tags:?}");
+    for t in 0..4 {
+        let d = repo.resolve(&format!("t{t}-4")).unwrap();
+        assert!(repo.exists(&d).unwrap());
+    }
+}
