@@ -1,98 +1,226 @@
-//! Graph copy between any two stores: registry to registry, registry to
-//! OCI layout and back, layout to layout.
+//! The one graph engine: every transfer (`push`, `pull`, `cp`) walks the
+//! content graph with it, between any two stores (a registry repository,
+//! an OCI image layout, memory, files on disk).
 //!
-//! The root is resolved once; children are copied before their parents
-//! (depth first), so a destination never holds a manifest whose content is
+//! The walk is depth first: a manifest's children are copied before the
+//! manifest, so a destination never holds a manifest whose content is
 //! missing; whatever the destination already has is skipped with its whole
-//! subgraph; the tag is applied last, with the root's own `PUT`. Within one
-//! registry, blobs are mounted across repositories instead of copied, with
-//! a normal upload when the mount is refused. Manifests are bounded reads;
-//! blobs stream. Cycles and runaway graphs are errors, not hangs.
+//! subgraph; a node met again is copied once; the root is tagged last, with
+//! its own push. Cycles and runaway graphs are errors, not hangs.
+//! Manifests are bounded reads; blobs stream, and their bytes are reported
+//! as they move (resumed transfers start at the bytes already held), so a
+//! caller can draw progress or stop the transfer cleanly.
+//!
+//! What differs between transfers is in the [`Hooks`], as in oras-go's
+//! `CopyGraphOptions`: which nodes follow a manifest
+//! ([`Hooks::successors`]), which nodes are copied at all
+//! ([`Hooks::pre_copy`]), and what is reported ([`Observer::event`],
+//! [`Observer::progress`]). Blobs are mounted instead of copied when both
+//! stores are repositories of one registry ([`Storage::as_mounter`]).
 
 use std::collections::HashSet;
+use std::io::Read;
+use std::ops::ControlFlow;
 
-use crate::content::{StoreSource, Target, fetch_all, push_bytes};
+use crate::content::{Source, Storage, StoreSource, Stream, Tagger, Target, fetch_all};
 use crate::descriptor::{Descriptor, Platform};
 use crate::digest::Digest;
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 use crate::manifest::Document;
 use crate::media_type;
-use crate::ops::pull::select_platform;
-use crate::ops::{Action, Observer};
-use crate::registry::Repository;
 
-/// Most nodes one copy visits.
+/// Most nodes one walk visits.
 pub const MAX_NODES: usize = 100_000;
 
 /// Deepest nesting followed (indexes of indexes, chains of referrers).
 pub const MAX_DEPTH: usize = 32;
 
-/// Copy settings.
-#[derive(Debug, Clone, Default)]
-pub struct CopyOptions {
-    /// From an index, copy only the manifest for this platform.
-    pub platform: Option<Platform>,
-    /// Copy the referrers of the root too, recursively (`cp -r`).
-    pub referrers: bool,
+/// Something that happened to one node of the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Action {
+    /// About to upload.
+    Uploading,
+    /// Upload finished.
+    Uploaded,
+    /// Already at the destination; not sent.
+    Exists,
+    /// Not transferred (met before in this walk, or a layer without a
+    /// file name on pull).
+    Skipped,
+    /// About to download.
+    Downloading,
+    /// A manifest being read for its children.
+    Processing,
+    /// Download finished and verified.
+    Downloaded,
+    /// Written from content already on disk (a duplicate, or a complete
+    /// file from an earlier run).
+    Restored,
+    /// About to copy between stores.
+    Copying,
+    /// Copy finished.
+    Copied,
+    /// Mounted from another repository of the same registry (no bytes
+    /// moved).
+    Mounted,
 }
 
-struct Copier<'a> {
-    src: &'a dyn Target,
-    dst: &'a dyn Target,
-    obs: &'a mut dyn Observer,
+/// Receives what a transfer does. `FnMut(Action, &Descriptor)` closures
+/// implement it (and ignore progress).
+pub trait Observer {
+    /// One event.
+    fn event(&mut self, action: Action, desc: &Descriptor);
+
+    /// The bytes of `desc` the destination holds so far, as they move: a
+    /// resumed transfer starts at the bytes already held. Returning
+    /// `ControlFlow::Break` stops the transfer with [`Error::Cancelled`];
+    /// what was written so far is kept for a resume.
+    fn progress(&mut self, desc: &Descriptor, done: u64) -> ControlFlow<()> {
+        let _ = (desc, done);
+        ControlFlow::Continue(())
+    }
+}
+
+impl<F: FnMut(Action, &Descriptor)> Observer for F {
+    fn event(&mut self, action: Action, desc: &Descriptor) {
+        self(action, desc)
+    }
+}
+
+/// An observer that ignores everything.
+pub fn quiet() -> impl Observer {
+    |_: Action, _: &Descriptor| {}
+}
+
+/// Whether a node is copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visit {
+    /// Copy it (and, for a manifest, what follows it).
+    Copy,
+    /// Leave it and its subgraph out.
+    Skip,
+}
+
+/// How a walk treats each node: the engine's hooks. Every method has a
+/// default, so an [`Observer`] is all a plain copy needs (see
+/// [`ObserverHooks`]).
+pub trait Hooks: Observer {
+    /// The nodes to copy before `desc`, given its bytes. By default its
+    /// manifest successors: subject, config and layers, or an index's
+    /// manifests.
+    fn successors(&mut self, desc: &Descriptor, bytes: &[u8]) -> Result<Vec<Descriptor>> {
+        Ok(Document::parse(&desc.media_type, bytes)?.successors())
+    }
+
+    /// Decides, before anything is checked or fetched, whether to copy
+    /// `desc`. Called for every occurrence of a node, the repeated ones
+    /// included.
+    fn pre_copy(&mut self, desc: &Descriptor) -> Result<Visit> {
+        let _ = desc;
+        Ok(Visit::Copy)
+    }
+}
+
+/// The default hooks around an observer.
+pub struct ObserverHooks<'o>(pub &'o mut dyn Observer);
+
+impl Observer for ObserverHooks<'_> {
+    fn event(&mut self, action: Action, desc: &Descriptor) {
+        self.0.event(action, desc)
+    }
+
+    fn progress(&mut self, desc: &Descriptor, done: u64) -> ControlFlow<()> {
+        self.0.progress(desc, done)
+    }
+}
+
+impl Hooks for ObserverHooks<'_> {}
+
+/// The words a walk reports for a node it transfers.
+#[derive(Debug, Clone, Copy)]
+pub struct Verbs {
+    /// Before the transfer.
+    pub start: Action,
+    /// After it.
+    pub done: Action,
+}
+
+impl Verbs {
+    /// `Copying` / `Copied`.
+    pub const COPY: Verbs = Verbs {
+        start: Action::Copying,
+        done: Action::Copied,
+    };
+    /// `Uploading` / `Uploaded`.
+    pub const UPLOAD: Verbs = Verbs {
+        start: Action::Uploading,
+        done: Action::Uploaded,
+    };
+    /// `Downloading` / `Downloaded`.
+    pub const DOWNLOAD: Verbs = Verbs {
+        start: Action::Downloading,
+        done: Action::Downloaded,
+    };
+}
+
+/// One walk from `src` to `dst`. Several roots may be copied with one
+/// walk (an artifact and its referrers); nodes are copied once across
+/// them.
+pub struct Graph<'a> {
+    src: &'a dyn Storage,
+    dst: &'a dyn Storage,
+    hooks: &'a mut dyn Hooks,
+    verbs: Verbs,
     done: HashSet<Digest>,
     active: HashSet<Digest>,
-    referrers_seen: HashSet<Digest>,
-    mount_from: Option<String>,
     nodes: usize,
+    mount_from: Option<String>,
 }
 
-/// The source repository's name when both stores are repositories of one
-/// registry, so blobs can be mounted.
-fn mount_source(src: &dyn Target, dst: &dyn Target) -> Option<String> {
-    let s = src.as_any().downcast_ref::<Repository>()?;
-    let d = dst.as_any().downcast_ref::<Repository>()?;
-    (s.registry().origin() == d.registry().origin() && s.name() != d.name())
-        .then(|| s.name().to_string())
-}
-
-/// Copies what `src_ref` names in `src` into `dst`, tagging it `dst_tag`
-/// there if given. Returns the root's descriptor and manifest bytes.
-pub fn copy(
-    src: &dyn Target,
-    src_ref: &str,
-    dst: &dyn Target,
-    dst_tag: Option<&str>,
-    opts: &CopyOptions,
-    obs: &mut dyn Observer,
-) -> Result<(Descriptor, Vec<u8>)> {
-    let (mut root, mut bytes) = src.fetch_reference(src_ref)?;
-    if let Some(p) = &opts.platform {
-        (root, bytes) = select_platform(src, root, bytes, p)?;
+impl<'a> Graph<'a> {
+    /// A walk reporting transfers with `verbs`.
+    pub fn new(
+        src: &'a dyn Storage,
+        dst: &'a dyn Storage,
+        hooks: &'a mut dyn Hooks,
+        verbs: Verbs,
+    ) -> Graph<'a> {
+        // Blobs can be mounted when both ends are repositories of one
+        // registry and the destination offers it.
+        let mount_from = match (src.repository(), dst.repository(), dst.as_mounter()) {
+            (Some(s), Some(d), Some(_)) if s.origin == d.origin && s.name != d.name => Some(s.name),
+            _ => None,
+        };
+        Graph {
+            src,
+            dst,
+            hooks,
+            verbs,
+            done: HashSet::new(),
+            active: HashSet::new(),
+            nodes: 0,
+            mount_from,
+        }
     }
-    let mut c = Copier {
-        src,
-        dst,
-        obs,
-        done: HashSet::new(),
-        active: HashSet::new(),
-        referrers_seen: HashSet::new(),
-        mount_from: mount_source(src, dst),
-        nodes: 0,
-    };
-    c.node(&root, Some(bytes.clone()), dst_tag, 0)?;
-    if opts.referrers {
-        c.referrers_of(&root, 0)?;
-    }
-    Ok((root, bytes))
-}
 
-impl Copier<'_> {
+    /// Copies `root` (whose bytes the caller may already hold) and all
+    /// that follows it; with `tag`, the root is pushed tagged (one request
+    /// on a registry).
+    pub fn copy(
+        &mut self,
+        root: &Descriptor,
+        bytes: Option<Vec<u8>>,
+        tag: Option<(&dyn Tagger, &str)>,
+    ) -> Result<()> {
+        self.node(root, bytes, tag, 0)
+    }
+
     fn node(
         &mut self,
         desc: &Descriptor,
         bytes: Option<Vec<u8>>,
-        tag: Option<&str>,
+        tag: Option<(&dyn Tagger, &str)>,
         depth: usize,
     ) -> Result<()> {
         if depth > MAX_DEPTH {
@@ -106,7 +234,17 @@ impl Copier<'_> {
                 desc.digest
             )));
         }
-        if self.done.contains(&desc.digest) && tag.is_none() {
+        if self.hooks.pre_copy(desc)? == Visit::Skip {
+            return Ok(());
+        }
+        let is_manifest = media_type::is_manifest(&desc.media_type);
+        if self.done.contains(&desc.digest) {
+            if let Some((tagger, t)) = tag {
+                let bytes = self.bytes_of(desc, bytes)?;
+                tagger.push_tagged(desc, &bytes, t)?;
+            } else {
+                self.hooks.event(Action::Skipped, desc);
+            }
             return Ok(());
         }
         self.nodes += 1;
@@ -116,87 +254,271 @@ impl Copier<'_> {
                 limit: MAX_NODES as u64,
             });
         }
-        let is_manifest = media_type::is_manifest(&desc.media_type);
-        if self.done.contains(&desc.digest) || self.dst.exists(desc)? {
-            if !self.done.contains(&desc.digest) {
-                self.obs.event(Action::Exists, desc);
-            }
+        if self.dst.exists(desc)? {
+            self.hooks.event(Action::Exists, desc);
             self.done.insert(desc.digest.clone());
-            if let Some(t) = tag {
-                let bytes = match bytes {
-                    Some(b) => b,
-                    None => fetch_all(self.src, desc)?,
-                };
-                self.dst.push_tagged(desc, &bytes, t)?;
+            if let Some((tagger, t)) = tag {
+                let bytes = self.bytes_of(desc, bytes)?;
+                tagger.push_tagged(desc, &bytes, t)?;
             }
             return Ok(());
         }
         if is_manifest {
-            let bytes = match bytes {
-                Some(b) => b,
-                None => fetch_all(self.src, desc)?,
-            };
-            let doc = Document::parse(&desc.media_type, &bytes)?;
+            let bytes = self.bytes_of(desc, bytes)?;
+            let children = self.hooks.successors(desc, &bytes)?;
             self.active.insert(desc.digest.clone());
-            for child in doc.successors() {
-                self.node(&child, None, None, depth + 1)?;
+            for child in &children {
+                self.node(child, None, None, depth + 1)?;
             }
             self.active.remove(&desc.digest);
-            self.obs.event(Action::Copying, desc);
+            self.hooks.event(self.verbs.start, desc);
             match tag {
-                Some(t) => self.dst.push_tagged(desc, &bytes, t)?,
-                None => push_bytes(self.dst, desc, &bytes)?,
+                Some((tagger, t)) => tagger.push_tagged(desc, &bytes, t)?,
+                None => self
+                    .dst
+                    .push(desc, &mut crate::content::BytesSource(&bytes))?,
             }
-            self.obs.event(Action::Copied, desc);
+            self.hooks.event(self.verbs.done, desc);
         } else {
-            let mut source = StoreSource {
-                store: self.src,
-                desc: desc.clone(),
-            };
-            let repo = self.dst.as_any().downcast_ref::<Repository>();
-            match (repo, &self.mount_from) {
-                (Some(repo), Some(from)) => {
-                    if repo.mount_or_push(desc, from, &mut source)? {
-                        self.obs.event(Action::Mounted, desc);
-                    } else {
-                        self.obs.event(Action::Copying, desc);
-                        self.obs.event(Action::Copied, desc);
-                    }
-                }
-                _ => {
-                    self.obs.event(Action::Copying, desc);
-                    self.dst.push(desc, &mut source)?;
-                    self.obs.event(Action::Copied, desc);
-                }
-            }
+            self.blob(desc)?;
         }
         self.done.insert(desc.digest.clone());
         Ok(())
     }
 
-    /// Copies the referrers of `subject`, their referrers, and (for an
-    /// index) the referrers of its manifests. Each subject is visited once,
-    /// so referrer cycles end.
-    fn referrers_of(&mut self, subject: &Descriptor, depth: usize) -> Result<()> {
-        if depth > MAX_DEPTH || !self.referrers_seen.insert(subject.digest.clone()) {
-            return Ok(());
+    fn bytes_of(&self, desc: &Descriptor, bytes: Option<Vec<u8>>) -> Result<Vec<u8>> {
+        match bytes {
+            Some(b) => Ok(b),
+            None => fetch_all(self.src, desc),
         }
-        let Some(lister) = self.src.as_referrer_lister() else {
-            return Ok(());
+    }
+
+    fn blob(&mut self, desc: &Descriptor) -> Result<()> {
+        let mut store_source = StoreSource {
+            store: self.src,
+            desc: desc.clone(),
         };
-        for r in lister.referrers(subject, None)? {
-            let plain = Descriptor::new(r.media_type.clone(), r.digest.clone(), r.size);
-            self.node(&plain, None, None, 0)?;
-            self.referrers_of(&plain, depth + 1)?;
+        if let (Some(from), Some(mounter)) = (self.mount_from.clone(), self.dst.as_mounter()) {
+            // The registry copies nothing when the mount works; when it is
+            // refused, the upload below reports its own progress.
+            let mut source = Progress {
+                inner: &mut store_source,
+                hooks: &mut *self.hooks,
+                desc,
+            };
+            if mounter.mount_or_push(desc, &from, &mut source)? {
+                self.hooks.event(Action::Mounted, desc);
+            } else {
+                self.hooks.event(self.verbs.start, desc);
+                self.hooks.event(self.verbs.done, desc);
+            }
+            return Ok(());
         }
-        if media_type::is_index(&subject.media_type) {
-            let bytes = fetch_all(self.src, subject)?;
-            if let Document::Index(idx) = Document::parse(&subject.media_type, &bytes)? {
-                for m in idx.manifests {
-                    self.referrers_of(&m, depth + 1)?;
-                }
+        self.hooks.event(self.verbs.start, desc);
+        let mut source = Progress {
+            inner: &mut store_source,
+            hooks: &mut *self.hooks,
+            desc,
+        };
+        self.dst.push(desc, &mut source)?;
+        self.hooks.event(self.verbs.done, desc);
+        Ok(())
+    }
+}
+
+/// A source that reports the bytes it hands out to the hooks, and stops
+/// when they say so.
+struct Progress<'s, 'h> {
+    inner: &'s mut dyn Source,
+    hooks: &'h mut dyn Hooks,
+    desc: &'s Descriptor,
+}
+
+impl Source for Progress<'_, '_> {
+    fn open(&mut self, offset: u64) -> Result<Stream<'_>> {
+        if self.hooks.progress(self.desc, offset).is_break() {
+            return Err(Error::Cancelled);
+        }
+        let stream = self.inner.open(offset)?;
+        Ok(Box::new(Counting {
+            inner: stream,
+            hooks: &mut *self.hooks,
+            desc: self.desc,
+            done: offset,
+            stopped: false,
+        }))
+    }
+}
+
+struct Counting<'a> {
+    inner: Stream<'a>,
+    hooks: &'a mut dyn Hooks,
+    desc: &'a Descriptor,
+    done: u64,
+    /// The hooks asked to stop: the bytes reported are handed over, and
+    /// the next read fails, so the destination keeps what was reported.
+    stopped: bool,
+}
+
+impl Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stopped {
+            return Err(Error::Cancelled.into());
+        }
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.done += n as u64;
+            self.stopped = self.hooks.progress(self.desc, self.done).is_break();
+        }
+        Ok(n)
+    }
+}
+
+/// Copy settings.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CopyOptions {
+    /// From an index, copy only the manifest for this platform.
+    pub platform: Option<Platform>,
+    /// Copy the referrers of the root too, recursively (`cp -r`).
+    pub referrers: bool,
+}
+
+impl CopyOptions {
+    /// Copies only the manifest for `platform` from an index.
+    pub fn platform(mut self, platform: Platform) -> Self {
+        self.platform = Some(platform);
+        self
+    }
+
+    /// Copies the referrers of the root too, recursively.
+    pub fn referrers(mut self, yes: bool) -> Self {
+        self.referrers = yes;
+        self
+    }
+}
+
+/// Copies what `src_ref` names in `src` into `dst`, tagging it `dst_tag`
+/// there if given. Returns the root's descriptor and manifest bytes.
+///
+/// ```
+/// use oar::content::layout::OciLayout;
+/// use oar::content::Resolver;
+/// use oar::copy::{CopyOptions, copy, quiet};
+/// use oar::ops::push::{Upload, push};
+///
+/// let dir = std::env::temp_dir().join(format!("oar-doc-copy-{}", std::process::id()));
+/// let from = OciLayout::new(dir.join("from"));
+/// let to = OciLayout::new(dir.join("to"));
+/// let upload = Upload::bytes(b"hello".to_vec(), "application/vnd.example.text", "hello.txt");
+/// let pushed = push(&from, "application/vnd.example", vec![upload], Some("v1"))?;
+///
+/// let (root, _) = copy(&from, "v1", &to, Some("copied"), &CopyOptions::default(), &mut quiet())?;
+/// assert_eq!(root.digest, pushed.digest);
+/// assert_eq!(to.resolve("copied")?.digest, pushed.digest);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), oar::Error>(())
+/// ```
+pub fn copy(
+    src: &dyn Target,
+    src_ref: &str,
+    dst: &dyn Target,
+    dst_tag: Option<&str>,
+    opts: &CopyOptions,
+    obs: &mut dyn Observer,
+) -> Result<(Descriptor, Vec<u8>)> {
+    let (mut root, mut bytes) = src.fetch_reference(src_ref)?;
+    if let Some(p) = &opts.platform {
+        (root, bytes) = select_platform(src, root, bytes, p)?;
+    }
+    let mut hooks = ObserverHooks(obs);
+    let mut graph = Graph::new(src, dst, &mut hooks, Verbs::COPY);
+    graph.copy(
+        &root,
+        Some(bytes.clone()),
+        dst_tag.map(|t| (dst as &dyn Tagger, t)),
+    )?;
+    if opts.referrers {
+        let mut seen = HashSet::new();
+        copy_referrers(src, &mut graph, &root, 0, &mut seen)?;
+    }
+    Ok((root, bytes))
+}
+
+/// Copies the referrers of `subject`, their referrers, and (for an
+/// index) the referrers of its manifests. Each subject is visited once,
+/// so referrer cycles end.
+fn copy_referrers(
+    src: &dyn Target,
+    graph: &mut Graph<'_>,
+    subject: &Descriptor,
+    depth: usize,
+    seen: &mut HashSet<Digest>,
+) -> Result<()> {
+    if depth > MAX_DEPTH || !seen.insert(subject.digest.clone()) {
+        return Ok(());
+    }
+    let Some(lister) = src.as_referrer_lister() else {
+        return Ok(());
+    };
+    for r in lister.referrers(subject, None)? {
+        let plain = Descriptor::new(r.media_type.clone(), r.digest.clone(), r.size);
+        graph.copy(&plain, None, None)?;
+        copy_referrers(src, graph, &plain, depth + 1, seen)?;
+    }
+    if media_type::is_index(&subject.media_type) {
+        let bytes = fetch_all(src, subject)?;
+        if let Document::Index(idx) = Document::parse(&subject.media_type, &bytes)? {
+            for m in idx.manifests {
+                copy_referrers(src, graph, &m, depth + 1, seen)?;
             }
         }
-        Ok(())
+    }
+    Ok(())
+}
+
+/// Picks the manifest for `platform` when `desc` is an index; a manifest is
+/// checked against its config's platform fields.
+pub fn select_platform(
+    src: &dyn Storage,
+    desc: Descriptor,
+    bytes: Vec<u8>,
+    platform: &Platform,
+) -> Result<(Descriptor, Vec<u8>)> {
+    match Document::parse(&desc.media_type, &bytes)? {
+        Document::Index(idx) => {
+            let chosen = idx
+                .manifests
+                .into_iter()
+                .find(|m| m.platform.as_ref().is_some_and(|p| platform.matches(p)))
+                .ok_or_else(|| {
+                    Error::not_found(
+                        Missing::Platform,
+                        format!("no manifest for platform {platform} in {}", desc.digest),
+                    )
+                })?;
+            let bytes = fetch_all(src, &chosen)?;
+            Ok((chosen, bytes))
+        }
+        Document::Manifest(m) => {
+            let config = fetch_all(src, &m.config)?;
+            let p: Platform = serde_json::from_slice(&config).map_err(|_| {
+                Error::not_found(
+                    Missing::Platform,
+                    format!("no platform information in {}", desc.digest),
+                )
+            })?;
+            if platform.matches(&p) {
+                Ok((desc, bytes))
+            } else {
+                Err(Error::not_found(
+                    Missing::Platform,
+                    format!(
+                        "the manifest {} is for {p}, not for {platform}",
+                        desc.digest
+                    ),
+                ))
+            }
+        }
     }
 }

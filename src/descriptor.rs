@@ -161,7 +161,7 @@ impl Platform {
     /// Parses `os[/arch[/variant]][:os_version]` as `--platform` takes it.
     pub fn parse(s: &str) -> crate::Result<Platform> {
         let bad = || {
-            crate::Error::usage(format!(
+            crate::Error::invalid(format!(
                 "invalid platform {s:?}: expected os[/arch][/variant][:os_version]"
             ))
         };

@@ -35,13 +35,89 @@ impl fmt::Display for RegistryError {
     }
 }
 
+/// What a [`Error::NotFound`] did not find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Missing {
+    /// A manifest or index, by tag or digest.
+    Manifest,
+    /// A blob, by digest.
+    Blob,
+    /// A repository.
+    Repository,
+    /// A tag.
+    Tag,
+    /// An index entry for a platform, or a manifest's platform.
+    Platform,
+    /// Content of unknown kind (a store that keeps everything alike).
+    Content,
+}
+
+/// Why a network request failed, for callers that react to it (retries,
+/// hints) without reading messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// Nothing listens there.
+    ConnectionRefused,
+    /// The peer reset or aborted the connection.
+    ConnectionReset,
+    /// No answer in time, or a stream went silent.
+    TimedOut,
+    /// The connection ended in the middle of a message.
+    UnexpectedEof,
+    /// The host name does not resolve.
+    HostNotFound,
+    /// No connection could be made (for another reason).
+    ConnectionFailed,
+    /// The server's certificate was refused (unknown authority, expired,
+    /// another host's, malformed).
+    Certificate,
+    /// The server does not speak TLS: an HTTP registry reached over HTTPS.
+    NotTls,
+    /// Another TLS failure.
+    Tls,
+    /// The answer was not valid HTTP.
+    Protocol,
+    /// Anything else.
+    Other,
+}
+
+impl TransportKind {
+    /// True for failures that a new attempt may cure. A refused connection
+    /// is not one: a registry that is down should fail fast.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            TransportKind::ConnectionReset
+                | TransportKind::TimedOut
+                | TransportKind::UnexpectedEof
+                | TransportKind::ConnectionFailed
+        )
+    }
+}
+
+/// A failed network request (boxed in [`Error::Transport`] to keep
+/// results small).
+#[derive(Debug)]
+pub struct TransportError {
+    /// The URL (without query string) that could not be reached.
+    pub url: String,
+    /// What kind of failure it was.
+    pub kind: TransportKind,
+    /// What went wrong, in words.
+    pub message: String,
+    /// The underlying error, when there is one.
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
 /// Everything that can go wrong.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The command line is malformed: unknown flag, missing argument,
-    /// conflicting flags. The command-line tool exits with code 2.
-    Usage(String),
+    /// A value given by the caller is malformed: a tag, a platform, a name
+    /// override, an annotation.
+    InvalidArgument(String),
     /// A reference such as `host/repo:tag@digest` does not parse.
     InvalidReference {
         /// The reference as given.
@@ -65,8 +141,14 @@ pub enum Error {
         /// The size seen (or a lower bound, when there were too many bytes).
         actual: u64,
     },
-    /// A manifest, blob or tag does not exist.
-    NotFound(String),
+    /// A manifest, blob, repository or tag does not exist.
+    NotFound {
+        /// What kind of thing.
+        missing: Missing,
+        /// The reference that names it (`host/repo:tag`, `layout@digest`,
+        /// a platform).
+        reference: String,
+    },
     /// The registry answered with an error status.
     Registry {
         /// HTTP method of the failed request.
@@ -78,16 +160,22 @@ pub enum Error {
         /// Parsed error entries; empty when the body had none.
         errors: Vec<RegistryError>,
     },
-    /// The registry refused the credentials, or none were given.
+    /// The registry wants credentials (401) or refuses the ones given
+    /// (403), and said nothing more.
+    AuthenticationRequired {
+        /// 401 or 403.
+        status: u16,
+    },
+    /// The credentials were refused, or the authentication could not be
+    /// carried out (a token service failed, a realm was refused).
     Unauthorized(String),
+    /// The registry asked for authentication in the middle of a request
+    /// whose body was streamed; new credentials are ready, and the request
+    /// may be sent again.
+    Reauthenticate,
     /// The network failed: connection refused, name not found, timeout,
     /// TLS handshake or certificate problems.
-    Transport {
-        /// The URL (without query string) that could not be reached.
-        url: String,
-        /// What went wrong.
-        message: String,
-    },
+    Transport(Box<TransportError>),
     /// A response or document broke the protocol: a missing header, a bad
     /// `Location`, malformed JSON.
     Protocol(String),
@@ -98,9 +186,28 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
-    /// A path would be written outside the directory it belongs to, or
-    /// names something unsafe (a device, a link that escapes).
+    /// A directory layer would unpack to more than its budget: the larger
+    /// of the floor and `ratio` times its compressed size.
+    UnpackLimit {
+        /// The layer's name.
+        layer: String,
+        /// Uncompressed bytes allowed per compressed byte.
+        ratio: u64,
+        /// The budget in bytes.
+        limit: u64,
+    },
+    /// A directory layer holds an entry that would write outside the
+    /// directory it is unpacked into, or names something unsafe (a
+    /// device, a link that escapes).
     PathTraversal(String),
+    /// A file name (a layer's title) that would be written outside the
+    /// output directory.
+    OutsideDirectory {
+        /// The name.
+        name: String,
+        /// More about why, when there is more to say.
+        detail: String,
+    },
     /// A file exists and overwriting it was not allowed.
     AlreadyExists(String),
     /// A feature the other side or this build does not support.
@@ -116,6 +223,9 @@ pub enum Error {
     Credentials(String),
     /// The operation was interrupted (Ctrl-C).
     Interrupted,
+    /// An observer stopped the transfer; what was written so far is kept
+    /// for a resume.
+    Cancelled,
     /// Anything else, with its message.
     Other(String),
 }
@@ -129,9 +239,9 @@ impl Error {
         }
     }
 
-    /// A usage error (exit code 2 in the command-line tool).
-    pub fn usage(msg: impl Into<String>) -> Self {
-        Error::Usage(msg.into())
+    /// An invalid argument.
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::InvalidArgument(msg.into())
     }
 
     /// An error with a free-form message.
@@ -139,11 +249,34 @@ impl Error {
         Error::Other(msg.into())
     }
 
+    /// Something that does not exist.
+    pub fn not_found(missing: Missing, reference: impl Into<String>) -> Self {
+        Error::NotFound {
+            missing,
+            reference: reference.into(),
+        }
+    }
+
+    /// A network failure.
+    pub fn transport(
+        url: impl Into<String>,
+        kind: TransportKind,
+        message: impl Into<String>,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Error::Transport(Box::new(TransportError {
+            url: url.into(),
+            kind,
+            message: message.into(),
+            source,
+        }))
+    }
+
     /// True when the error means "this does not exist" (a 404, or a missing
     /// entry in a local store).
     pub fn is_not_found(&self) -> bool {
         match self {
-            Error::NotFound(_) => true,
+            Error::NotFound { .. } => true,
             Error::Registry { status, .. } => *status == 404,
             _ => false,
         }
@@ -153,12 +286,20 @@ impl Error {
     pub fn has_status(&self, code: u16) -> bool {
         matches!(self, Error::Registry { status, .. } if *status == code)
     }
+
+    /// The kind of network failure, for a transport error.
+    pub fn transport_kind(&self) -> Option<TransportKind> {
+        match self {
+            Error::Transport(t) => Some(t.kind),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(m) => write!(f, "{m}"),
+            Error::InvalidArgument(m) => write!(f, "{m}"),
             Error::InvalidReference { reference, reason } => {
                 write!(f, "invalid reference {reference:?}: {reason}")
             }
@@ -169,7 +310,7 @@ impl fmt::Display for Error {
             Error::SizeMismatch { expected, actual } => {
                 write!(f, "size mismatch: expected {expected} bytes, got {actual}")
             }
-            Error::NotFound(what) => write!(f, "{what}: not found"),
+            Error::NotFound { reference, .. } => write!(f, "{reference}: not found"),
             Error::Registry {
                 method,
                 url,
@@ -184,18 +325,43 @@ impl fmt::Display for Error {
                     write!(f, "{}", joined.join("; "))
                 }
             }
+            Error::AuthenticationRequired { status } => write!(
+                f,
+                "Error response from registry: {}",
+                if *status == 403 {
+                    "forbidden"
+                } else {
+                    "unauthorized: authentication required"
+                }
+            ),
             Error::Unauthorized(m) => write!(f, "{m}"),
-            Error::Transport { url, message } => write!(f, "{url}: {message}"),
+            Error::Reauthenticate => write!(
+                f,
+                "the registry asked for authentication during a streamed request"
+            ),
+            Error::Transport(t) => write!(f, "{}: {}", t.url, t.message),
             Error::Protocol(m) => write!(f, "{m}"),
             Error::TooLarge { what, limit } => {
                 write!(f, "{what} exceeds the limit of {limit} bytes")
             }
+            Error::UnpackLimit {
+                layer,
+                ratio,
+                limit,
+            } => write!(
+                f,
+                "directory layer {layer} (unpacked content; a compression ratio over {ratio}:1) exceeds the limit of {limit} bytes"
+            ),
             Error::PathTraversal(m) => write!(f, "{m}"),
+            Error::OutsideDirectory { name, detail } => {
+                write!(f, "{name}: path traversal disallowed{detail}")
+            }
             Error::AlreadyExists(m) => write!(f, "{m}"),
             Error::Unsupported(m) => write!(f, "unsupported: {m}"),
             Error::Io { context, source } => write!(f, "{context}: {}", io_message(source)),
             Error::Credentials(m) => write!(f, "{m}"),
             Error::Interrupted => write!(f, "interrupted"),
+            Error::Cancelled => write!(f, "cancelled"),
             Error::Other(m) => write!(f, "{m}"),
         }
     }
@@ -212,9 +378,15 @@ fn io_message(e: &io::Error) -> String {
 }
 
 impl std::error::Error for Error {
+    /// The I/O error or the transport's own error (TLS, connection) behind
+    /// this one.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
+            Error::Transport(t) => t
+                .source
+                .as_deref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
             _ => None,
         }
     }
@@ -287,5 +459,23 @@ mod tests {
     fn error_enum_stays_small() {
         // Results are returned everywhere; keep them cheap to move.
         assert!(std::mem::size_of::<Error>() <= 104);
+    }
+
+    #[test]
+    fn causes_are_kept() {
+        use std::error::Error as _;
+        let e = Error::transport(
+            "http://x/v2/",
+            TransportKind::ConnectionReset,
+            "connection reset by peer",
+            Some(Box::new(io::Error::from(io::ErrorKind::ConnectionReset))),
+        );
+        assert!(e.source().is_some());
+        assert!(e.transport_kind().unwrap().is_transient());
+        assert!(!TransportKind::ConnectionRefused.is_transient());
+        assert!(
+            Error::not_found(Missing::Tag, "r:v1").is_not_found(),
+            "a NotFound is not found"
+        );
     }
 }

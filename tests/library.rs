@@ -41,10 +41,7 @@ fn push_small(target: &dyn Target, content: &[u8], tag: &str) -> oar::Descriptor
     push_bytes(target, &layer, content).unwrap();
     let packed = pack(
         vec![layer],
-        &PackOptions {
-            artifact_type: Some("application/vnd.test".into()),
-            ..Default::default()
-        },
+        &PackOptions::default().artifact_type("application/vnd.test"),
     )
     .unwrap();
     push_packed(
@@ -52,7 +49,7 @@ fn push_small(target: &dyn Target, content: &[u8], tag: &str) -> oar::Descriptor
         &packed,
         Vec::new(),
         Some(tag),
-        &mut oar::ops::quiet(),
+        &mut oar::copy::quiet(),
     )
     .unwrap();
     packed.desc
@@ -184,10 +181,7 @@ fn one_repository_shared_by_threads_uses_one_token_cache() {
     });
     let registry = oar::registry::Registry::new(
         &reg.host,
-        oar::registry::RegistryOptions {
-            plain_http: true,
-            ..Default::default()
-        },
+        oar::registry::RegistryOptions::default().plain_http(true),
         Box::new(oar::credentials::StaticCredential(
             oar::credentials::Credential::basic("alice", "alice-pw"),
         )),
@@ -225,4 +219,82 @@ fn one_repository_shared_by_threads_uses_one_token_cache() {
         let d = repo.resolve(&format!("t{t}-4")).unwrap();
         assert!(repo.exists(&d).unwrap());
     }
+}
+
+/// Records progress per digest, and stops once `stop_after` bytes of one
+/// blob went by.
+struct Recorder {
+    progress: std::collections::HashMap<oar::Digest, Vec<u64>>,
+    stop_after: Option<u64>,
+}
+
+impl oar::copy::Observer for Recorder {
+    fn event(&mut self, _action: oar::copy::Action, _desc: &oar::Descriptor) {}
+
+    fn progress(&mut self, desc: &oar::Descriptor, done: u64) -> std::ops::ControlFlow<()> {
+        self.progress
+            .entry(desc.digest.clone())
+            .or_default()
+            .push(done);
+        match self.stop_after {
+            Some(limit) if done >= limit => std::ops::ControlFlow::Break(()),
+            _ => std::ops::ControlFlow::Continue(()),
+        }
+    }
+}
+
+#[test]
+fn progress_counts_every_byte_and_cancelling_leaves_a_resumable_pull() {
+    use oar::content::files::{FileStore, FileStoreOptions};
+    use oar::ops::pull::{PullOptions, pull};
+    use oar::ops::push::{Upload, push_packed};
+    let reg = Registry::start();
+    let repo = oar::registry::Repository::open_with(
+        &reg.reference("progress"),
+        oar::registry::RegistryOptions::default().plain_http(true),
+        Box::new(oar::credentials::StaticCredential::default()),
+    )
+    .unwrap();
+    let data = crate::util::pseudo_random(6 * 1024 * 1024 + 123, 5);
+    let upload = Upload::bytes(data.clone(), "application/octet-stream", "big.bin");
+    let blob = upload.desc.clone();
+    let packed = pack(
+        vec![blob.clone()],
+        &PackOptions::default().artifact_type("application/vnd.test"),
+    )
+    .unwrap();
+    // Push: the progress of the blob ends at its size, never going back.
+    let mut rec = Recorder {
+        progress: Default::default(),
+        stop_after: None,
+    };
+    push_packed(&repo, &packed, vec![upload], Some("v1"), &mut rec).unwrap();
+    let seen = &rec.progress[&blob.digest];
+    assert_eq!(*seen.last().unwrap(), blob.size);
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "monotonic");
+    // Pull, stopped after 2 MiB: a clean Cancelled, and a partial file.
+    let d = TempDir::new("lib-cancel");
+    let files = FileStore::new(&d.join("out"), FileStoreOptions::default()).unwrap();
+    let mut stopper = Recorder {
+        progress: Default::default(),
+        stop_after: Some(2 * 1024 * 1024),
+    };
+    let err = pull(&repo, "v1", &files, &PullOptions::default(), &mut stopper).unwrap_err();
+    assert!(matches!(err, oar::Error::Cancelled), "{err}");
+    let partial = d.join(format!("out/.oar-sha256-{}.partial", blob.digest.hex()));
+    let held = std::fs::metadata(&partial).unwrap().len();
+    assert!(held >= 2 * 1024 * 1024 && held < blob.size, "{held}");
+    assert!(!d.join("out/big.bin").exists());
+    // Pulled again: the progress starts at the bytes held, ends at the
+    // size, and the file is whole.
+    let mut rec = Recorder {
+        progress: Default::default(),
+        stop_after: None,
+    };
+    pull(&repo, "v1", &files, &PullOptions::default(), &mut rec).unwrap();
+    let seen = &rec.progress[&blob.digest];
+    assert_eq!(seen[0], held, "the resumed pull starts at the bytes held");
+    assert_eq!(*seen.last().unwrap(), blob.size);
+    assert_eq!(std::fs::read(d.join("out/big.bin")).unwrap(), data);
+    assert!(!partial.exists());
 }

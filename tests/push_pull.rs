@@ -126,9 +126,18 @@ fn repush_reports_exists_and_multiple_tags_point_to_one_manifest() {
     let (d2, _) = manifest(&reg, "t", "two");
     let (d3, _) = manifest(&reg, "t", "three");
     assert!(d1 == d2 && d2 == d3);
+    // A manifest that differs (an identical one, pushed within the same
+    // second, exists already and its blobs are not checked again).
     let r = oar(
         d.path(),
-        &["push", "--plain-http", &reg.reference("t:again"), "a"],
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("t:again"),
+            "a",
+            "-a",
+            "second=push",
+        ],
     )
     .ok();
     assert!(

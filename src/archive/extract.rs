@@ -40,6 +40,7 @@ use crate::{fsutil, pathsafe};
 
 /// Bounds on what one layer may unpack to.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ExtractLimits {
     /// Most bytes of uncompressed stream (headers, content, padding),
     /// whatever the compressed size.
@@ -53,17 +54,34 @@ pub struct ExtractLimits {
 impl Default for ExtractLimits {
     /// 64 MiB of content at any size, else 100 times the compressed size,
     /// and a million entries: real directories stay well inside, a gzip
-    /// bomb (about 1000:1) does not. `OAR_UNPACK_RATIO` raises the ratio.
+    /// bomb (about 1000:1) does not.
     fn default() -> Self {
-        let ratio = std::env::var("OAR_UNPACK_RATIO")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(100);
         ExtractLimits {
             floor: 64 * 1024 * 1024,
-            ratio,
+            ratio: 100,
             entries: 1_000_000,
         }
+    }
+}
+
+impl ExtractLimits {
+    /// Allows `ratio` uncompressed bytes per compressed byte beyond the
+    /// floor.
+    pub fn ratio(mut self, ratio: u64) -> Self {
+        self.ratio = ratio;
+        self
+    }
+
+    /// Allows `bytes` whatever the compressed size.
+    pub fn floor(mut self, bytes: u64) -> Self {
+        self.floor = bytes;
+        self
+    }
+
+    /// Allows at most `count` entries.
+    pub fn entries(mut self, count: u64) -> Self {
+        self.entries = count;
+        self
     }
 }
 
@@ -531,12 +549,9 @@ pub fn extract(
         .floor
         .max(compressed_size.saturating_mul(limits.ratio));
     let over = |e: super::tarread::TarError| match e {
-        super::tarread::TarError::OverBudget => Error::TooLarge {
-            what: format!(
-                "directory layer {} (unpacked content; a compression ratio over {}:1, set OAR_UNPACK_RATIO to allow more)",
-                shown(name),
-                limits.ratio
-            ),
+        super::tarread::TarError::OverBudget => Error::UnpackLimit {
+            layer: shown(name),
+            ratio: limits.ratio,
             limit: budget,
         },
         other => other.into_error(&shown(name), budget),

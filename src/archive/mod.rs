@@ -6,11 +6,11 @@
 //! Everything streams through bounded buffers: [`pack`] writes the
 //! compressed stream to any writer while hashing the uncompressed tar (the
 //! `io.deis.oras.content.digest` annotation); [`extract`] reads it back
-//! under the path-safety rules of [`crate::pathsafe`].
+//! under path-safety rules judged against what is on disk.
 //!
 //! The gzip header carries no name and a zero timestamp, and entries come
 //! in sorted order, so packing an unchanged directory twice (at the same
-//! [`gzip_level`]) gives the same bytes.
+//! gzip level) gives the same bytes.
 
 mod extract;
 mod tarread;
@@ -114,24 +114,19 @@ fn io_err(context: &str, path: &Path, e: io::Error) -> Error {
     Error::io(format!("{context} {}", path.display()), e)
 }
 
-/// The gzip level: 1 unless `OAR_GZIP_LEVEL` (0 to 9) says otherwise.
-/// Measured on this project's machines with miniz_oxide: level 1
-/// compresses about 110 MB/s against 15 to 27 MB/s at level 6, for output
-/// about 14 % larger on compressible data and no larger on incompressible
-/// data (model weights, archives), which dominates large directories.
-pub fn gzip_level() -> u32 {
-    std::env::var("OAR_GZIP_LEVEL")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|l| *l <= 9)
-        .unwrap_or(1)
-}
+/// The default gzip level, 1. Measured on this project's machines with
+/// miniz_oxide: level 1 compresses about 110 MB/s against 15 to 27 MB/s at
+/// level 6, for output about 14 % larger on compressible data and no
+/// larger on incompressible data (model weights, archives), which
+/// dominates large directories.
+pub const DEFAULT_GZIP_LEVEL: u32 = 1;
 
-/// Writes the gzipped tar of `dir` to `out`, entries named under `name`.
-pub fn pack(dir: &Path, name: &str, out: &mut dyn Write) -> Result<Packed> {
+/// Writes the gzipped tar of `dir` to `out`, entries named under `name`,
+/// compressed at `level` (0 to 9).
+pub fn pack(dir: &Path, name: &str, out: &mut dyn Write, level: u32) -> Result<Packed> {
     let gz = flate2::GzBuilder::new()
         .mtime(0)
-        .write(out, flate2::Compression::new(gzip_level()));
+        .write(out, flate2::Compression::new(level.min(9)));
     let mut builder = tar::Builder::new(HashWriter::new(gz));
     let mut skipped = Vec::new();
     let meta = fs::metadata(dir).map_err(|e| io_err("reading", dir, e))?;
@@ -213,9 +208,9 @@ mod tests {
         fs::write(dir.join("d/a.txt"), "a").unwrap();
         fs::write(dir.join("d/sub/b.txt"), "bb").unwrap();
         let mut one = Vec::new();
-        let p1 = pack(&dir.join("d"), "d", &mut one).unwrap();
+        let p1 = pack(&dir.join("d"), "d", &mut one, DEFAULT_GZIP_LEVEL).unwrap();
         let mut two = Vec::new();
-        let p2 = pack(&dir.join("d"), "d", &mut two).unwrap();
+        let p2 = pack(&dir.join("d"), "d", &mut two, DEFAULT_GZIP_LEVEL).unwrap();
         assert_eq!(one, two);
         assert_eq!(p1.tar_digest, p2.tar_digest);
         assert!(p1.tar_size >= 5 * 512);

@@ -140,7 +140,7 @@ impl AuthClient {
 
     /// Sends `req` with whatever authorization `scopes` need, answering one
     /// challenge. A request with a streamed body cannot be re-sent: on a
-    /// challenge it fails with [`Error::Unauthorized`] after preparing the
+    /// challenge it fails with [`Error::Reauthenticate`] after preparing the
     /// token, and the caller may reopen its stream and try once more.
     ///
     /// Requests go to the registry's own origin only: a URL the registry
@@ -204,9 +204,7 @@ impl AuthClient {
             };
             resp.discard();
             let Some(mut again) = replay.take() else {
-                return Err(Error::Unauthorized(
-                    "the registry asked for authentication during a streamed request".into(),
-                ));
+                return Err(Error::Reauthenticate);
             };
             again
                 .headers

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::commands::Command;
 use super::flags::{Flag, HELP, Kind};
-use oar::error::{Error, Result};
+use crate::cli::error::{Error, Result};
 
 /// A flag as one command sees it: groups flattened, `from-`/`to-` prefixes
 /// applied.

@@ -5,7 +5,7 @@
 use super::args::Args;
 use super::cmd;
 use super::flags::{self, Flag};
-use oar::error::Result;
+use crate::cli::error::Result;
 
 /// One command.
 pub struct Command {

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod cmd;
 pub mod commands;
+pub mod error;
 pub mod flags;
 pub mod help;
 pub mod options;
@@ -13,7 +14,7 @@ pub mod prompt;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use oar::error::{Error, Result};
+use crate::cli::error::{Error, Result};
 
 static PROGRAM: OnceLock<String> = OnceLock::new();
 
@@ -48,16 +49,10 @@ pub fn main() -> ExitCode {
     }
     match run(&argv) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("Error: {}", oar::text::escape_controls(&e.to_string()));
-            match e {
-                Error::Usage(_) => ExitCode::from(2),
-                Error::Interrupted => ExitCode::from(130),
-                _ => ExitCode::from(1),
-            }
+            ExitCode::from(e.exit_code())
         }
     }
 }
@@ -154,16 +149,18 @@ fn help_for(words: &[String]) -> Result<()> {
 /// `oar __man DIR`: writes the man pages (used by `make man`).
 fn write_man_pages(dir: &str) -> Result<()> {
     let dir = std::path::Path::new(dir);
-    oar::fsutil::ensure_dir(dir)?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             if e.file_name().to_string_lossy().ends_with(".1") {
-                oar::fsutil::remove_if_exists(&e.path())?;
+                std::fs::remove_file(e.path())
+                    .map_err(|err| Error::io(format!("removing {}", e.path().display()), err))?;
             }
         }
     }
     for (name, content) in help::all_man_pages() {
-        oar::fsutil::write_atomic(&dir.join(name), content.as_bytes(), 0o644)?;
+        oar::content::files::write_atomic(&dir.join(name), content.as_bytes())?;
     }
     Ok(())
 }

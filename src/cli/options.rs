@@ -8,13 +8,18 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::args::Args;
+use super::output::Printer;
+use crate::cli::error::{Error, Result};
+use oar::archive::ExtractLimits;
 use oar::content::Target;
+use oar::content::files::FileStoreOptions;
 use oar::content::layout::OciLayout;
 use oar::credentials::{self, Credential, CredentialSource, StaticCredential};
-use oar::error::{Error, Result};
+use oar::diagnostics::Hook;
 use oar::http::{HttpOptions, ResolveEntry};
+use oar::ops::push::DirectoryOptions;
 use oar::reference::Reference;
-use oar::registry::{Registry, RegistryOptions};
+use oar::registry::{Registry, RegistryOptions, Repository, UploadOptions};
 
 /// `--debug` and `--verbose`.
 pub fn debug(args: &Args) -> bool {
@@ -46,13 +51,17 @@ pub fn http_options(args: &Args, prefix: &str) -> Result<HttpOptions> {
         headers.push((k.trim().to_string(), v.trim().to_string()));
     }
     let mut resolve = Vec::new();
+    let parse = |r: &str| {
+        ResolveEntry::parse(r)
+            .map_err(|e| Error::usage(format!("failed to parse resolve flag {r:?}: {e}")))
+    };
     for r in args.values(&f("resolve")) {
-        resolve.push(ResolveEntry::parse(r)?);
+        resolve.push(parse(r)?);
     }
     // The unprefixed --resolve of a two-target command applies to both.
     if !prefix.is_empty() {
         for r in args.values("resolve") {
-            resolve.push(ResolveEntry::parse(r)?);
+            resolve.push(parse(r)?);
         }
     }
     let cert = args.value(&f("cert-file"));
@@ -83,22 +92,61 @@ pub fn http_options(args: &Args, prefix: &str) -> Result<HttpOptions> {
             .map_or(default, Duration::from_secs_f64)
     };
     let defaults = HttpOptions::default();
-    Ok(HttpOptions {
-        connect_timeout: secs("OAR_CONNECT_TIMEOUT", defaults.connect_timeout),
-        stall_timeout: secs("OAR_STALL_TIMEOUT", defaults.stall_timeout),
-        insecure: args.flag(&f("insecure")),
-        ca_files: args
-            .value(&f("ca-file"))
-            .map(PathBuf::from)
-            .into_iter()
-            .collect(),
-        client_cert,
-        headers,
-        resolve,
+    let mut opts = HttpOptions::default()
+        .timeouts(
+            secs("OAR_CONNECT_TIMEOUT", defaults.connect_timeout),
+            secs("OAR_STALL_TIMEOUT", defaults.stall_timeout),
+        )
+        .insecure(args.flag(&f("insecure")))
+        .diagnostics(diagnostics(args));
+    if let Some(ca) = args.value(&f("ca-file")) {
+        opts = opts.ca_file(ca);
+    }
+    if let Some((cert, key)) = client_cert {
+        opts = opts.client_cert(cert, key);
+    }
+    for (k, v) in headers {
+        opts = opts.header(k, v);
+    }
+    for r in resolve {
+        opts = opts.resolve(r);
+    }
+    Ok(opts)
+}
+
+/// The diagnostics printer for `--debug` and `--verbose`.
+pub fn diagnostics(args: &Args) -> Hook {
+    Hook::new(Printer {
         debug: debug(args),
         verbose: verbose(args),
-        ..defaults
     })
+}
+
+/// A number from the environment (the tuning variables `OAR_*`).
+fn env_number(var: &str) -> Option<u64> {
+    std::env::var(var).ok().and_then(|v| v.parse().ok())
+}
+
+/// How pulls write files: the flags, the `OAR_UNPACK_RATIO` budget, and
+/// the diagnostics printer.
+pub fn file_store_options(args: &Args) -> FileStoreOptions {
+    let mut limits = ExtractLimits::default();
+    if let Some(ratio) = env_number("OAR_UNPACK_RATIO") {
+        limits = limits.ratio(ratio);
+    }
+    FileStoreOptions::default()
+        .allow_path_traversal(args.flag("allow-path-traversal"))
+        .keep_old_files(args.flag("keep-old-files"))
+        .limits(limits)
+        .diagnostics(diagnostics(args))
+}
+
+/// How directories are packed: `OAR_GZIP_LEVEL` (0 to 9, default 1).
+pub fn directory_options() -> DirectoryOptions {
+    match env_number("OAR_GZIP_LEVEL").filter(|l| *l <= 9) {
+        Some(level) => DirectoryOptions::default().gzip_level(level as u32),
+        None => DirectoryOptions::default(),
+    }
 }
 
 /// Reads a secret from standard input, without its trailing newline.
@@ -266,20 +314,22 @@ pub fn parse_layout_ref(raw: &str) -> Result<(String, Option<String>)> {
         (p, Some(d.to_string()))
     } else if let Some((p, t)) = raw.rsplit_once(':') {
         if !oar::reference::is_valid_tag(t) {
-            return Err(Error::InvalidReference {
+            return Err(oar::Error::InvalidReference {
                 reference: raw.to_string(),
                 reason: format!("invalid tag {t:?}"),
-            });
+            }
+            .into());
         }
         (p, Some(t.to_string()))
     } else {
         (raw, None)
     };
     if path.is_empty() {
-        return Err(Error::InvalidReference {
+        return Err(oar::Error::InvalidReference {
             reference: raw.to_string(),
             reason: "missing layout directory".into(),
-        });
+        }
+        .into());
     }
     Ok((path.to_string(), sel))
 }
@@ -292,6 +342,18 @@ pub fn open_target(
     prefix: &str,
     raw: &str,
     actions: &[&str],
+) -> Result<(Box<dyn Target>, TargetRef)> {
+    open_target_with(args, prefix, raw, actions, |_| Ok(()))
+}
+
+/// [`open_target`], letting `setup` adjust a registry repository before
+/// use (an OCI layout is not passed to it).
+pub fn open_target_with(
+    args: &Args,
+    prefix: &str,
+    raw: &str,
+    actions: &[&str],
+    setup: impl FnOnce(&Repository) -> Result<()>,
 ) -> Result<(Box<dyn Target>, TargetRef)> {
     if args.flag(&name(prefix, "oci-layout")) {
         if args.is_set(&name(prefix, "distribution-spec")) {
@@ -321,8 +383,14 @@ pub fn open_target(
     let repo = open_repository(args, prefix, &r)?;
     repo.hint_actions(actions);
     if let Some(spec) = args.value(&name(prefix, "distribution-spec")) {
-        repo.set_referrers_mode(oar::registry::referrers::ReferrersMode::parse(spec)?);
+        let mode = oar::registry::referrers::ReferrersMode::parse(spec).map_err(|_| {
+            Error::usage(format!(
+                "unknown distribution specification flag: {spec:?} (expected v1.1-referrers-api or v1.1-referrers-tag)"
+            ))
+        })?;
+        repo.set_referrers_mode(mode);
     }
+    setup(&repo)?;
     Ok((
         Box::new(repo),
         TargetRef {
@@ -341,17 +409,24 @@ pub fn open_registry(
     prefix: &str,
     registry: &str,
 ) -> Result<std::sync::Arc<Registry>> {
-    let opts = RegistryOptions {
-        plain_http: args.flag(&name(prefix, "plain-http")),
-        http: http_options(args, prefix)?,
-        upload: oar::registry::UploadOptions {
-            chunk_size: oar::registry::default_chunk_size(),
-            // Unfinished uploads are remembered so that a killed push
-            // resumes its session.
-            state_dir: dirs::cache_dir().map(|d| d.join("oar").join("uploads")),
-        },
-    };
-    Registry::new(registry, opts, credential_source(args, prefix)?)
+    let mut upload = UploadOptions::default();
+    if let Some(size) = env_number("OAR_CHUNK_SIZE").filter(|s| *s > 0) {
+        upload = upload.chunk_size(size);
+    }
+    // Unfinished uploads are remembered so that a killed push resumes its
+    // session.
+    if let Some(cache) = dirs::cache_dir() {
+        upload = upload.state_dir(cache.join("oar").join("uploads"));
+    }
+    let opts = RegistryOptions::default()
+        .plain_http(args.flag(&name(prefix, "plain-http")))
+        .http(http_options(args, prefix)?)
+        .upload(upload);
+    Ok(Registry::new(
+        registry,
+        opts,
+        credential_source(args, prefix)?,
+    )?)
 }
 
 /// The repository of a parsed reference.

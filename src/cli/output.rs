@@ -5,9 +5,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::error::{Error, Result};
+use oar::copy::{Action, Observer};
 use oar::descriptor::Descriptor;
-use oar::error::{Error, Result};
-use oar::ops::{Action, Observer};
+use oar::diagnostics::{Diagnostic, Diagnostics};
+use oar::text::escape_controls;
 
 /// Writes a line to stdout; a closed pipe (`oar … | head`) ends quietly.
 pub fn line(s: &str) -> Result<()> {
@@ -109,9 +111,78 @@ impl Status {
     }
 }
 
+/// The status word oras prints for an action; the command pads it to its
+/// column.
+pub fn word(action: Action) -> &'static str {
+    match action {
+        Action::Uploading => "Uploading",
+        Action::Uploaded => "Uploaded",
+        Action::Exists => "Exists",
+        Action::Skipped => "Skipped",
+        Action::Downloading => "Downloading",
+        Action::Processing => "Processing",
+        Action::Downloaded => "Downloaded",
+        Action::Restored => "Restored",
+        Action::Copying => "Copying",
+        Action::Copied => "Copied",
+        Action::Mounted => "Mounted",
+        _ => "Done",
+    }
+}
+
 impl Observer for Status {
     fn event(&mut self, action: Action, desc: &Descriptor) {
-        self.print(action.word(), desc);
+        self.print(word(action), desc);
+    }
+}
+
+/// Prints the library's diagnostics on stderr, as oar always has:
+/// `Warning: …` lines, `[info]` notes with `-v` or `--debug`, and with
+/// `--debug` every request and response (already masked).
+pub struct Printer {
+    /// `--debug`.
+    pub debug: bool,
+    /// `--verbose`.
+    pub verbose: bool,
+}
+
+impl Diagnostics for Printer {
+    fn report(&self, d: &Diagnostic<'_>) {
+        let mut err = io::stderr().lock();
+        let _ = match d {
+            Diagnostic::Warning(w) => writeln!(err, "Warning: {}", escape_controls(w)),
+            Diagnostic::Note(n) if self.debug || self.verbose => {
+                writeln!(err, "[info] {}", escape_controls(n))
+            }
+            Diagnostic::Debug(n) if self.debug => writeln!(err, "[debug] {}", escape_controls(n)),
+            Diagnostic::Request {
+                method,
+                url,
+                headers,
+                ..
+            } => {
+                let _ = writeln!(err, "[debug] > {method} {}", escape_controls(url));
+                headers
+                    .iter()
+                    .try_for_each(|(k, v)| writeln!(err, "[debug] > {k}: {}", escape_controls(v)))
+            }
+            Diagnostic::Response {
+                status,
+                headers,
+                elapsed,
+                ..
+            } => {
+                let _ = writeln!(err, "[debug] < {status} ({} ms)", elapsed.as_millis());
+                headers
+                    .iter()
+                    .try_for_each(|(k, v)| writeln!(err, "[debug] < {k}: {}", escape_controls(v)))
+            }
+            _ => Ok(()),
+        };
+    }
+
+    fn wants_http(&self) -> bool {
+        self.debug
     }
 }
 
@@ -165,5 +236,8 @@ pub fn to_path_or_stdout(path: &str, content: &[u8], pretty: bool) -> Result<()>
             self::bytes(content)
         };
     }
-    oar::fsutil::write_atomic(std::path::Path::new(path), content, 0o644)
+    Ok(oar::content::files::write_atomic(
+        std::path::Path::new(path),
+        content,
+    )?)
 }

@@ -5,7 +5,7 @@
 use std::fs::OpenOptions;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 
-use oar::error::{Error, Result};
+use crate::cli::error::{Error, Result};
 
 fn read_line(r: &mut dyn BufRead) -> Result<String> {
     let mut s = String::new();

@@ -1,4 +1,7 @@
-//! Named files under an output directory: where `pull` writes titled layers.
+//! Named files under an output directory: the store `pull` copies into.
+//! It takes titled layers (`org.opencontainers.image.title`) as files, and
+//! directory layers as unpacked trees; manifests and untitled content pass
+//! through it without being kept.
 //!
 //! Every name is checked to stay inside the directory (unless path
 //! traversal is explicitly allowed, as oras's `-T` does). Content is written
@@ -11,46 +14,87 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
-use super::Storage;
+use super::{Source, Storage, Stream};
 use crate::archive::{self, ExtractLimits};
 use crate::descriptor::Descriptor;
+use crate::diagnostics::Hook;
 use crate::digest::{Digest, Hasher, VerifyReader, copy_stream, digest_reader};
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::http::Tracer;
-use crate::media_type::ANNOTATION_CONTENT_DIGEST;
+use crate::media_type::{self, ANNOTATION_CONTENT_DIGEST};
 use crate::pathsafe;
 
-/// The hint oras prints when a name would leave the output directory.
-pub const TRAVERSAL_HINT: &str = "use flag --allow-path-traversal to allow insecurely pulling files outside of working directory";
+/// How a [`FileStore`] writes.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct FileStoreOptions {
+    /// Let titles name paths outside the root (absolute, or with `..`).
+    pub allow_path_traversal: bool,
+    /// Refuse to overwrite files that exist.
+    pub keep_old_files: bool,
+    /// Bounds on what a directory layer may unpack to.
+    pub limits: ExtractLimits,
+    /// Where notes on resumed downloads go.
+    pub diagnostics: Hook,
+}
 
-/// What writing a file did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// Downloaded (perhaps resuming a partial file).
-    Downloaded,
-    /// The file was already there with the right content.
-    AlreadyPresent,
+impl FileStoreOptions {
+    /// Lets titles name paths outside the root.
+    pub fn allow_path_traversal(mut self, yes: bool) -> Self {
+        self.allow_path_traversal = yes;
+        self
+    }
+
+    /// Refuses to overwrite files that exist.
+    pub fn keep_old_files(mut self, yes: bool) -> Self {
+        self.keep_old_files = yes;
+        self
+    }
+
+    /// Bounds on what a directory layer may unpack to.
+    pub fn limits(mut self, limits: ExtractLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Where notes on resumed downloads go.
+    pub fn diagnostics(mut self, hook: Hook) -> Self {
+        self.diagnostics = hook;
+        self
+    }
 }
 
 /// Writes named content under a root directory.
+#[derive(Debug)]
 pub struct FileStore {
     root: PathBuf,
-    allow_traversal: bool,
-    keep_old: bool,
+    opts: FileStoreOptions,
+}
+
+/// True for a layer to unpack as a directory: ORAS marks them with
+/// `io.deis.oras.content.unpack: "true"`; oras-py marks them only by the
+/// media type `…tar+gzip` and a title without an archive extension, which
+/// tells them apart from a tarball pushed as a file.
+pub fn is_directory_layer(desc: &Descriptor, title: &str) -> bool {
+    match desc.annotation(media_type::ANNOTATION_UNPACK) {
+        Some(v) => v == "true",
+        None => {
+            let lower = title.to_ascii_lowercase();
+            desc.media_type == media_type::OCI_LAYER_TAR_GZIP
+                && ![".tar.gz", ".tgz", ".gz", ".tar"]
+                    .iter()
+                    .any(|ext| lower.ends_with(ext))
+        }
+    }
 }
 
 impl FileStore {
     /// A store writing under `root`, which is created if needed.
-    pub fn new(root: &Path, allow_traversal: bool, keep_old: bool) -> Result<FileStore> {
+    pub fn new(root: &Path, opts: FileStoreOptions) -> Result<FileStore> {
         fsutil::ensure_dir(root)?;
         let root = fs::canonicalize(root)
             .map_err(|e| Error::io(format!("resolving {}", root.display()), e))?;
-        Ok(FileStore {
-            root,
-            allow_traversal,
-            keep_old,
-        })
+        Ok(FileStore { root, opts })
     }
 
     /// The root directory (absolute).
@@ -69,7 +113,7 @@ impl FileStore {
                 crate::text::escape_controls(name)
             )));
         }
-        let path = if self.allow_traversal {
+        let path = if self.opts.allow_path_traversal {
             let p = Path::new(name);
             if p.is_absolute() {
                 p.to_path_buf()
@@ -84,12 +128,13 @@ impl FileStore {
                     }
                     _ => String::new(),
                 };
-                Error::PathTraversal(format!(
-                    "{TRAVERSAL_HINT}: {name}: path traversal disallowed{detail}"
-                ))
+                Error::OutsideDirectory {
+                    name: name.to_string(),
+                    detail,
+                }
             })?
         };
-        if self.keep_old && fs::symlink_metadata(&path).is_ok() {
+        if self.opts.keep_old_files && fs::symlink_metadata(&path).is_ok() {
             return Err(Error::AlreadyExists(format!(
                 "failed to resolve path for writing: {name}: overwrite disallowed"
             )));
@@ -97,38 +142,20 @@ impl FileStore {
         Ok(path)
     }
 
-    /// Writes the content of `desc` from `store` to `path`, resuming a
-    /// partial file left by an earlier run and skipping a file that is
-    /// already complete.
-    pub fn write(
-        &self,
-        path: &Path,
-        desc: &Descriptor,
-        store: &dyn Storage,
-        tracer: &Tracer,
-    ) -> Result<Written> {
-        if !self.keep_old && is_complete(path, desc) {
-            return Ok(Written::AlreadyPresent);
-        }
-        write_file(path, desc, store, tracer)?;
-        Ok(Written::Downloaded)
-    }
-
     /// Downloads a directory layer (verified, resumable), unpacks it beside
     /// `path` into a fresh directory, checks the uncompressed digest from
     /// the `io.deis.oras.content.digest` annotation, and only then puts the
     /// tree under its final name, replacing what was there. `name` is the
     /// layer's title, under which the archive's entries sit.
-    pub fn write_dir(
+    fn write_dir(
         &self,
         path: &Path,
         name: &str,
         desc: &Descriptor,
-        store: &dyn Storage,
-        tracer: &Tracer,
+        source: &mut dyn Source,
     ) -> Result<()> {
         let dir = parent_dir(path);
-        let partial = download_beside(path, desc, store, tracer)?;
+        let partial = download_beside(path, desc, source, &self.opts.diagnostics)?;
         let expected = match desc.annotation(ANNOTATION_CONTENT_DIGEST) {
             Some(d) => Some(Digest::parse(d)?),
             None => None,
@@ -162,7 +189,7 @@ impl FileStore {
                     &staging,
                     expected.as_ref(),
                     desc.size,
-                    &ExtractLimits::default(),
+                    &self.opts.limits,
                 )
             });
         if let Err(e) = unpacked {
@@ -229,17 +256,60 @@ impl FileStore {
     }
 }
 
-/// Downloads `desc` from `store` to `path` through a partial file beside
+impl Storage for FileStore {
+    /// True for a titled file already complete under its name (a pull
+    /// run again fetches nothing); manifests, untitled content and
+    /// directory layers are never held.
+    fn exists(&self, desc: &Descriptor) -> Result<bool> {
+        match desc.title() {
+            Some(title) if !self.opts.keep_old_files && !is_directory_layer(desc, title) => {
+                Ok(is_complete(&self.path_for(title)?, desc))
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn fetch_range(&self, desc: &Descriptor, _offset: u64) -> Result<(Stream<'_>, u64)> {
+        Err(Error::Unsupported(format!(
+            "a file store only receives content ({})",
+            desc.digest
+        )))
+    }
+
+    /// Writes titled content under its name (a directory layer unpacked),
+    /// resuming a partial file from an earlier run; untitled content is
+    /// accepted and not kept.
+    fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
+        let Some(title) = desc.title() else {
+            return Ok(());
+        };
+        let path = self.path_for(title)?;
+        if is_directory_layer(desc, title) {
+            self.write_dir(&path, title, desc, source)
+        } else {
+            write_file(&path, desc, source, &self.opts.diagnostics)
+        }
+    }
+}
+
+/// Writes `data` to `path` atomically (a temporary file beside it, synced,
+/// then renamed): readers see the old file or the new one, never a torn
+/// one. For manifests and descriptors a program saves.
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    fsutil::write_atomic(path, data, 0o644)
+}
+
+/// Downloads `desc` from `source` to `path` through a partial file beside
 /// it: a partial file left by an earlier run is resumed after re-hashing
 /// it, and the result is renamed into place only when its size and digest
 /// match.
 pub fn write_file(
     path: &Path,
     desc: &Descriptor,
-    store: &dyn Storage,
-    tracer: &Tracer,
+    source: &mut dyn Source,
+    diagnostics: &Hook,
 ) -> Result<()> {
-    let partial = download_beside(path, desc, store, tracer)?;
+    let partial = download_beside(path, desc, source, diagnostics)?;
     fsutil::commit(&partial, path)
 }
 
@@ -248,27 +318,27 @@ pub fn write_file(
 fn download_beside(
     path: &Path,
     desc: &Descriptor,
-    store: &dyn Storage,
-    tracer: &Tracer,
+    source: &mut dyn Source,
+    diagnostics: &Hook,
 ) -> Result<PathBuf> {
     let dir = parent_dir(path);
     fsutil::ensure_dir(dir)?;
     let partial = partial_path(dir, desc);
-    download_verified(&partial, desc, store, tracer)?;
+    download_verified(&partial, desc, source, diagnostics)?;
     Ok(partial)
 }
 
 /// Downloads `desc` into the partial file `partial` (resuming what it
 /// holds) and verifies it. Wrong content is deleted; after any other
-/// failure (a network error, Ctrl-C) the partial file stays for the next
-/// run.
+/// failure (a network error, Ctrl-C, a cancelled transfer) the partial
+/// file stays for the next run.
 pub fn download_verified(
     partial: &Path,
     desc: &Descriptor,
-    store: &dyn Storage,
-    tracer: &Tracer,
+    source: &mut dyn Source,
+    diagnostics: &Hook,
 ) -> Result<()> {
-    match download(partial, desc, store, tracer) {
+    match download(partial, desc, source, diagnostics) {
         Err(e @ (Error::DigestMismatch { .. } | Error::SizeMismatch { .. })) => {
             let _ = fs::remove_file(partial);
             Err(e)
@@ -277,41 +347,33 @@ pub fn download_verified(
     }
 }
 
-fn download(partial: &Path, desc: &Descriptor, store: &dyn Storage, tracer: &Tracer) -> Result<()> {
-    let (mut file, mut hasher, have) = open_partial(partial, desc)?;
+fn download(
+    partial: &Path,
+    desc: &Descriptor,
+    source: &mut dyn Source,
+    diagnostics: &Hook,
+) -> Result<()> {
+    let (mut file, hasher, have) = open_partial(partial, desc)?;
     if have > 0 {
-        tracer.note(&format!(
+        diagnostics.note(&format!(
             "resuming {} from byte {have} of {}",
             desc.digest, desc.size
         ));
     }
-    let (stream, at) = store.fetch_range(desc, have)?;
-    let (seen, stream) = if at == have {
-        (have, stream)
-    } else {
-        // The source ignored the range: start over cleanly.
-        tracer.note(&format!(
-            "the source ignored the range request; downloading {} from the start",
-            desc.digest
-        ));
-        file.set_len(0)
-            .map_err(|e| Error::io("truncating partial file", e))?;
-        file.rewind()
-            .map_err(|e| Error::io("rewinding partial file", e))?;
-        hasher = Hasher::new(desc.digest.algorithm());
-        (0, stream)
-    };
-    let mut r = VerifyReader::resume(stream, &desc.digest, desc.size, hasher, seen);
+    // A source that ignores the range skips to `have` itself.
+    let stream = source.open(have)?;
+    let mut r = VerifyReader::resume(stream, &desc.digest, desc.size, hasher, have);
     if let Err(e) = copy_stream(&mut r, &mut file) {
         let err = Error::from_io(format!("downloading {}", desc.digest), e);
         let _ = file.flush();
         if have > 0 && matches!(err, Error::DigestMismatch { .. }) {
             // The bytes kept from the earlier run were bad, not the source:
             // try once more from nothing.
+            drop(r);
             drop(file);
             let _ = fs::remove_file(partial);
-            tracer.note("resumed content did not verify; downloading again from the start");
-            return download(partial, desc, store, tracer);
+            diagnostics.note("resumed content did not verify; downloading again from the start");
+            return download(partial, desc, source, diagnostics);
         }
         return Err(err);
     }

@@ -31,7 +31,7 @@ use super::{
 };
 use crate::descriptor::Descriptor;
 use crate::digest::{Digest, VerifyReader, copy_stream};
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 use crate::fsutil;
 use crate::manifest::{self, Index, MAX_MANIFEST_SIZE};
 use crate::media_type::{self, ANNOTATION_REF_NAME};
@@ -214,7 +214,10 @@ impl Storage for OciLayout {
         let path = self.blob_path(&desc.digest);
         let mut f = File::open(&path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                Error::NotFound(format!("{}: {}", self.root.display(), desc.digest))
+                Error::not_found(
+                    Missing::Content,
+                    format!("{}@{}", self.root.display(), desc.digest),
+                )
             } else {
                 Error::io(format!("opening {}", path.display()), e)
             }
@@ -291,7 +294,12 @@ impl Resolver for OciLayout {
         if let Some(d) = self.find(reference)? {
             return Ok(d);
         }
-        let not_found = || Error::NotFound(format!("{}:{reference}", self.root.display()));
+        let not_found = || {
+            Error::not_found(
+                Missing::Manifest,
+                format!("{}:{reference}", self.root.display()),
+            )
+        };
         if reference.contains(':') {
             // A digest not listed in index.json (a child of an index, say):
             // find the blob and read its media type from the content.
@@ -319,14 +327,13 @@ impl Resolver for OciLayout {
 impl Tagger for OciLayout {
     fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()> {
         if tag.is_empty() || tag.contains('@') || tag.contains(':') {
-            return Err(Error::usage(format!("invalid tag {tag:?}")));
+            return Err(Error::invalid(format!("invalid tag {tag:?}")));
         }
         if !self.exists(desc)? {
-            return Err(Error::NotFound(format!(
-                "{}@{}",
-                self.root.display(),
-                desc.digest
-            )));
+            return Err(Error::not_found(
+                Missing::Manifest,
+                format!("{}@{}", self.root.display(), desc.digest),
+            ));
         }
         self.update_index(|idx| {
             // The tag moves; an untagged entry of the same manifest is
@@ -356,11 +363,10 @@ impl Deleter for OciLayout {
             let before = idx.manifests.len();
             idx.manifests.retain(|d| d.digest != desc.digest);
             if !path.exists() && before == idx.manifests.len() {
-                return Err(Error::NotFound(format!(
-                    "{}@{}",
-                    self.root.display(),
-                    desc.digest
-                )));
+                return Err(Error::not_found(
+                    Missing::Manifest,
+                    format!("{}@{}", self.root.display(), desc.digest),
+                ));
             }
             // The index first, then the content, both under the lock: no
             // reader meets a listed manifest without content, and no
@@ -445,7 +451,10 @@ impl super::BlobResolver for OciLayout {
                 digest.clone(),
                 m.len(),
             )),
-            _ => Err(Error::NotFound(format!("{}@{digest}", self.root.display()))),
+            _ => Err(Error::not_found(
+                Missing::Blob,
+                format!("{}@{digest}", self.root.display()),
+            )),
         }
     }
 }
@@ -465,10 +474,6 @@ impl Target for OciLayout {
 
     fn as_blob_resolver(&self) -> Option<&dyn super::BlobResolver> {
         Some(self)
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 use super::{Resolver, Source, Storage, Stream, Tagger, Target, fetch_all, push_bytes};
 use crate::descriptor::Descriptor;
 use crate::digest::{Digest, VerifyReader};
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 use crate::manifest::MAX_MANIFEST_SIZE;
 
 /// Content and tags held in memory.
@@ -51,7 +51,7 @@ impl Storage for MemoryStore {
         let blobs = lock(&self.blobs);
         let (_, data) = blobs
             .get(&desc.digest)
-            .ok_or_else(|| Error::NotFound(desc.digest.to_string()))?;
+            .ok_or_else(|| Error::not_found(Missing::Content, desc.digest.to_string()))?;
         let start = usize::try_from(offset)
             .unwrap_or(usize::MAX)
             .min(data.len());
@@ -87,7 +87,7 @@ impl Resolver for MemoryStore {
         {
             return Ok(desc.clone());
         }
-        Err(Error::NotFound(reference.to_string()))
+        Err(Error::not_found(Missing::Manifest, reference))
     }
 
     fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
@@ -100,7 +100,7 @@ impl Resolver for MemoryStore {
 impl Tagger for MemoryStore {
     fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()> {
         if !self.exists(desc)? {
-            return Err(Error::NotFound(desc.digest.to_string()));
+            return Err(Error::not_found(Missing::Content, desc.digest.to_string()));
         }
         lock(&self.tags).insert(tag.to_string(), desc.clone());
         Ok(())
@@ -112,8 +112,4 @@ impl Tagger for MemoryStore {
     }
 }
 
-impl Target for MemoryStore {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-}
+impl Target for MemoryStore {}

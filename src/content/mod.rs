@@ -122,6 +122,34 @@ pub trait Storage: Send + Sync {
     /// Stores the content. Implementations verify size and digest, or rely
     /// on a server that does.
     fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()>;
+
+    /// Where this store is, when it is a repository on a registry.
+    fn repository(&self) -> Option<RepositoryLocation> {
+        None
+    }
+
+    /// Mounting, when the store can take blobs from another repository of
+    /// its registry without moving bytes.
+    fn as_mounter(&self) -> Option<&dyn Mounter> {
+        None
+    }
+}
+
+/// A registry repository's place: its registry's origin and its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepositoryLocation {
+    /// `scheme://host[:port]` of the registry.
+    pub origin: String,
+    /// The repository's name.
+    pub name: String,
+}
+
+/// Takes blobs from another repository of the same registry.
+pub trait Mounter {
+    /// Mounts `desc` from repository `from`; when the registry refuses,
+    /// uploads it from `source` instead. True when it was mounted.
+    fn mount_or_push(&self, desc: &Descriptor, from: &str, source: &mut dyn Source)
+    -> Result<bool>;
 }
 
 /// Turns names (tags or digests) into descriptors.
@@ -217,10 +245,6 @@ pub trait Target: Storage + Resolver + Tagger {
     fn as_blob_resolver(&self) -> Option<&dyn BlobResolver> {
         None
     }
-
-    /// The concrete store, so that a higher layer can use abilities that
-    /// only exist between two stores of one kind (cross-repository mounts).
-    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// Streams content whose size and digest are checked as it is read: reading

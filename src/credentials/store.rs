@@ -11,6 +11,20 @@ use super::{Credential, CredentialSource};
 use crate::error::{Error, Result};
 
 /// Docker config files plus their helpers.
+///
+/// ```
+/// use oar::credentials::{Credential, CredentialSource, store::Store};
+///
+/// let dir = std::env::temp_dir().join(format!("oar-doc-store-{}", std::process::id()));
+/// let store = Store::from_paths(&[dir.join("config.json")])?;
+/// store.put("registry.example.com", &Credential::basic("alice", "s3cret"))?;
+/// let found = store.credential("registry.example.com")?;
+/// assert_eq!(found.username, "alice");
+/// assert!(store.delete("registry.example.com")?);
+/// assert!(store.credential("registry.example.com")?.is_anonymous());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), oar::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Store {
     files: Vec<PathBuf>,

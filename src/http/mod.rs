@@ -1,8 +1,9 @@
 //! The blocking HTTP layer every registry and token request goes through.
 //!
-//! It owns what is the same for every request: TLS trust, `--resolve`,
+//! It owns what is the same for every request: TLS trust, name overrides,
 //! proxies (from the environment, through ureq), timeouts, retries of
-//! replayable requests, the `--debug` trace, and the origin rules. A
+//! replayable requests, the masked request trace sent to the diagnostics
+//! hook, and the origin rules. A
 //! [`Client`] belongs to one registry origin (its "home"); user headers
 //! (`-H`) and the client certificate are sent to that origin only, and
 //! `Authorization` is dropped whenever a redirect leaves it. Redirects are
@@ -12,7 +13,7 @@ mod resolve;
 mod retry;
 mod tls;
 mod trace;
-pub mod url;
+pub(crate) mod url;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -24,11 +25,12 @@ use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, TlsConfig};
 use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, SendBody};
 
-use crate::error::{Error, RegistryError, Result};
+use crate::diagnostics::{Diagnostic, Hook};
+use crate::error::{Error, RegistryError, Result, TransportKind};
 
 pub use resolve::ResolveEntry;
 pub use retry::{RetryPolicy, parse_retry_after, retryable_status};
-pub use trace::{Tracer, mask_url};
+pub use trace::mask_url;
 
 /// Largest error body read from a registry (8 KiB); the rest is dropped.
 pub const MAX_ERROR_BODY: u64 = 8 * 1024;
@@ -38,21 +40,20 @@ pub const MAX_REDIRECTS: usize = 10;
 
 /// Settings of the transport, shared by all requests of one client.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct HttpOptions {
-    /// Skip TLS certificate verification (`--insecure`).
+    /// Skip TLS certificate verification.
     pub insecure: bool,
-    /// Extra CA certificates to trust (`--ca-file`).
+    /// Extra CA certificates to trust (PEM files).
     pub ca_files: Vec<PathBuf>,
-    /// Client certificate and key for mutual TLS (`--cert-file`, `--key-file`).
+    /// Client certificate and key (PEM files) for mutual TLS.
     pub client_cert: Option<(PathBuf, PathBuf)>,
-    /// Headers added to every request to the home origin (`-H`).
+    /// Headers added to every request to the home origin.
     pub headers: Vec<(String, String)>,
-    /// Static name overrides (`--resolve`).
+    /// Static name overrides.
     pub resolve: Vec<ResolveEntry>,
-    /// Trace requests on stderr (`--debug`).
-    pub debug: bool,
-    /// Report retries and resumes on stderr (`-v`).
-    pub verbose: bool,
+    /// Where warnings, notes and the request trace go.
+    pub diagnostics: Hook,
     /// The `User-Agent` header.
     pub user_agent: String,
     /// Connect timeout.
@@ -72,13 +73,69 @@ impl Default for HttpOptions {
             client_cert: None,
             headers: Vec::new(),
             resolve: Vec::new(),
-            debug: false,
-            verbose: false,
+            diagnostics: Hook::default(),
             user_agent: format!("oar/{}", env!("CARGO_PKG_VERSION")),
             connect_timeout: Duration::from_secs(30),
             stall_timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
         }
+    }
+}
+
+impl HttpOptions {
+    /// Skips TLS certificate verification.
+    pub fn insecure(mut self, yes: bool) -> Self {
+        self.insecure = yes;
+        self
+    }
+
+    /// Trusts the CA certificates in this PEM file too.
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_files.push(path.into());
+        self
+    }
+
+    /// Presents this client certificate and key (PEM files).
+    pub fn client_cert(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        self.client_cert = Some((cert.into(), key.into()));
+        self
+    }
+
+    /// Adds a header to every request to the registry itself.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Connects to `entry.addr` for `entry.host:entry.port`.
+    pub fn resolve(mut self, entry: ResolveEntry) -> Self {
+        self.resolve.push(entry);
+        self
+    }
+
+    /// Sends warnings, notes and (if it wants them) requests to `hook`.
+    pub fn diagnostics(mut self, hook: Hook) -> Self {
+        self.diagnostics = hook;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// Connect and stall timeouts.
+    pub fn timeouts(mut self, connect: Duration, stall: Duration) -> Self {
+        self.connect_timeout = connect;
+        self.stall_timeout = stall;
+        self
+    }
+
+    /// Retry behaviour.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
     }
 }
 
@@ -196,9 +253,9 @@ impl Response {
         let url = url::strip_query(&self.url).to_string();
         let mut out = Vec::new();
         let mut r = Deadline::new(self.body.into_reader()).take(limit + 1);
-        r.read_to_end(&mut out).map_err(|e| Error::Transport {
-            url,
-            message: format!("reading {what}: {e}"),
+        r.read_to_end(&mut out).map_err(|e| {
+            let kind = io_kind(&e);
+            Error::transport(url, kind, format!("reading {what}: {e}"), Some(Box::new(e)))
         })?;
         if out.len() as u64 > limit {
             return Err(Error::TooLarge {
@@ -312,11 +369,13 @@ struct Agents {
     other: Agent,
 }
 
-/// A blocking HTTP client bound to one home origin.
+/// A blocking HTTP client bound to one home origin. It can be shared
+/// between threads; connections are pooled.
 pub struct Client {
     opts: HttpOptions,
     home: String,
-    tracer: Tracer,
+    masker: trace::Masker,
+    requests: std::sync::atomic::AtomicU64,
     agents: OnceLock<Agents>,
 }
 
@@ -326,9 +385,7 @@ impl Client {
     pub fn new(opts: HttpOptions, home_url: &str) -> Result<Client> {
         let home = url::origin(home_url)
             .ok_or_else(|| Error::other(format!("invalid URL {home_url:?}")))?;
-        let tracer = Tracer {
-            debug: opts.debug,
-            verbose: opts.verbose,
+        let masker = trace::Masker {
             custom_headers: opts
                 .headers
                 .iter()
@@ -338,7 +395,8 @@ impl Client {
         Ok(Client {
             opts,
             home,
-            tracer,
+            masker,
+            requests: std::sync::atomic::AtomicU64::new(0),
             agents: OnceLock::new(),
         })
     }
@@ -353,9 +411,9 @@ impl Client {
         &self.opts
     }
 
-    /// The trace printer.
-    pub fn tracer(&self) -> &Tracer {
-        &self.tracer
+    /// Where diagnostics go.
+    pub fn diagnostics(&self) -> &Hook {
+        &self.opts.diagnostics
     }
 
     fn agents(&self) -> Result<&Agents> {
@@ -444,7 +502,8 @@ impl Client {
             }
             same_origin =
                 same_origin && url::origin(&target).as_deref() == Some(self.home.as_str());
-            self.tracer
+            self.opts
+                .diagnostics
                 .debug(&format!("redirected to {}", mask_url(&target)));
             next.url = target;
             req = next;
@@ -473,9 +532,7 @@ impl Client {
                     format!("status {}", r.status),
                 ),
                 Ok(_) => return result,
-                Err(Error::Transport { message, .. }) if is_transient(message) => {
-                    (None, message.clone())
-                }
+                Err(Error::Transport(t)) if t.kind.is_transient() => (None, t.message.clone()),
                 Err(_) => return result,
             };
             let Some(wait) = self.opts.retry.backoff(attempt, retry_after, waited) else {
@@ -484,7 +541,7 @@ impl Client {
             if let Ok(r) = result {
                 r.discard();
             }
-            self.tracer.note(&format!(
+            self.opts.diagnostics.note(&format!(
                 "retrying {method} {target} in {} ms after {why} (retry {attempt}/{})",
                 wait.as_millis(),
                 self.opts.retry.max_retries
@@ -513,7 +570,22 @@ impl Client {
         if let Body::Reader(_, len) = &req.body {
             headers.push(("Content-Length".into(), len.to_string()));
         }
-        self.tracer.request(req.method, &req.url, &headers);
+        let id = self
+            .requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        let hook = &self.opts.diagnostics;
+        if hook.wants_http() {
+            let masked = self
+                .masker
+                .headers(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            hook.report(&Diagnostic::Request {
+                id,
+                method: req.method,
+                url: &mask_url(&req.url),
+                headers: &masked,
+            });
+        }
         let mut builder = ureq::http::Request::builder()
             .method(req.method)
             .uri(&req.url);
@@ -548,11 +620,17 @@ impl Client {
                 )
             })
             .collect();
-        self.tracer.response(
-            parts.status.as_u16(),
-            headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            start.elapsed(),
-        );
+        if hook.wants_http() {
+            let masked = self
+                .masker
+                .headers(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            hook.report(&Diagnostic::Response {
+                id,
+                status: parts.status.as_u16(),
+                headers: &masked,
+                elapsed: start.elapsed(),
+            });
+        }
         Ok(Response {
             status: parts.status.as_u16(),
             url: req.url,
@@ -563,55 +641,97 @@ impl Client {
     }
 }
 
-/// Messages of transport errors that a retry may cure. A refused connection
-/// is not one of them: a registry that is down should fail fast.
-fn is_transient(message: &str) -> bool {
-    [
-        "timed out",
-        "timeout",
-        "reset",
-        "broken pipe",
-        "aborted",
-        "unexpected end",
-        "eof",
-        "closed",
-    ]
-    .iter()
-    .any(|m| message.to_ascii_lowercase().contains(m))
+/// The kind of an I/O failure on a connection.
+fn io_kind(e: &std::io::Error) -> TransportKind {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::ConnectionRefused => TransportKind::ConnectionRefused,
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+            TransportKind::ConnectionReset
+        }
+        ErrorKind::TimedOut | ErrorKind::WouldBlock => TransportKind::TimedOut,
+        ErrorKind::UnexpectedEof => TransportKind::UnexpectedEof,
+        _ => TransportKind::Other,
+    }
 }
 
+/// Sorts a TLS failure by what the user can do about it. ureq hands some
+/// of them over as I/O errors wrapping rustls's, with only their text to
+/// go by.
+fn tls_kind(text: &str) -> TransportKind {
+    if text.contains("InvalidContentType") || text.contains("corrupt message") {
+        TransportKind::NotTls
+    } else if text.contains("certificate") || text.contains("UnknownIssuer") {
+        TransportKind::Certificate
+    } else {
+        TransportKind::Tls
+    }
+}
+
+/// Turns a ureq failure into [`Error::Transport`], sorted into a kind
+/// (which decides retries and the hints a caller adds) and kept as the
+/// source.
 fn transport_error(u: &str, e: ureq::Error) -> Error {
-    use std::io::ErrorKind;
-    let message = match e {
-        ureq::Error::Io(io) => match io.kind() {
-            ErrorKind::ConnectionRefused => "connection refused".to_string(),
-            ErrorKind::ConnectionReset => "connection reset by peer".to_string(),
-            ErrorKind::TimedOut | ErrorKind::WouldBlock => "i/o timeout".to_string(),
-            ErrorKind::UnexpectedEof => "unexpected end of stream".to_string(),
-            ErrorKind::Interrupted => return Error::Interrupted,
-            _ => io.to_string(),
+    let (kind, message) = match &e {
+        ureq::Error::Io(io) => match io_kind(io) {
+            TransportKind::Other if io.kind() == std::io::ErrorKind::Interrupted => {
+                return Error::Interrupted;
+            }
+            TransportKind::Other => {
+                let text = io.to_string();
+                match tls_kind(&text) {
+                    TransportKind::Tls => (TransportKind::Other, text),
+                    k => (k, text),
+                }
+            }
+            k => (
+                k,
+                match k {
+                    TransportKind::ConnectionRefused => "connection refused",
+                    TransportKind::ConnectionReset => "connection reset by peer",
+                    TransportKind::TimedOut => "i/o timeout",
+                    _ => "unexpected end of stream",
+                }
+                .to_string(),
+            ),
         },
-        ureq::Error::HostNotFound => "no such host".to_string(),
-        ureq::Error::Timeout(t) => format!("timeout: {t}"),
-        ureq::Error::ConnectionFailed => "connection failed".to_string(),
-        ureq::Error::Rustls(r) => format!("tls: {r}"),
-        ureq::Error::Tls(m) => format!("tls: {m}"),
-        ureq::Error::Protocol(p) => format!("protocol error: {p}"),
-        other => other.to_string(),
+        ureq::Error::HostNotFound => (TransportKind::HostNotFound, "no such host".to_string()),
+        ureq::Error::Timeout(t) => (TransportKind::TimedOut, format!("timeout: {t}")),
+        ureq::Error::ConnectionFailed => (
+            TransportKind::ConnectionFailed,
+            "connection failed".to_string(),
+        ),
+        ureq::Error::Rustls(r) => {
+            let kind = match r {
+                rustls::Error::InvalidCertificate(_) => TransportKind::Certificate,
+                rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
+                    TransportKind::NotTls
+                }
+                other => tls_kind(&other.to_string()),
+            };
+            (kind, format!("tls: {r}"))
+        }
+        ureq::Error::Tls(m) => (tls_kind(m), format!("tls: {m}")),
+        ureq::Error::Protocol(p) => {
+            let text = p.to_string();
+            let lower = text.to_ascii_lowercase();
+            // A connection closed before a whole response arrived is cured
+            // by asking again.
+            let kind = if lower.contains("eof") || lower.contains("closed") {
+                TransportKind::UnexpectedEof
+            } else {
+                TransportKind::Protocol
+            };
+            (kind, format!("protocol error: {text}"))
+        }
+        other => (TransportKind::Other, other.to_string()),
     };
-    // TLS failures arrive as rustls errors or as I/O errors wrapping them;
-    // add the flag that fixes each.
-    let message = if message.contains("InvalidContentType") || message.contains("corrupt message") {
-        "tls handshake failed: the server does not speak TLS (use --plain-http for an HTTP registry)".to_string()
-    } else if message.contains("certificate") || message.contains("UnknownIssuer") {
-        format!("{message} (trust its CA with --ca-file, or skip verification with --insecure)")
+    let message = if kind == TransportKind::NotTls {
+        "tls handshake failed: the server does not speak TLS".to_string()
     } else {
         message
     };
-    Error::Transport {
-        url: url::strip_query(u).to_string(),
-        message,
-    }
+    Error::transport(url::strip_query(u), kind, message, Some(Box::new(e)))
 }
 
 /// Loads `--cert-file` and `--key-file` for mutual TLS.

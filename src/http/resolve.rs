@@ -26,7 +26,8 @@ impl ResolveEntry {
     /// Parses `host:port:address[:address_port]`. An IPv6 address is
     /// written in brackets: `h:443:[::1]:8443`.
     pub fn parse(s: &str) -> Result<ResolveEntry> {
-        let bad = |why: &str| Error::usage(format!("failed to parse resolve flag {s:?}: {why}"));
+        // The reason alone: callers name where the value came from.
+        let bad = |why: &str| Error::invalid(why);
         let mut it = s.splitn(3, ':');
         let (Some(host), Some(port), Some(rest)) = (it.next(), it.next(), it.next()) else {
             return Err(bad("expecting host:port:address[:address_port]"));

@@ -1,15 +1,12 @@
-//! The `--debug` trace: each request and response on stderr, with secrets
-//! masked. Masked are `Authorization` and `Proxy-Authorization` (the scheme
-//! stays visible), cookies, every `-H` header value, and query values of
-//! URLs except a few harmless parameters, because presigned download URLs
-//! and upload states carry credentials in their query. Bodies are never
-//! printed, so token responses cannot leak.
-
-use std::io::Write;
-use std::time::Duration;
+//! Masking secrets before requests and responses are reported to the
+//! diagnostics hook (`--debug`). Masked are `Authorization` and
+//! `Proxy-Authorization` (the scheme stays visible), cookies, every `-H`
+//! header value, and query values of URLs except a few harmless
+//! parameters, because presigned download URLs and upload states carry
+//! credentials in their query. Bodies are never reported, so token
+//! responses cannot leak.
 
 use super::url;
-use crate::text::escape_controls;
 
 const MASK: &str = "*****";
 
@@ -24,18 +21,6 @@ const SAFE_PARAMS: &[&str] = &[
     "scope",
     "artifactType",
 ];
-
-/// Prints the trace when enabled.
-#[derive(Debug, Clone, Default)]
-pub struct Tracer {
-    /// Print requests and responses.
-    pub debug: bool,
-    /// Print retries and resumes (`-v` or `--debug`).
-    pub verbose: bool,
-    /// Lower-case names of user-supplied `-H` headers, whose values are
-    /// masked.
-    pub custom_headers: Vec<String>,
-}
 
 /// Masks the values of non-safe query parameters.
 pub fn mask_url(u: &str) -> String {
@@ -55,8 +40,16 @@ pub fn mask_url(u: &str) -> String {
     format!("{base}?{}", masked.join("&"))
 }
 
-impl Tracer {
-    fn header_value(&self, name: &str, value: &str) -> String {
+/// Masks header values for one client: the fixed rules, plus the user's
+/// own headers (`-H`), whose values may be secrets.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Masker {
+    /// Lower-case names of user-supplied headers.
+    pub(crate) custom_headers: Vec<String>,
+}
+
+impl Masker {
+    pub(crate) fn header_value(&self, name: &str, value: &str) -> String {
         let lname = name.to_ascii_lowercase();
         match lname.as_str() {
             "authorization" | "proxy-authorization" => match value.split_once(' ') {
@@ -71,55 +64,13 @@ impl Tracer {
         }
     }
 
-    /// Traces an outgoing request.
-    pub fn request(&self, method: &str, u: &str, headers: &[(String, String)]) {
-        if !self.debug {
-            return;
-        }
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "[debug] > {method} {}", escape_controls(&mask_url(u)));
-        for (k, v) in headers {
-            let _ = writeln!(
-                err,
-                "[debug] > {k}: {}",
-                escape_controls(&self.header_value(k, v))
-            );
-        }
-    }
-
-    /// Traces a response's status line and headers.
-    pub fn response<'a>(
+    pub(crate) fn headers<'a>(
         &self,
-        status: u16,
         headers: impl Iterator<Item = (&'a str, &'a str)>,
-        elapsed: Duration,
-    ) {
-        if !self.debug {
-            return;
-        }
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "[debug] < {status} ({} ms)", elapsed.as_millis());
-        for (k, v) in headers {
-            let _ = writeln!(
-                err,
-                "[debug] < {k}: {}",
-                escape_controls(&self.header_value(k, v))
-            );
-        }
-    }
-
-    /// A note for `-v` and `--debug`: retries, resumes, fallbacks.
-    pub fn note(&self, msg: &str) {
-        if self.debug || self.verbose {
-            let _ = writeln!(std::io::stderr().lock(), "[info] {}", escape_controls(msg));
-        }
-    }
-
-    /// A note only for `--debug`.
-    pub fn debug(&self, msg: &str) {
-        if self.debug {
-            let _ = writeln!(std::io::stderr().lock(), "[debug] {}", escape_controls(msg));
-        }
+    ) -> Vec<(String, String)> {
+        headers
+            .map(|(k, v)| (k.to_string(), self.header_value(k, v)))
+            .collect()
     }
 }
 
@@ -129,9 +80,7 @@ mod tests {
 
     #[test]
     fn masks_secrets() {
-        let t = Tracer {
-            debug: true,
-            verbose: false,
+        let t = Masker {
             custom_headers: vec!["x-api-key".into()],
         };
         assert_eq!(

@@ -124,15 +124,6 @@ pub fn decode_component(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The value of query parameter `key` in `url`, decoded.
-pub fn query_param(url: &str, key: &str) -> Option<String> {
-    let query = url.split_once('?')?.1.split('#').next()?;
-    query.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-        (decode_component(k) == key).then(|| decode_component(v))
-    })
-}
-
 /// The URL without its query string and fragment, for messages and logs
 /// (presigned URLs carry secrets in the query).
 pub fn strip_query(url: &str) -> &str {
@@ -186,10 +177,6 @@ mod tests {
             "http://r/u?_state=a%2Bb&digest=sha256%3Aab"
         );
         assert_eq!(append_query("http://r/u", "n", "1"), "http://r/u?n=1");
-        assert_eq!(
-            query_param("http://r/u?_state=a%2Bb&last=x%2Fy", "last").unwrap(),
-            "x/y"
-        );
         assert_eq!(decode_component("a%2"), "a%2");
         assert_eq!(strip_query("http://r/u?sig=secret"), "http://r/u");
         assert_eq!(host("http://[::1]:5/x").unwrap(), "::1");

@@ -31,6 +31,7 @@ pub enum ImageSpec {
 
 /// Inputs of [`pack`] besides the layers.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct PackOptions {
     /// Manifest shape.
     pub spec: ImageSpec,
@@ -46,6 +47,50 @@ pub struct PackOptions {
     pub subject: Option<Descriptor>,
     /// The creation time to record when none is given (tests pin it).
     pub now: Option<SystemTime>,
+}
+
+impl PackOptions {
+    /// The manifest shape.
+    pub fn spec(mut self, spec: ImageSpec) -> Self {
+        self.spec = spec;
+        self
+    }
+
+    /// The artifact type (1.1) or config media type (1.0).
+    pub fn artifact_type(mut self, artifact_type: impl Into<String>) -> Self {
+        self.artifact_type = Some(artifact_type.into());
+        self
+    }
+
+    /// A config blob given by the user, already described.
+    pub fn config(mut self, config: Descriptor) -> Self {
+        self.config = Some(config);
+        self
+    }
+
+    /// Annotations of the config descriptor.
+    pub fn config_annotations(mut self, annotations: Annotations) -> Self {
+        self.config_annotations = Some(annotations);
+        self
+    }
+
+    /// Manifest annotations.
+    pub fn manifest_annotations(mut self, annotations: Annotations) -> Self {
+        self.manifest_annotations = annotations;
+        self
+    }
+
+    /// The manifest this artifact refers to.
+    pub fn subject(mut self, subject: Descriptor) -> Self {
+        self.subject = Some(subject);
+        self
+    }
+
+    /// The creation time to record when the annotations give none.
+    pub fn now(mut self, now: SystemTime) -> Self {
+        self.now = Some(now);
+        self
+    }
 }
 
 /// A packed manifest and the blobs it needs besides the user's files.
@@ -76,7 +121,7 @@ pub fn pack(layers: Vec<Descriptor>, opts: &PackOptions) -> Result<Packed> {
                 .as_ref()
                 .is_none_or(|c| c.media_type == media_type::OCI_EMPTY);
             if artifact_type.is_none() && config_is_empty {
-                return Err(Error::usage(
+                return Err(Error::invalid(
                     "missing artifact type for OCI image-spec v1.1 artifacts",
                 ));
             }
@@ -131,7 +176,7 @@ pub fn pack(layers: Vec<Descriptor>, opts: &PackOptions) -> Result<Packed> {
     let mut annotations = opts.manifest_annotations.clone();
     match annotations.get(ANNOTATION_CREATED) {
         Some(t) if !timefmt::is_rfc3339(t) => {
-            return Err(Error::usage(format!(
+            return Err(Error::invalid(format!(
                 "invalid date and time format: {ANNOTATION_CREATED} {t:?} is not RFC 3339"
             )));
         }
@@ -174,7 +219,7 @@ fn check_media_type(what: &str, mt: &str) -> Result<()> {
     if media_type::is_valid(mt) {
         Ok(())
     } else {
-        Err(Error::usage(format!(
+        Err(Error::invalid(format!(
             "invalid {what} format: {mt}: invalid media type"
         )))
     }

@@ -1,30 +1,30 @@
-//! Pulling an artifact into a directory, as `oras pull` does: every layer
-//! with a title is written under that name, an index is followed into its
-//! manifests, the empty JSON blob is ignored, and anything else without a
-//! name is skipped (and reported, so the caller can print oras's hint).
+//! Pulling an artifact into a directory, as `oras pull` does: a copy by
+//! the graph engine ([`crate::copy`]) into a [`FileStore`], whose hooks
+//! decide what becomes a file. Every layer with a title is written under
+//! that name (a directory layer is unpacked), an index is followed into
+//! its manifests, the empty JSON blob is ignored, and anything else without
+//! a name is skipped (and reported, so the caller can print oras's hint).
 //!
 //! Each file is verified before it takes its final name (see
-//! [`FileStore`]); content listed twice is downloaded once and copied.
+//! [`FileStore`]); content listed twice under two names is downloaded once
+//! and copied, after its digest is checked again.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
-use super::{Action, Observer};
-use crate::content::files::{FileStore, Written};
-use crate::content::{Target, fetch_all};
+use crate::content::files::{FileStore, is_directory_layer};
+use crate::content::{Storage, StoreSource, Target};
+use crate::copy::{Action, Graph, Hooks, Observer, Verbs, Visit, select_platform};
 use crate::descriptor::{Descriptor, Platform};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::http::Tracer;
 use crate::manifest::Document;
 use crate::media_type::{self, ANNOTATION_TITLE};
 
-/// How deep an index may nest before the pull gives up (a guard against
-/// hostile graphs).
-pub const MAX_DEPTH: usize = 16;
-
 /// Pull settings.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct PullOptions {
     /// Also pull the subject of the artifact.
     pub include_subject: bool,
@@ -33,6 +33,27 @@ pub struct PullOptions {
     pub config: Option<(String, Option<String>)>,
     /// From an index, pull only the manifest for this platform.
     pub platform: Option<Platform>,
+}
+
+impl PullOptions {
+    /// Also pulls the subject of the artifact.
+    pub fn include_subject(mut self, yes: bool) -> Self {
+        self.include_subject = yes;
+        self
+    }
+
+    /// Writes the config blob under `path`, only when its media type is
+    /// `media_type` if one is given.
+    pub fn config(mut self, path: impl Into<String>, media_type: Option<String>) -> Self {
+        self.config = Some((path.into(), media_type));
+        self
+    }
+
+    /// From an index, pulls only the manifest for `platform`.
+    pub fn platform(mut self, platform: Platform) -> Self {
+        self.platform = Some(platform);
+        self
+    }
 }
 
 /// One file written.
@@ -55,124 +76,110 @@ pub struct Pulled {
     pub skipped_unnamed: bool,
 }
 
-struct Walk<'a> {
-    src: &'a dyn Target,
-    files: &'a FileStore,
-    opts: &'a PullOptions,
-    tracer: &'a Tracer,
-    obs: &'a mut dyn Observer,
-    visited: HashSet<Digest>,
-    written: HashMap<Digest, PathBuf>,
-    names: HashMap<String, Digest>,
-    config_titled: bool,
-    out: Vec<PulledFile>,
-    skipped_unnamed: bool,
-}
-
-/// Pulls `reference` from `src` into `files`.
+/// Pulls `reference` from `src` into `files`, reporting to `obs` (whose
+/// progress can stop the pull; partial files are kept for a resume).
 pub fn pull(
     src: &dyn Target,
     reference: &str,
     files: &FileStore,
     opts: &PullOptions,
-    tracer: &Tracer,
     obs: &mut dyn Observer,
 ) -> Result<Pulled> {
     let (mut root, mut bytes) = src.fetch_reference(reference)?;
     if let Some(p) = &opts.platform {
         (root, bytes) = select_platform(src, root, bytes, p)?;
     }
-    let mut w = Walk {
+    let mut hooks = PullHooks {
         src,
         files,
         opts,
-        tracer,
         obs,
-        visited: HashSet::new(),
-        written: HashMap::new(),
+        root: root.digest.clone(),
+        manifests: HashSet::new(),
         names: HashMap::new(),
+        written: HashMap::new(),
+        pending: HashMap::new(),
         config_titled: false,
         out: Vec::new(),
         skipped_unnamed: false,
     };
-    w.manifest(&root, bytes, 0)?;
+    Graph::new(src, files, &mut hooks, Verbs::DOWNLOAD).copy(&root, Some(bytes), None)?;
     Ok(Pulled {
         root,
-        files: w.out,
-        skipped_unnamed: w.skipped_unnamed,
+        files: hooks.out,
+        skipped_unnamed: hooks.skipped_unnamed,
     })
 }
 
-/// Picks the manifest for `platform` when `desc` is an index; a manifest is
-/// checked against its config's platform fields.
-pub fn select_platform(
-    src: &dyn Target,
-    desc: Descriptor,
-    bytes: Vec<u8>,
-    platform: &Platform,
-) -> Result<(Descriptor, Vec<u8>)> {
-    match Document::parse(&desc.media_type, &bytes)? {
-        Document::Index(idx) => {
-            let chosen = idx
-                .manifests
-                .into_iter()
-                .find(|m| m.platform.as_ref().is_some_and(|p| platform.matches(p)))
-                .ok_or_else(|| {
-                    Error::NotFound(format!(
-                        "no manifest for platform {platform} in {}",
-                        desc.digest
-                    ))
-                })?;
-            let bytes = fetch_all(src, &chosen)?;
-            Ok((chosen, bytes))
+/// What a pull decides and remembers per node.
+struct PullHooks<'a> {
+    src: &'a dyn Storage,
+    files: &'a FileStore,
+    opts: &'a PullOptions,
+    obs: &'a mut dyn Observer,
+    root: Digest,
+    /// Manifests already walked.
+    manifests: HashSet<Digest>,
+    /// Title → the digest written under it.
+    names: HashMap<String, Digest>,
+    /// Digest → the first file (or tree) holding it.
+    written: HashMap<Digest, PathBuf>,
+    /// Digest → where the file being fetched goes.
+    pending: HashMap<Digest, PathBuf>,
+    config_titled: bool,
+    out: Vec<PulledFile>,
+    skipped_unnamed: bool,
+}
+
+impl PullHooks<'_> {
+    /// A titled file is in place: remember it for the result and for
+    /// copies under other names.
+    fn record(&mut self, desc: &Descriptor) {
+        if let Some(path) = self.pending.remove(&desc.digest) {
+            self.written.insert(desc.digest.clone(), path.clone());
+            self.out.push(PulledFile {
+                path,
+                desc: desc.clone(),
+            });
         }
-        Document::Manifest(m) => {
-            let config = fetch_all(src, &m.config)?;
-            let p: Platform = serde_json::from_slice(&config).map_err(|_| {
-                Error::NotFound(format!("no platform information in {}", desc.digest))
-            })?;
-            if platform.matches(&p) {
-                Ok((desc, bytes))
-            } else {
-                Err(Error::NotFound(format!(
-                    "the manifest {} is for {p}, not for {platform}",
-                    desc.digest
-                )))
+    }
+}
+
+impl Observer for PullHooks<'_> {
+    fn event(&mut self, action: Action, desc: &Descriptor) {
+        if media_type::is_manifest(&desc.media_type) {
+            // A manifest's start was reported when the walk reached it;
+            // met again, it says nothing.
+            if action == Action::Downloaded {
+                self.obs.event(action, desc);
             }
+            return;
         }
+        match action {
+            Action::Exists => {
+                self.record(desc);
+                self.obs.event(Action::Restored, desc);
+            }
+            Action::Downloaded => {
+                self.record(desc);
+                self.obs.event(action, desc);
+            }
+            // The same name met again: written once.
+            Action::Skipped => {}
+            other => self.obs.event(other, desc),
+        }
+    }
+
+    fn progress(&mut self, desc: &Descriptor, done: u64) -> ControlFlow<()> {
+        self.obs.progress(desc, done)
     }
 }
 
-/// True for a layer to unpack as a directory: ORAS marks them with
-/// `io.deis.oras.content.unpack: "true"`; oras-py marks them only by the
-/// media type `…tar+gzip` and a title without an archive extension, which
-/// tells them apart from a tarball pushed as a file.
-pub fn is_directory_layer(desc: &Descriptor, title: &str) -> bool {
-    match desc.annotation(media_type::ANNOTATION_UNPACK) {
-        Some(v) => v == "true",
-        None => {
-            let lower = title.to_ascii_lowercase();
-            desc.media_type == media_type::OCI_LAYER_TAR_GZIP
-                && ![".tar.gz", ".tgz", ".gz", ".tar"]
-                    .iter()
-                    .any(|ext| lower.ends_with(ext))
-        }
-    }
-}
-
-impl Walk<'_> {
-    fn manifest(&mut self, desc: &Descriptor, bytes: Vec<u8>, depth: usize) -> Result<()> {
-        if depth > MAX_DEPTH {
-            return Err(Error::Protocol(format!(
-                "manifests nest deeper than {MAX_DEPTH} levels"
-            )));
-        }
-        if !self.visited.insert(desc.digest.clone()) {
-            return Ok(());
-        }
-        self.obs.event(Action::Downloading, desc);
-        self.obs.event(Action::Processing, desc);
-        let doc = Document::parse(&desc.media_type, &bytes)?;
+impl Hooks for PullHooks<'_> {
+    /// The layers (and the config when it is to be written, the subject
+    /// when asked for), or an index's manifests.
+    fn successors(&mut self, desc: &Descriptor, bytes: &[u8]) -> Result<Vec<Descriptor>> {
+        let doc = Document::parse(&desc.media_type, bytes)?;
         let mut nodes: Vec<Descriptor> = Vec::new();
         match &doc {
             Document::Manifest(m) => {
@@ -202,71 +209,66 @@ impl Walk<'_> {
                 }
             }
         }
-        for node in nodes {
-            match node.title() {
-                Some(title) => {
-                    let title = title.to_string();
-                    self.file(&node, &title)?;
-                }
-                None if node.is_empty_json() => {}
-                None => {
-                    self.skipped_unnamed = true;
-                    if media_type::is_manifest(&node.media_type) {
-                        let child = fetch_all(self.src, &node)?;
-                        self.manifest(&node, child, depth + 1)?;
-                    } else {
-                        self.obs.event(Action::Skipped, &node);
-                    }
-                }
-            }
-        }
-        self.obs.event(Action::Downloaded, desc);
-        Ok(())
+        Ok(nodes)
     }
 
-    fn file(&mut self, desc: &Descriptor, title: &str) -> Result<()> {
-        match self.names.get(title) {
-            Some(d) if *d == desc.digest => return Ok(()),
+    fn pre_copy(&mut self, desc: &Descriptor) -> Result<Visit> {
+        let title = desc.title().map(str::to_string);
+        if media_type::is_manifest(&desc.media_type) && title.is_none() {
+            if !self.manifests.insert(desc.digest.clone()) {
+                return Ok(Visit::Skip);
+            }
+            if desc.digest != self.root {
+                self.skipped_unnamed = true;
+            }
+            self.obs.event(Action::Downloading, desc);
+            self.obs.event(Action::Processing, desc);
+            return Ok(Visit::Copy);
+        }
+        let Some(title) = title else {
+            if !desc.is_empty_json() {
+                self.skipped_unnamed = true;
+                self.obs.event(Action::Skipped, desc);
+            }
+            return Ok(Visit::Skip);
+        };
+        match self.names.get(&title) {
+            Some(d) if *d == desc.digest => return Ok(Visit::Skip),
             Some(_) => return Err(Error::other(format!("{title}: duplicate name"))),
             None => {}
         }
-        let path = self.files.path_for(title)?;
-        if is_directory_layer(desc, title) {
-            self.obs.event(Action::Downloading, desc);
-            self.files
-                .write_dir(&path, title, desc, self.src, self.tracer)?;
-            self.obs.event(Action::Downloaded, desc);
-            self.names.insert(title.to_string(), desc.digest.clone());
-            self.out.push(PulledFile {
-                path,
-                desc: desc.clone(),
-            });
-            return Ok(());
+        let path = self.files.path_for(&title)?;
+        self.names.insert(title.clone(), desc.digest.clone());
+        let first = self.written.get(&desc.digest);
+        if first.is_none() && !media_type::is_manifest(&desc.media_type) {
+            self.pending.insert(desc.digest.clone(), path);
+            return Ok(Visit::Copy);
         }
-        let copied = match self.written.get(&desc.digest) {
-            Some(first) => self.files.copy_local(first, &path, desc)?,
-            None => false,
+        // Content already fetched under another name is copied from the
+        // first file when it still holds it, else fetched again (the walk
+        // copies each node once, so this one is written here); a manifest
+        // with a title is a file, not walked into.
+        let copied = match first {
+            Some(first) if !is_directory_layer(desc, &title) => {
+                self.files.copy_local(first, &path, desc)?
+            }
+            _ => false,
         };
         if copied {
             self.obs.event(Action::Restored, desc);
         } else {
             self.obs.event(Action::Downloading, desc);
-            let how = self.files.write(&path, desc, self.src, self.tracer)?;
-            self.obs.event(
-                if how == Written::AlreadyPresent {
-                    Action::Restored
-                } else {
-                    Action::Downloaded
-                },
-                desc,
-            );
-            self.written.insert(desc.digest.clone(), path.clone());
+            let mut source = StoreSource {
+                store: self.src,
+                desc: desc.clone(),
+            };
+            self.files.push(desc, &mut source)?;
+            self.obs.event(Action::Downloaded, desc);
         }
-        self.names.insert(title.to_string(), desc.digest.clone());
         self.out.push(PulledFile {
             path,
             desc: desc.clone(),
         });
-        Ok(())
+        Ok(Visit::Skip)
     }
 }

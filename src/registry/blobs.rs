@@ -109,7 +109,7 @@ impl Read for ResumingReader<'_> {
             let wait = policy
                 .backoff(self.resumes, None, Duration::ZERO)
                 .unwrap_or(Duration::ZERO);
-            self.repo.registry.auth().http().tracer().note(&format!(
+            self.repo.registry.auth().http().diagnostics().note(&format!(
                 "download of {} interrupted at byte {} ({err}); resuming in {} ms (retry {}/{})",
                 self.desc.digest,
                 self.pos,

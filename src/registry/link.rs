@@ -5,7 +5,7 @@
 
 use super::{MAX_PAGES, expect};
 use crate::content::MAX_LIST_ENTRIES;
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 use crate::http::{Request, Response, url};
 use crate::manifest::MAX_MANIFEST_SIZE;
 
@@ -78,7 +78,7 @@ pub(crate) fn walk_pages(
         let resp = send(Request::new("GET", &url))?;
         if resp.status == 404 {
             resp.discard();
-            return Err(Error::NotFound(what.to_string()));
+            return Err(Error::not_found(Missing::Repository, what));
         }
         let resp = expect(resp, &[200])?;
         let next = next_page(&resp.url, resp.header("link"))?;

@@ -8,10 +8,12 @@
 use std::io::Read;
 
 use super::{Repository, endpoints, expect, expect_found};
-use crate::content::{Resolver, Source, Storage, Stream, Tagger, fetch_all};
+use crate::content::{
+    Mounter, RepositoryLocation, Resolver, Source, Storage, Stream, Tagger, fetch_all,
+};
 use crate::descriptor::Descriptor;
 use crate::digest::{Digest, Hasher};
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 use crate::http::{Body, Request, Response};
 use crate::manifest::{self, MAX_MANIFEST_SIZE};
 use crate::media_type;
@@ -35,7 +37,10 @@ impl Repository {
 
     fn not_found(&self, reference: &str) -> Error {
         let sep = if reference.contains(':') { '@' } else { ':' };
-        Error::NotFound(format!("{}{sep}{reference}", self.display_name()))
+        Error::not_found(
+            Missing::Manifest,
+            format!("{}{sep}{reference}", self.display_name()),
+        )
     }
 
     /// Reads and verifies a manifest body. `expected` is the digest asked
@@ -173,6 +178,17 @@ impl Storage for Repository {
         self.put_manifest(desc, &bytes, &desc.digest.to_string())?
             .discard();
         Ok(())
+    }
+
+    fn repository(&self) -> Option<RepositoryLocation> {
+        Some(RepositoryLocation {
+            origin: self.origin().to_string(),
+            name: self.name.clone(),
+        })
+    }
+
+    fn as_mounter(&self) -> Option<&dyn Mounter> {
+        Some(self)
     }
 }
 

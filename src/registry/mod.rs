@@ -8,10 +8,10 @@
 //! that a push gets one `pull,push` token instead of two tokens.
 
 mod blobs;
-pub mod endpoints;
-pub mod link;
+pub(crate) mod endpoints;
+pub(crate) mod link;
 mod manifests;
-pub mod range;
+pub(crate) mod range;
 pub mod referrers;
 mod upload;
 
@@ -20,13 +20,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::auth::{AuthClient, Scopes};
 use crate::content::{Deleter, TagLister, Target};
-use crate::credentials::CredentialSource;
+use crate::credentials::store::Store;
+use crate::credentials::{Credential, CredentialSource, StaticCredential};
 use crate::descriptor::Descriptor;
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 use crate::http::{Client, HttpOptions, Request, Response};
 use crate::reference::{registry_host, validate_registry};
 
-pub use upload::{UploadOptions, default_chunk_size};
+pub use upload::{DEFAULT_CHUNK_SIZE, UploadOptions};
 
 /// Most pages followed when listing tags or repositories; a registry that
 /// keeps sending `Link` headers cannot keep the client busy forever.
@@ -34,14 +35,35 @@ pub const MAX_PAGES: usize = 10_000;
 
 /// How to reach a registry.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct RegistryOptions {
-    /// Use HTTP instead of HTTPS (`--plain-http`). A host named exactly
-    /// `localhost` always uses HTTP.
+    /// Use HTTP instead of HTTPS. A host named exactly `localhost` always
+    /// uses HTTP.
     pub plain_http: bool,
     /// Transport settings.
     pub http: HttpOptions,
     /// Blob upload settings.
     pub upload: UploadOptions,
+}
+
+impl RegistryOptions {
+    /// Uses HTTP instead of HTTPS.
+    pub fn plain_http(mut self, yes: bool) -> Self {
+        self.plain_http = yes;
+        self
+    }
+
+    /// Transport settings.
+    pub fn http(mut self, http: HttpOptions) -> Self {
+        self.http = http;
+        self
+    }
+
+    /// Blob upload settings.
+    pub fn upload(mut self, upload: UploadOptions) -> Self {
+        self.upload = upload;
+        self
+    }
 }
 
 /// One registry host.
@@ -166,7 +188,7 @@ impl Registry {
         Ok(resp)
     }
 
-    /// Prints each `Warning: 299 - "text"` header once per run, as the
+    /// Reports each `Warning: 299 - "text"` header once, as the
     /// distribution spec asks clients to.
     fn show_warnings(&self, resp: &Response) {
         for w in resp.headers_all("warning") {
@@ -180,10 +202,37 @@ impl Registry {
                 .trim_matches('"')
                 .to_string();
             if lock(&self.warned).insert(text.clone()) {
-                eprintln!("Warning: {}", crate::text::escape_controls(&text));
+                self.auth.http().diagnostics().warning(&text);
             }
         }
     }
+}
+
+/// Checks `credential` with `registry` (`GET /v2/`, answering its
+/// challenge) and, when the registry accepts it, stores it in `store` (the
+/// docker config file, or the credential helper it names).
+///
+/// ```no_run
+/// use oar::credentials::{Credential, store::Store};
+/// use oar::registry::{RegistryOptions, login};
+///
+/// let store = Store::from_paths(&[])?; // ~/.docker/config.json
+/// login("registry.example.com", Credential::basic("alice", "s3cret"), RegistryOptions::default(), &store)?;
+/// # Ok::<(), oar::Error>(())
+/// ```
+pub fn login(
+    registry: &str,
+    credential: Credential,
+    opts: RegistryOptions,
+    store: &Store,
+) -> Result<()> {
+    let reg = Registry::new(
+        registry,
+        opts,
+        Box::new(StaticCredential(credential.clone())),
+    )?;
+    reg.ping()?;
+    store.put(registry, &credential)
 }
 
 /// One repository on a registry.
@@ -196,6 +245,34 @@ pub struct Repository {
 }
 
 impl Repository {
+    /// Opens the repository a reference names (`host/repo`, a tag or
+    /// digest being ignored), with the user's docker credentials
+    /// (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json` and their
+    /// helpers).
+    ///
+    /// ```no_run
+    /// use oar::prelude::*;
+    /// use oar::registry::{RegistryOptions, Repository};
+    ///
+    /// let repo = Repository::open("localhost:5000/hello", RegistryOptions::default())?;
+    /// let desc = repo.resolve("v1")?;
+    /// println!("{}", desc.digest);
+    /// # Ok::<(), oar::Error>(())
+    /// ```
+    pub fn open(reference: &str, opts: RegistryOptions) -> Result<Repository> {
+        Repository::open_with(reference, opts, Box::new(Store::from_paths(&[])?))
+    }
+
+    /// [`Repository::open`] with credentials from `credentials`.
+    pub fn open_with(
+        reference: &str,
+        opts: RegistryOptions,
+        credentials: Box<dyn CredentialSource>,
+    ) -> Result<Repository> {
+        let r = crate::reference::Reference::parse(reference)?;
+        Ok(Registry::new(&r.registry, opts, credentials)?.repository(&r.repository))
+    }
+
     /// The repository path.
     pub fn name(&self) -> &str {
         &self.name
@@ -246,7 +323,7 @@ impl Repository {
 
     /// `host/repo@digest: not found`.
     fn not_found_digest(&self, digest: &crate::digest::Digest) -> Error {
-        Error::NotFound(format!("{}@{digest}", self.display_name()))
+        Error::not_found(Missing::Blob, format!("{}@{digest}", self.display_name()))
     }
 
     /// A `HEAD` that answers whether something exists (200) or not (404).
@@ -305,14 +382,7 @@ fn unauthorized(resp: Response) -> Error {
     let e = resp.into_error();
     match e {
         Error::Registry { ref errors, .. } if !errors.is_empty() => e,
-        Error::Registry { status, .. } => Error::Unauthorized(format!(
-            "Error response from registry: {} (check the credentials, or log in with `oar login`)",
-            if status == 403 {
-                "forbidden"
-            } else {
-                "unauthorized: authentication required"
-            }
-        )),
+        Error::Registry { status, .. } => Error::AuthenticationRequired { status },
         other => other,
     }
 }
@@ -334,7 +404,7 @@ impl TagLister for Repository {
             page,
         )
         .map_err(|e| match e {
-            Error::NotFound(_) => Error::NotFound(self.display_name()),
+            Error::NotFound { .. } => Error::not_found(Missing::Repository, self.display_name()),
             other => other,
         })
     }
@@ -388,10 +458,6 @@ impl Target for Repository {
 
     fn as_blob_resolver(&self) -> Option<&dyn crate::content::BlobResolver> {
         Some(self)
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }
 

@@ -37,13 +37,14 @@ pub enum ReferrersMode {
 }
 
 impl ReferrersMode {
-    /// Parses `--distribution-spec`.
+    /// Parses a distribution-spec name: `v1.1-referrers-api` or
+    /// `v1.1-referrers-tag`.
     pub fn parse(s: &str) -> Result<ReferrersMode> {
         match s {
             "v1.1-referrers-api" => Ok(ReferrersMode::Api),
             "v1.1-referrers-tag" => Ok(ReferrersMode::Tag),
-            other => Err(Error::usage(format!(
-                "unknown distribution specification flag: {other:?} (expected v1.1-referrers-api or v1.1-referrers-tag)"
+            other => Err(Error::invalid(format!(
+                "unknown distribution specification {other:?} (expected v1.1-referrers-api or v1.1-referrers-tag)"
             ))),
         }
     }

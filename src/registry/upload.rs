@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use super::{Repository, endpoints, expect, range};
 use crate::auth::Scopes;
-use crate::content::Source;
+use crate::content::{Mounter, Source};
 use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
@@ -31,6 +31,7 @@ use crate::http::{Body, Request, Response, retryable_status, url};
 
 /// Upload settings.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UploadOptions {
     /// Blobs larger than this go up in chunks of this size (at least what
     /// the registry asks with `OCI-Chunk-Min-Length`).
@@ -40,29 +41,40 @@ pub struct UploadOptions {
     pub state_dir: Option<PathBuf>,
 }
 
-/// The default chunk: 16 MiB, or `OAR_CHUNK_SIZE` bytes.
-pub fn default_chunk_size() -> u64 {
-    std::env::var("OAR_CHUNK_SIZE")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .filter(|v| *v > 0)
-        .unwrap_or(16 * 1024 * 1024)
-}
+/// The default chunk: 16 MiB.
+pub const DEFAULT_CHUNK_SIZE: u64 = 16 * 1024 * 1024;
 
 impl Default for UploadOptions {
     fn default() -> Self {
         UploadOptions {
-            chunk_size: default_chunk_size(),
+            chunk_size: DEFAULT_CHUNK_SIZE,
             state_dir: None,
         }
     }
 }
 
-/// True for failures a new attempt may cure: the network, a 5xx, 408 or
-/// 429, or a token that lapsed during a long stream.
+impl UploadOptions {
+    /// Blobs larger than `bytes` go up in chunks of that size.
+    pub fn chunk_size(mut self, bytes: u64) -> Self {
+        self.chunk_size = bytes.max(1);
+        self
+    }
+
+    /// Remembers unfinished uploads in `dir`, so that a killed push
+    /// resumes its session.
+    pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.state_dir = Some(dir.into());
+        self
+    }
+}
+
+/// True for failures a new attempt may cure: a transient network failure,
+/// a 5xx, 408 or 429, or a token that lapsed during a long stream (the
+/// auth client has a new one ready). Refused credentials are not retried.
 fn transient(e: &Error) -> bool {
     match e {
-        Error::Transport { .. } | Error::Unauthorized(_) => true,
+        Error::Transport(t) => t.kind.is_transient(),
+        Error::Reauthenticate => true,
         Error::Registry { status, .. } => retryable_status(*status),
         _ => false,
     }
@@ -75,6 +87,17 @@ pub(super) fn location(resp: &Response) -> Result<String> {
         .ok_or_else(|| Error::Protocol("registry sent no Location for the upload".into()))?;
     url::resolve(&resp.url, loc)
         .ok_or_else(|| Error::Protocol(format!("invalid upload location {loc:?}")))
+}
+
+impl Mounter for Repository {
+    fn mount_or_push(
+        &self,
+        desc: &Descriptor,
+        from: &str,
+        source: &mut dyn Source,
+    ) -> Result<bool> {
+        self.mount_blob(desc, from, source)
+    }
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -90,7 +113,7 @@ impl Repository {
     }
 
     fn note(&self, msg: &str) {
-        self.registry.auth().http().tracer().note(msg);
+        self.registry.auth().http().diagnostics().note(msg);
     }
 
     /// Waits before retry `attempt`, or gives up with `err`.
@@ -166,12 +189,7 @@ impl Repository {
     /// registry refuses (it answers 202 with an upload session, or an
     /// error), the blob is uploaded from `source` instead. Returns true if
     /// it was mounted.
-    pub fn mount_or_push(
-        &self,
-        desc: &Descriptor,
-        from: &str,
-        source: &mut dyn Source,
-    ) -> Result<bool> {
+    fn mount_blob(&self, desc: &Descriptor, from: &str, source: &mut dyn Source) -> Result<bool> {
         let mut u = endpoints::uploads(self.origin(), &self.name);
         u = url::append_query(&u, "mount", &desc.digest.to_string());
         u = url::append_query(&u, "from", from);

@@ -216,10 +216,7 @@ pub fn push_artifact(root: &Path, tag: &str, parts: &[Part<'_>]) {
         push_bytes(&layout, &desc, &bytes).unwrap();
         layers.push(desc);
     }
-    let opts = PackOptions {
-        artifact_type: Some("x/hostile".into()),
-        ..Default::default()
-    };
+    let opts = PackOptions::default().artifact_type("x/hostile");
     let packed = pack(layers, &opts).unwrap();
     for (desc, bytes) in &packed.generated {
         push_bytes(&layout, desc, bytes).unwrap();

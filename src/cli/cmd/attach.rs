@@ -4,12 +4,12 @@ use std::path::Path;
 
 use super::push::{ANNOTATION_MANIFEST, load_annotations, load_files, upload};
 use crate::cli::args::Args;
+use crate::cli::error::{Error, Result};
 use crate::cli::options;
 use crate::cli::output::{self, DescriptorJson, Status};
+use oar::copy::select_platform;
 use oar::descriptor::{Descriptor, Platform};
-use oar::error::{Error, Result};
 use oar::ops::pack::{ImageSpec, PackOptions, pack};
-use oar::ops::pull::select_platform;
 
 /// `oar attach`: packs the files into an image-spec 1.1 manifest whose
 /// `subject` is the given artifact, and pushes it (a registry without the
@@ -44,16 +44,16 @@ pub fn run(args: &Args) -> Result<()> {
     let subject = Descriptor::new(subject.media_type, subject.digest, subject.size);
     let mut status = Status::new(9, verbose, json);
     let uploads = load_files(args, files, &annotations, &mut status, verbose)?;
-    let opts = PackOptions {
-        spec: ImageSpec::V1_1,
-        artifact_type: Some(artifact_type),
-        manifest_annotations: annotations
-            .get(ANNOTATION_MANIFEST)
-            .cloned()
-            .unwrap_or_default(),
-        subject: Some(subject.clone()),
-        ..PackOptions::default()
-    };
+    let opts = PackOptions::default()
+        .spec(ImageSpec::V1_1)
+        .artifact_type(artifact_type)
+        .manifest_annotations(
+            annotations
+                .get(ANNOTATION_MANIFEST)
+                .cloned()
+                .unwrap_or_default(),
+        )
+        .subject(subject.clone());
     let packed = pack(uploads.iter().map(|u| u.desc.clone()).collect(), &opts)?;
     upload(target.as_ref(), &packed, uploads, None, &mut status)?;
     if json {
@@ -74,7 +74,7 @@ pub fn run(args: &Args) -> Result<()> {
         output::line(&format!("Digest: {}", packed.desc.digest))?;
     }
     if let Some(path) = args.value("export-manifest") {
-        oar::fsutil::write_atomic(Path::new(path), &packed.bytes, 0o644)?;
+        oar::content::files::write_atomic(Path::new(path), &packed.bytes)?;
     }
     Ok(())
 }

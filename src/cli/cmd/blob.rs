@@ -4,12 +4,12 @@ use std::path::Path;
 
 use super::manifest::{check_delete_flags, delete_resolved};
 use crate::cli::args::Args;
+use crate::cli::error::{Error, Result};
 use crate::cli::options::{self, TargetRef};
 use crate::cli::output::{self, Status};
 use oar::content::{OnceSource, Target, describe_file, fetch_verified};
 use oar::descriptor::Descriptor;
 use oar::digest::{Digest, copy_stream};
-use oar::error::{Error, Result};
 
 /// The digest of a `name@digest` blob reference.
 fn blob_digest(tref: &TargetRef) -> Result<Digest> {
@@ -20,13 +20,13 @@ fn blob_digest(tref: &TargetRef) -> Result<Digest> {
             tref.raw
         )));
     }
-    Digest::parse(sel)
+    Ok(Digest::parse(sel)?)
 }
 
-fn resolve(target: &dyn Target, digest: &Digest) -> Result<Descriptor> {
+fn resolve(target: &dyn Target, digest: &Digest) -> oar::Result<Descriptor> {
     target
         .as_blob_resolver()
-        .ok_or_else(|| Error::Unsupported("this target cannot look up blobs".into()))?
+        .ok_or_else(|| oar::Error::Unsupported("this target cannot look up blobs".into()))?
         .resolve_blob(digest)
 }
 
@@ -54,16 +54,20 @@ pub fn fetch(args: &Args) -> Result<()> {
             let mut stdout = std::io::stdout().lock();
             copy_stream(&mut r, &mut stdout).map_err(|e| match e.kind() {
                 std::io::ErrorKind::BrokenPipe => output::stdout_error(e),
-                _ => Error::from_io(format!("fetching {digest}"), e),
+                _ => oar::Error::from_io(format!("fetching {digest}"), e).into(),
             })?;
         }
         Some(path) => {
-            let tracer = oar::http::Tracer {
-                debug: options::debug(args),
-                verbose: options::verbose(args),
-                custom_headers: Vec::new(),
+            let mut source = oar::content::StoreSource {
+                store: target.as_ref(),
+                desc: desc.clone(),
             };
-            oar::content::files::write_file(Path::new(path), &desc, target.as_ref(), &tracer)?;
+            oar::content::files::write_file(
+                Path::new(path),
+                &desc,
+                &mut source,
+                &options::diagnostics(args),
+            )?;
         }
         None => {}
     }
@@ -120,16 +124,18 @@ pub fn push(args: &Args) -> Result<()> {
         if let Some(g) = &given
             && *g != d.digest
         {
-            return Err(Error::DigestMismatch {
+            return Err(oar::Error::DigestMismatch {
                 expected: g.to_string(),
                 actual: d.digest.to_string(),
-            });
+            }
+            .into());
         }
         if size >= 0 && size as u64 != d.size {
-            return Err(Error::SizeMismatch {
+            return Err(oar::Error::SizeMismatch {
                 expected: size as u64,
                 actual: d.size,
-            });
+            }
+            .into());
         }
         d.media_type = media_type;
         (d, Box::new(src))

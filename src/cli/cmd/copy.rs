@@ -1,11 +1,11 @@
 //! `oar cp <from>{:<tag>|@<digest>} <to>[:<tag>[,<tag>]…]`
 
 use crate::cli::args::Args;
+use crate::cli::error::Result;
 use crate::cli::options;
 use crate::cli::output::{self, Status};
 use oar::copy::{CopyOptions, copy};
 use oar::descriptor::Platform;
-use oar::error::{Error, Result};
 
 /// `oar cp`: copies an artifact (and with `-r` its referrers) between any
 /// two of registry and OCI layout, each side with its own flags.
@@ -17,10 +17,10 @@ pub fn run(args: &Args) -> Result<()> {
     let (dst, dref) = options::open_target(args, "to", &to_raw, &["pull", "push"])?;
     let selector = sref.require_selector(true)?.to_string();
     let dst_tag = dref.selector.clone().filter(|s| !s.contains(':'));
-    let opts = CopyOptions {
-        platform,
-        referrers: args.flag("recursive"),
-    };
+    let mut opts = CopyOptions::default().referrers(args.flag("recursive"));
+    if let Some(p) = platform {
+        opts = opts.platform(p);
+    }
     let mut status = Status::new(7, options::verbose(args), false);
     let (root, bytes) = copy(
         src.as_ref(),
@@ -34,10 +34,11 @@ pub fn run(args: &Args) -> Result<()> {
     if let Some(d) = dref.selector.as_deref().filter(|s| s.contains(':'))
         && d != root.digest.to_string()
     {
-        return Err(Error::DigestMismatch {
+        return Err(oar::Error::DigestMismatch {
             expected: d.to_string(),
             actual: root.digest.to_string(),
-        });
+        }
+        .into());
     }
     let mut from_shown = sref.clone();
     if selector.contains(':') && selector != root.digest.to_string() {

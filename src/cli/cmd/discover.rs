@@ -5,12 +5,12 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use crate::cli::args::Args;
+use crate::cli::error::Result;
 use crate::cli::options;
 use crate::cli::output::{self, DescriptorJson};
 use oar::content::ReferrerLister;
+use oar::copy::select_platform;
 use oar::descriptor::{Descriptor, Platform};
-use oar::error::{Error, Result};
-use oar::ops::pull::select_platform;
 
 /// Deepest referrer chain shown by the tree format.
 const MAX_TREE_DEPTH: usize = 32;
@@ -58,6 +58,13 @@ impl Node {
     }
 }
 
+/// True for values YAML would read as a date or time (`2001-12-14`,
+/// `2001-12-14T21:59:43Z`): four digits and a dash, then digits.
+fn looks_like_a_date(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[5].is_ascii_digit()
+}
+
 /// `key: value` as a YAML mapping line, quoting values YAML would not read
 /// back as the same string.
 fn yaml_line(key: &str, value: &str) -> String {
@@ -68,7 +75,7 @@ fn yaml_line(key: &str, value: &str) -> String {
         && !value.ends_with(' ')
         && value.parse::<f64>().is_err()
         && !matches!(value, "true" | "false" | "null" | "~" | "yes" | "no")
-        && !oar::timefmt::is_rfc3339(value);
+        && !looks_like_a_date(value);
     if plain {
         format!("{key}: {value}")
     } else {
@@ -138,7 +145,7 @@ pub fn run(args: &Args) -> Result<()> {
     }
     let lister = target
         .as_referrer_lister()
-        .ok_or_else(|| Error::Unsupported("this target cannot list referrers".into()))?;
+        .ok_or_else(|| oar::Error::Unsupported("this target cannot list referrers".into()))?;
     let root = Descriptor::new(root.media_type, root.digest, root.size);
     match format {
         "tree" => {

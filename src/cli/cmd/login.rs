@@ -1,11 +1,10 @@
 //! `oar login <registry>`
 
 use crate::cli::args::Args;
+use crate::cli::error::{Error, Result};
 use crate::cli::{options, output, prompt};
-use oar::credentials::StaticCredential;
 use oar::credentials::store::Store;
-use oar::error::{Error, Result};
-use oar::registry::{Registry, RegistryOptions};
+use oar::registry::RegistryOptions;
 
 /// The registry named on the command line; `https://` and a trailing path
 /// are dropped, as docker does for URLs pasted from elsewhere.
@@ -18,7 +17,7 @@ pub fn registry_arg(raw: &str) -> Result<String> {
         .next()
         .unwrap_or("")
         .to_string();
-    oar::reference::validate_registry(&host).map_err(|why| Error::InvalidReference {
+    oar::reference::validate_registry(&host).map_err(|why| oar::Error::InvalidReference {
         reference: raw.to_string(),
         reason: why,
     })?;
@@ -52,17 +51,16 @@ pub fn run(args: &Args) -> Result<()> {
         )));
     }
     let store = Store::from_paths(&options::registry_configs(args, ""))?;
-    let opts = RegistryOptions {
-        plain_http: args.flag("plain-http"),
-        http: options::http_options(args, "")?,
-        upload: oar::registry::UploadOptions::default(),
-    };
-    let reg = Registry::new(&registry, opts, Box::new(StaticCredential(cred.clone())))?;
-    reg.ping().map_err(|e| {
-        Error::Unauthorized(format!(
-            "failed to validate the credentials for {registry}: {e}"
-        ))
+    let opts = RegistryOptions::default()
+        .plain_http(args.flag("plain-http"))
+        .http(options::http_options(args, "")?);
+    oar::registry::login(&registry, cred, opts, &store).map_err(|e| match e {
+        // Storing failed: that error speaks for itself.
+        oar::Error::Credentials(_) | oar::Error::Io { .. } => Error::from(e),
+        e => Error::from(oar::Error::Unauthorized(format!(
+            "failed to validate the credentials for {registry}: {}",
+            Error::from(e)
+        ))),
     })?;
-    store.put(&registry, &cred)?;
     output::line("Login Succeeded")
 }

@@ -2,9 +2,9 @@
 
 use super::login::registry_arg;
 use crate::cli::args::Args;
+use crate::cli::error::Result;
 use crate::cli::options;
 use oar::credentials::store::Store;
-use oar::error::Result;
 
 /// `oar logout`: erases the stored credential from the first config file
 /// or its helper. Logging out when not logged in is not an error, as in

@@ -5,23 +5,22 @@ use std::io::Read;
 use serde::Serialize;
 
 use crate::cli::args::Args;
+use crate::cli::error::{Error, Result};
 use crate::cli::options::{self, TargetRef};
 use crate::cli::output::{self, DescriptorJson, Status};
 use crate::cli::prompt;
 use oar::content::Target;
+use oar::copy::select_platform;
 use oar::descriptor::{Descriptor, Platform};
-use oar::error::{Error, Result};
 use oar::manifest::{Document, MAX_MANIFEST_SIZE, detect_media_type};
 use oar::media_type;
-use oar::ops::pull::select_platform;
-use oar::registry::Repository;
 
 /// Fetches the manifest a command names, honouring `--platform`.
 fn fetch(args: &Args, target: &dyn Target, tref: &TargetRef) -> Result<(Descriptor, Vec<u8>)> {
     let selector = tref.require_selector(true)?.to_string();
     let (desc, bytes) = target.fetch_reference(&selector)?;
     match args.value("platform").map(Platform::parse).transpose()? {
-        Some(p) => select_platform(target, desc, bytes, &p),
+        Some(p) => Ok(select_platform(target, desc, bytes, &p)?),
         None => Ok((desc, bytes)),
     }
 }
@@ -62,22 +61,22 @@ pub fn fetch_cmd(args: &Args) -> Result<()> {
             "--format, --pretty cannot be used at the same time",
         ));
     }
-    let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull"])?;
-    let media_types = args.values("media-type");
-    if !media_types.is_empty() {
-        let repo = target
-            .as_any()
-            .downcast_ref::<Repository>()
-            .ok_or_else(|| {
-                Error::usage("`--media-type` cannot be used with `--oci-layout` at the same time")
-            })?;
-        let list: Vec<String> = media_types
-            .iter()
-            .flat_map(|m| m.split(','))
-            .map(|m| m.trim().to_string())
-            .collect();
-        repo.set_manifest_accept(&list);
+    let media_types: Vec<String> = args
+        .values("media-type")
+        .iter()
+        .flat_map(|m| m.split(','))
+        .map(|m| m.trim().to_string())
+        .collect();
+    if !media_types.is_empty() && args.flag("oci-layout") {
+        return Err(Error::usage(
+            "`--media-type` cannot be used with `--oci-layout` at the same time",
+        ));
     }
+    let (target, tref) =
+        options::open_target_with(args, "", &args.positionals[0], &["pull"], |repo| {
+            repo.set_manifest_accept(&media_types);
+            Ok(())
+        })?;
     let (desc, bytes) = fetch(args, target.as_ref(), &tref)?;
     if let Some(path) = out {
         output::to_path_or_stdout(path, &bytes, pretty)?;
@@ -129,7 +128,7 @@ pub fn fetch_config(args: &Args) -> Result<()> {
                     output::bytes(&content)?;
                 }
             }
-            Some(path) => oar::fsutil::write_atomic(std::path::Path::new(path), &content, 0o644)?,
+            Some(path) => oar::content::files::write_atomic(std::path::Path::new(path), &content)?,
         }
     }
     if descriptor {
@@ -155,10 +154,11 @@ fn read_manifest_input(path: &str) -> Result<Vec<u8>> {
             .map_err(|e| Error::io(format!("reading {path}"), e))?;
     }
     if buf.len() as u64 > MAX_MANIFEST_SIZE {
-        return Err(Error::TooLarge {
+        return Err(oar::Error::TooLarge {
             what: format!("manifest {path}"),
             limit: MAX_MANIFEST_SIZE,
-        });
+        }
+        .into());
     }
     Ok(buf)
 }
@@ -194,17 +194,18 @@ pub fn push(args: &Args) -> Result<()> {
         .clone()
         .unwrap_or_else(|| desc.digest.to_string());
     if reference.contains(':') && reference != desc.digest.to_string() {
-        return Err(Error::DigestMismatch {
+        return Err(oar::Error::DigestMismatch {
             expected: reference,
             actual: desc.digest.to_string(),
-        });
+        }
+        .into());
     }
     let descriptor = args.flag("descriptor");
     let mut status = Status::new(9, options::verbose(args) && !descriptor, false);
     let matches = match target.resolve(&reference) {
         Ok(d) => d.digest == desc.digest,
         Err(e) if e.is_not_found() => false,
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     if matches {
         status.print("Exists", &desc);
@@ -250,7 +251,7 @@ pub fn delete_resolved(
     target: &dyn Target,
     tref: &TargetRef,
     what: &str,
-    found: Result<Descriptor>,
+    found: oar::Result<Descriptor>,
 ) -> Result<()> {
     let desc = match found {
         Ok(d) => d,
@@ -258,12 +259,18 @@ pub fn delete_resolved(
             if args.flag("force") && !args.flag("descriptor") {
                 return output::line(&format!("Missing {}", tref.raw));
             }
-            return Err(Error::NotFound(format!(
-                "{}: the specified {what} does not exist",
-                tref.raw
-            )));
+            let missing = if what == "blob" {
+                oar::error::Missing::Blob
+            } else {
+                oar::error::Missing::Manifest
+            };
+            return Err(oar::Error::not_found(
+                missing,
+                format!("{}: the specified {what} does not exist", tref.raw),
+            )
+            .into());
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     if !args.flag("force") {
         let tags = if what == "manifest" {
@@ -281,7 +288,7 @@ pub fn delete_resolved(
     }
     target
         .as_deleter()
-        .ok_or_else(|| Error::Unsupported("this target cannot delete".into()))?
+        .ok_or_else(|| oar::Error::Unsupported("this target cannot delete".into()))?
         .delete(&desc)
         .map_err(|e| Error::other(format!("failed to delete {}: {e}", tref.raw)))?;
     if args.flag("descriptor") {

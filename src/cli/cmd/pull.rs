@@ -5,11 +5,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::cli::args::Args;
+use crate::cli::error::Result;
 use crate::cli::options;
 use crate::cli::output::{self, DescriptorJson, Status};
 use oar::content::files::FileStore;
 use oar::descriptor::Platform;
-use oar::error::Result;
 use oar::media_type::ANNOTATION_TITLE;
 use oar::ops::pull::{PullOptions, pull};
 
@@ -43,30 +43,16 @@ pub fn run(args: &Args) -> Result<()> {
     let (target, tref) = options::open_target(args, "", raw, &["pull"])?;
     let selector = tref.require_selector(true)?.to_string();
     let out = args.value("output").unwrap_or(".");
-    let files = FileStore::new(
-        Path::new(out),
-        args.flag("allow-path-traversal"),
-        args.flag("keep-old-files"),
-    )?;
-    let opts = PullOptions {
-        include_subject: args.flag("include-subject"),
-        config,
-        platform,
-    };
-    let tracer = oar::http::Tracer {
-        debug: options::debug(args),
-        verbose,
-        custom_headers: Vec::new(),
-    };
+    let files = FileStore::new(Path::new(out), options::file_store_options(args))?;
+    let mut opts = PullOptions::default().include_subject(args.flag("include-subject"));
+    if let Some((path, mt)) = config {
+        opts = opts.config(path, mt);
+    }
+    if let Some(p) = platform {
+        opts = opts.platform(p);
+    }
     let mut status = Status::new(11, verbose, json);
-    let pulled = pull(
-        target.as_ref(),
-        &selector,
-        &files,
-        &opts,
-        &tracer,
-        &mut status,
-    )?;
+    let pulled = pull(target.as_ref(), &selector, &files, &opts, &mut status)?;
     status.finish()?;
     if json {
         let files = pulled
@@ -75,7 +61,7 @@ pub fn run(args: &Args) -> Result<()> {
             .map(|f| {
                 let mut path = f.path.to_string_lossy().into_owned();
                 let title = f.desc.title().unwrap_or_default();
-                if oar::ops::pull::is_directory_layer(&f.desc, title) {
+                if oar::content::files::is_directory_layer(&f.desc, title) {
                     path.push('/');
                 }
                 FileJson {

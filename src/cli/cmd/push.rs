@@ -6,12 +6,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::cli::args::Args;
+use crate::cli::error::{Error, Result};
 use crate::cli::options::{self, TargetRef};
 use crate::cli::output::{self, DescriptorJson, Status};
 use oar::content::Target;
 use oar::descriptor::{Annotations, Descriptor};
-use oar::error::{Error, Result};
-use oar::fsutil;
 use oar::media_type;
 use oar::ops::pack::{ImageSpec, PackOptions, Packed, pack};
 use oar::ops::push::{Upload, push_packed};
@@ -105,7 +104,7 @@ pub struct Packing {
     /// Pack options.
     pub opts: PackOptions,
     /// The config file, if any, as an upload.
-    pub config: Option<Upload<'static>>,
+    pub config: Option<Upload>,
 }
 
 fn packing(args: &Args, annotations: &BTreeMap<String, Annotations>) -> Result<Packing> {
@@ -151,17 +150,23 @@ fn packing(args: &Args, annotations: &BTreeMap<String, Annotations>) -> Result<P
         None => None,
     };
     Ok(Packing {
-        opts: PackOptions {
-            spec,
-            artifact_type,
-            config: config.as_ref().map(|u| u.desc.clone()),
-            config_annotations: annotations.get(ANNOTATION_CONFIG).cloned(),
-            manifest_annotations: annotations
-                .get(ANNOTATION_MANIFEST)
-                .cloned()
-                .unwrap_or_default(),
-            subject: None,
-            now: None,
+        opts: {
+            let mut o = PackOptions::default().spec(spec).manifest_annotations(
+                annotations
+                    .get(ANNOTATION_MANIFEST)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            if let Some(at) = artifact_type {
+                o = o.artifact_type(at);
+            }
+            if let Some(c) = &config {
+                o = o.config(c.desc.clone());
+            }
+            if let Some(a) = annotations.get(ANNOTATION_CONFIG) {
+                o = o.config_annotations(a.clone());
+            }
+            o
         },
         config,
     })
@@ -175,7 +180,7 @@ pub fn load_files(
     annotations: &BTreeMap<String, Annotations>,
     status: &mut Status,
     verbose: bool,
-) -> Result<Vec<Upload<'static>>> {
+) -> Result<Vec<Upload>> {
     if !args.flag("disable-path-validation") {
         let mut abs = Vec::new();
         for r in file_refs {
@@ -202,6 +207,7 @@ pub fn load_files(
             Path::new(&path),
             Some(mt.as_str()).filter(|m| !m.is_empty()),
             &title,
+            &options::directory_options(),
         )?;
         for s in &up.skipped {
             eprintln!(
@@ -234,7 +240,7 @@ pub fn print_json(tref: &TargetRef, desc: &Descriptor, tags: &[String]) -> Resul
 pub fn upload(
     target: &dyn Target,
     packed: &Packed,
-    uploads: Vec<Upload<'_>>,
+    uploads: Vec<Upload>,
     tag: Option<&str>,
     status: &mut Status,
 ) -> Result<()> {
@@ -299,7 +305,7 @@ pub fn run(args: &Args) -> Result<()> {
         output::line(&format!("Digest: {}", packed.desc.digest))?;
     }
     if let Some(path) = args.value("export-manifest") {
-        fsutil::write_atomic(Path::new(path), &packed.bytes, 0o644)?;
+        oar::content::files::write_atomic(Path::new(path), &packed.bytes)?;
     }
     Ok(())
 }

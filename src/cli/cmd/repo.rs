@@ -1,10 +1,10 @@
 //! `oar repo ls <registry>[/<namespace>]` and `oar repo tags <name>`.
 
 use crate::cli::args::Args;
+use crate::cli::error::{Error, Result};
 use crate::cli::options;
 use crate::cli::output;
 use oar::digest::Digest;
-use oar::error::{Error, Result};
 
 /// True for tags that look like digests (`sha256-<hex>`), the referrers
 /// tag schema's tags.
@@ -21,7 +21,7 @@ pub fn ls(args: &Args) -> Result<()> {
         Some((r, ns)) => (r, format!("{}/", ns.trim_end_matches('/'))),
         None => (raw.as_str(), String::new()),
     };
-    oar::reference::validate_registry(registry).map_err(|why| Error::InvalidReference {
+    oar::reference::validate_registry(registry).map_err(|why| oar::Error::InvalidReference {
         reference: raw.clone(),
         reason: why,
     })?;
@@ -30,13 +30,13 @@ pub fn ls(args: &Args) -> Result<()> {
     reg.catalog(last, &mut |page| {
         for r in page {
             if let Some(sub) = r.strip_prefix(&namespace) {
-                output::line(sub)?;
+                output::line(sub).map_err(Error::into_lib)?;
             }
         }
         Ok(())
     })
     .map_err(|e| match e {
-        Error::Registry { .. } | Error::Unauthorized(_) => Error::other(format!(
+        oar::Error::Registry { .. } | oar::Error::Unauthorized(_) => Error::other(format!(
             "could not list repositories for {registry:?}{}: {e}",
             if namespace.is_empty() {
                 String::new()
@@ -44,7 +44,7 @@ pub fn ls(args: &Args) -> Result<()> {
                 format!(" with prefix {namespace:?}")
             }
         )),
-        other => other,
+        other => other.into(),
     })
 }
 
@@ -57,7 +57,7 @@ pub fn tags(args: &Args) -> Result<()> {
     let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull"])?;
     let lister = target
         .as_tag_lister()
-        .ok_or_else(|| Error::Unsupported("this target cannot list tags".into()))?;
+        .ok_or_else(|| oar::Error::Unsupported("this target cannot list tags".into()))?;
     let filter = match tref.selector.as_deref() {
         Some(s) if s.contains(':') => Some(s.to_string()),
         Some(t) => Some(target.resolve(t)?.digest.to_string()),
@@ -84,10 +84,11 @@ pub fn tags(args: &Args) -> Result<()> {
             {
                 continue;
             }
-            output::line(&t)?;
+            output::line(&t).map_err(Error::into_lib)?;
         }
         Ok(())
-    })
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]

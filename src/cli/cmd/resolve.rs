@@ -1,11 +1,11 @@
 //! `oar resolve <name>{:<tag>|@<digest>}`
 
 use crate::cli::args::Args;
+use crate::cli::error::Result;
 use crate::cli::options;
 use crate::cli::output;
+use oar::copy::select_platform;
 use oar::descriptor::Platform;
-use oar::error::Result;
-use oar::ops::pull::select_platform;
 
 /// `oar resolve`: the digest a reference points to (`-l`: the full
 /// reference).

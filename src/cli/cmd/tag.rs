@@ -1,9 +1,9 @@
 //! `oar tag <name>{:<tag>|@<digest>} <new_tag>…`
 
 use crate::cli::args::Args;
+use crate::cli::error::Result;
 use crate::cli::options;
 use crate::cli::output;
-use oar::error::Result;
 
 /// `oar tag`: points more tags at an existing manifest.
 pub fn run(args: &Args) -> Result<()> {

@@ -1,8 +1,8 @@
 //! `oar version`
 
 use crate::cli::args::Args;
+use crate::cli::error::Result;
 use crate::cli::output;
-use oar::error::Result;
 
 /// `oar version`: the version and the platform built for.
 pub fn run(_args: &Args) -> Result<()> {

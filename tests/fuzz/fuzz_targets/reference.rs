@@ -17,8 +17,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = oar::Platform::parse(s);
     let _ = oar::http::ResolveEntry::parse(s);
-    let _ = oar::pathsafe::normalize(s);
-    let _ = oar::http::url::resolve("http://r:5000/v2/x/", s);
-    let _ = oar::http::url::origin(s);
-    let _ = oar::http::url::decode_component(s);
+    let _ = oar::fuzzing::normalize(s);
+    let _ = oar::fuzzing::resolve("http://r:5000/v2/x/", s);
+    let _ = oar::fuzzing::origin(s);
+    let _ = oar::fuzzing::decode_component(s);
 });

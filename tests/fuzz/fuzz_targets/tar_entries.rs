@@ -15,11 +15,10 @@ fuzz_target!(|data: &[u8]| {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
     gz.write_all(data).unwrap();
     let gz = gz.finish().unwrap();
-    let limits = oar::archive::ExtractLimits {
-        floor: 1 << 20,
-        ratio: 100,
-        entries: 1000,
-    };
+    let limits = oar::archive::ExtractLimits::default()
+        .floor(1 << 20)
+        .ratio(100)
+        .entries(1000);
     let _ = oar::archive::extract(&mut &gz[..], "d", &root, None, gz.len() as u64, &limits);
     // The only thing in `base` is the extraction root.
     let names: Vec<_> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name()).collect();
