@@ -38,6 +38,7 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	RUSTDOCFLAGS='-D warnings' $(CARGO) doc --no-deps
+	cd tests/fuzz && $(CARGO) check --quiet
 
 man:
 	$(CARGO) run --quiet -- __man man

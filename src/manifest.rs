@@ -228,7 +228,7 @@ pub fn detect_media_type(bytes: &[u8]) -> Result<String> {
         (_, Some(_), _, _) => Ok(media_type::OCI_INDEX.into()),
         (_, _, Some(_), _) => Ok(media_type::OCI_MANIFEST.into()),
         _ => Err(Error::Protocol(
-            "cannot tell the manifest's media type: use --media-type".into(),
+            "cannot tell the manifest's media type: it has no mediaType field".into(),
         )),
     }
 }

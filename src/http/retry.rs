@@ -10,6 +10,7 @@ use crate::timefmt;
 /// Retry settings. The defaults match oras: 5 retries, 250 ms base
 /// doubling, 10 % jitter, each wait between 200 ms and 3 s.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 disables retrying).
     pub max_retries: u32,
