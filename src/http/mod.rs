@@ -576,9 +576,7 @@ impl Client {
             + 1;
         let hook = &self.opts.diagnostics;
         if hook.wants_http() {
-            let masked = self
-                .masker
-                .headers(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let masked = self.masker.headers(&headers);
             hook.report(&Diagnostic::Request {
                 id,
                 method: req.method,
@@ -621,9 +619,7 @@ impl Client {
             })
             .collect();
         if hook.wants_http() {
-            let masked = self
-                .masker
-                .headers(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let masked = self.masker.headers(&headers);
             hook.report(&Diagnostic::Response {
                 id,
                 status: parts.status.as_u16(),

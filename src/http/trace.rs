@@ -64,12 +64,10 @@ impl Masker {
         }
     }
 
-    pub(crate) fn headers<'a>(
-        &self,
-        headers: impl Iterator<Item = (&'a str, &'a str)>,
-    ) -> Vec<(String, String)> {
+    pub(crate) fn headers(&self, headers: &[(String, String)]) -> Vec<(String, String)> {
         headers
-            .map(|(k, v)| (k.to_string(), self.header_value(k, v)))
+            .iter()
+            .map(|(k, v)| (k.clone(), self.header_value(k, v)))
             .collect()
     }
 }

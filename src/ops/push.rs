@@ -124,17 +124,11 @@ impl Upload {
     /// temporary file (in `$TMPDIR`) while it is hashed, so memory stays
     /// bounded and the upload can resume.
     pub fn reader(reader: &mut dyn Read, media_type: &str, title: &str) -> Result<Upload> {
-        let tmp = TempFile(fsutil::temp_path(&std::env::temp_dir(), "oar-upload"));
-        let file = fsutil::create_new(&tmp.0, 0o600)?;
-        let mut hashed = HashWriter::new(std::io::BufWriter::with_capacity(STREAM_BUFFER, file));
-        crate::digest::copy_stream(reader, &mut hashed)
-            .map_err(|e| Error::from_io(format!("writing {}", tmp.0.display()), e))?;
-        let (digest, size, buffered) = hashed.finish();
-        let file = buffered
-            .into_inner()
-            .map_err(|e| Error::io(format!("writing {}", tmp.0.display()), e.into_error()))?;
-        file.sync_all()
-            .map_err(|e| Error::io(format!("writing {}", tmp.0.display()), e))?;
+        let (tmp, digest, size, ()) = spool("oar-upload", |out| {
+            crate::digest::copy_stream(reader, out)
+                .map(drop)
+                .map_err(|e| Error::from_io("spooling an upload", e))
+        })?;
         Ok(Upload {
             desc: titled(Descriptor::new(media_type, digest, size), title),
             content: Content::File(tmp.0.clone()),
@@ -154,16 +148,9 @@ impl Upload {
         title: &str,
         opts: &DirectoryOptions,
     ) -> Result<Upload> {
-        let tmp = TempFile(fsutil::temp_path(&std::env::temp_dir(), "oar-dir"));
-        let file = fsutil::create_new(&tmp.0, 0o600)?;
-        let mut hashed = HashWriter::new(std::io::BufWriter::with_capacity(STREAM_BUFFER, file));
-        let packed = archive::pack(path, title, &mut hashed, opts.gzip_level)?;
-        let (digest, size, buffered) = hashed.finish();
-        let file = buffered
-            .into_inner()
-            .map_err(|e| Error::io(format!("writing {}", tmp.0.display()), e.into_error()))?;
-        file.sync_all()
-            .map_err(|e| Error::io(format!("writing {}", tmp.0.display()), e))?;
+        let (tmp, digest, size, packed) = spool("oar-dir", |out| {
+            archive::pack(path, title, out, opts.gzip_level)
+        })?;
         let mut desc = Descriptor::new(media_type, digest, size);
         desc.set_annotation(ANNOTATION_TITLE, title);
         desc.set_annotation(ANNOTATION_UNPACK, "true");
@@ -193,6 +180,26 @@ impl Upload {
             Upload::file(path, media_type.unwrap_or(OCI_LAYER_TAR), title)
         }
     }
+}
+
+/// Writes what `write` produces to a temporary file (in `$TMPDIR`),
+/// hashing it on the way: the file (removed when dropped), its digest and
+/// size, and `write`'s result.
+fn spool<T>(
+    prefix: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<T>,
+) -> Result<(TempFile, Digest, u64, T)> {
+    let tmp = TempFile(fsutil::temp_path(&std::env::temp_dir(), prefix));
+    let file = fsutil::create_new(&tmp.0, 0o600)?;
+    let mut hashed = HashWriter::new(std::io::BufWriter::with_capacity(STREAM_BUFFER, file));
+    let out = write(&mut hashed)?;
+    let (digest, size, buffered) = hashed.finish();
+    let file = buffered
+        .into_inner()
+        .map_err(|e| Error::io(format!("writing {}", tmp.0.display()), e.into_error()))?;
+    file.sync_all()
+        .map_err(|e| Error::io(format!("writing {}", tmp.0.display()), e))?;
+    Ok((tmp, digest, size, out))
 }
 
 /// The blobs of one push, served to the graph engine by digest.
