@@ -246,6 +246,11 @@ impl Registry {
         })
     }
 
+    /// The process id of the registry (for clean-up outside `Drop`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `host/repo[:tag]`.
     pub fn reference(&self, rest: &str) -> String {
         format!("{}/{rest}", self.host)
