@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod copy;
 mod directories;
+mod e2e;
 mod faults;
 mod interop;
 mod layout;
