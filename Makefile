@@ -6,7 +6,7 @@ CARGO ?= cargo
 PREFIX ?= /usr/local
 VENV := target/test-venv
 STATIC_TARGET := x86_64-unknown-linux-musl
-APT_PACKAGES := docker-registry apache2-utils openssl skopeo time
+APT_PACKAGES := docker-registry apache2-utils openssl skopeo time zsh fish
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build test test-deps lint man install demo static fuzz bench clean
@@ -21,7 +21,7 @@ build:
 # GNU time to measure peak memory.
 test-deps:
 	@missing=""; \
-	for c in docker-registry htpasswd openssl skopeo; do command -v $$c >/dev/null || missing=1; done; [ -x /usr/bin/time ] || missing=1; \
+	for c in docker-registry htpasswd openssl skopeo zsh fish; do command -v $$c >/dev/null || missing=1; done; [ -x /usr/bin/time ] || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES) || \
 	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); }; \

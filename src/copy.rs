@@ -18,7 +18,7 @@
 //! [`Observer::progress`]). Blobs are mounted instead of copied when both
 //! stores are repositories of one registry ([`Storage::as_mounter`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::ops::ControlFlow;
 
@@ -45,8 +45,10 @@ pub enum Action {
     Uploaded,
     /// Already at the destination; not sent.
     Exists,
-    /// Not transferred (met before in this walk, or a layer without a
-    /// file name on pull).
+    /// Not transferred: the same content was transferred earlier in this
+    /// walk under another file name (or, on pull, a layer without a file
+    /// name). A node met again under the name it was transferred with is
+    /// not reported again.
     Skipped,
     /// About to download.
     Downloading,
@@ -172,7 +174,12 @@ pub struct Graph<'a> {
     dst: &'a dyn Storage,
     hooks: &'a mut dyn Hooks,
     verbs: Verbs,
-    done: HashSet<Digest>,
+    /// Nodes handled, keyed as oras-go keys them (media type, digest,
+    /// size): one blob used with two media types is two nodes.
+    done: HashSet<(String, Digest, u64)>,
+    /// The file name (title) each digest was handled under, to report a
+    /// repeat under another name as skipped.
+    titles: HashMap<Digest, Option<String>>,
     active: HashSet<Digest>,
     nodes: usize,
     mount_from: Option<String>,
@@ -198,6 +205,7 @@ impl<'a> Graph<'a> {
             hooks,
             verbs,
             done: HashSet::new(),
+            titles: HashMap::new(),
             active: HashSet::new(),
             nodes: 0,
             mount_from,
@@ -238,11 +246,12 @@ impl<'a> Graph<'a> {
             return Ok(());
         }
         let is_manifest = media_type::is_manifest(&desc.media_type);
-        if self.done.contains(&desc.digest) {
+        let key = (desc.media_type.clone(), desc.digest.clone(), desc.size);
+        if self.done.contains(&key) {
             if let Some((tagger, t)) = tag {
                 let bytes = self.bytes_of(desc, bytes)?;
                 tagger.push_tagged(desc, &bytes, t)?;
-            } else {
+            } else if self.titles.get(&desc.digest).map(Option::as_deref) != Some(desc.title()) {
                 self.hooks.event(Action::Skipped, desc);
             }
             return Ok(());
@@ -256,7 +265,7 @@ impl<'a> Graph<'a> {
         }
         if self.dst.exists(desc)? {
             self.hooks.event(Action::Exists, desc);
-            self.done.insert(desc.digest.clone());
+            self.commit(key, desc);
             if let Some((tagger, t)) = tag {
                 let bytes = self.bytes_of(desc, bytes)?;
                 tagger.push_tagged(desc, &bytes, t)?;
@@ -282,8 +291,14 @@ impl<'a> Graph<'a> {
         } else {
             self.blob(desc)?;
         }
-        self.done.insert(desc.digest.clone());
+        self.commit(key, desc);
         Ok(())
+    }
+
+    fn commit(&mut self, key: (String, Digest, u64), desc: &Descriptor) {
+        self.done.insert(key);
+        self.titles
+            .insert(desc.digest.clone(), desc.title().map(str::to_string));
     }
 
     fn bytes_of(&self, desc: &Descriptor, bytes: Option<Vec<u8>>) -> Result<Vec<u8>> {

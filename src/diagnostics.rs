@@ -9,7 +9,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// One thing worth telling.
 #[derive(Debug, Clone, Copy)]
@@ -23,11 +23,11 @@ pub enum Diagnostic<'a> {
     Note(&'a str),
     /// A note for debugging only (a redirect followed).
     Debug(&'a str),
-    /// An HTTP request about to be sent. Credentials, cookies, custom
-    /// header values and query values that may be secret are masked.
+    /// An HTTP request about to be sent. Credentials, cookies, headers
+    /// named like secrets and query values that may be secret are masked.
     Request {
-        /// Numbers requests of one client from 1, pairing each with its
-        /// response.
+        /// Numbers the requests of this process from 0, pairing each with
+        /// its response.
         id: u64,
         /// The method.
         method: &'a str,
@@ -60,6 +60,18 @@ pub trait Diagnostics: Send + Sync {
     fn wants_http(&self) -> bool {
         false
     }
+}
+
+/// A time as log entries stamp it: RFC 3339 in UTC with whole seconds
+/// (`2025-06-05T04:31:39Z`), as Go's `time.RFC3339` writes a UTC time.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// let t = UNIX_EPOCH + Duration::from_secs(1_749_097_899);
+/// assert_eq!(oar::diagnostics::timestamp(t), "2025-06-05T04:31:39Z");
+/// ```
+pub fn timestamp(t: SystemTime) -> String {
+    crate::timefmt::rfc3339_utc(t)
 }
 
 impl<F: Fn(&Diagnostic<'_>) + Send + Sync> Diagnostics for F {

@@ -8,6 +8,10 @@
 use std::fmt;
 use std::io;
 
+/// How registry error answers start, in messages: `Error response from
+/// registry: manifest unknown: …`.
+pub const REGISTRY_ERROR_PREFIX: &str = "Error response from registry: ";
+
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -160,12 +164,9 @@ pub enum Error {
         /// Parsed error entries; empty when the body had none.
         errors: Vec<RegistryError>,
     },
-    /// The registry wants credentials (401) or refuses the ones given
-    /// (403), and said nothing more.
-    AuthenticationRequired {
-        /// 401 or 403.
-        status: u16,
-    },
+    /// The registry asked for basic authentication and there is no
+    /// credential for it.
+    BasicCredentialNotFound,
     /// The credentials were refused, or the authentication could not be
     /// carried out (a token service failed, a realm was refused).
     Unauthorized(String),
@@ -301,7 +302,7 @@ impl fmt::Display for Error {
         match self {
             Error::InvalidArgument(m) => write!(f, "{m}"),
             Error::InvalidReference { reference, reason } => {
-                write!(f, "invalid reference {reference:?}: {reason}")
+                write!(f, "{reference:?}: invalid reference: {reason}")
             }
             Error::InvalidDigest(m) => write!(f, "invalid digest: {m}"),
             Error::DigestMismatch { expected, actual } => {
@@ -317,23 +318,19 @@ impl fmt::Display for Error {
                 status,
                 errors,
             } => {
-                write!(f, "Error response from registry: ")?;
+                write!(f, "{REGISTRY_ERROR_PREFIX}")?;
                 if errors.is_empty() {
-                    write!(f, "{method} {url:?}: response status code {status}")
+                    write!(
+                        f,
+                        "{method} {url:?}: response status code {status}: {}",
+                        status_text(*status)
+                    )
                 } else {
                     let joined: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
                     write!(f, "{}", joined.join("; "))
                 }
             }
-            Error::AuthenticationRequired { status } => write!(
-                f,
-                "Error response from registry: {}",
-                if *status == 403 {
-                    "forbidden"
-                } else {
-                    "unauthorized: authentication required"
-                }
-            ),
+            Error::BasicCredentialNotFound => write!(f, "basic credential not found"),
             Error::Unauthorized(m) => write!(f, "{m}"),
             Error::Reauthenticate => write!(
                 f,
@@ -367,13 +364,55 @@ impl fmt::Display for Error {
     }
 }
 
+/// The reason phrase of an HTTP status, as Go's `http.StatusText` gives it.
+pub fn status_text(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        413 => "Request Entity Too Large",
+        416 => "Requested Range Not Satisfiable",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
 /// An I/O error's message without Rust's ` (os error N)` suffix, which
-/// says nothing to a user.
+/// says nothing to a user; a system error reads as Go writes it (`no such
+/// file or directory`), so scripts matching oras's messages match oar's.
 fn io_message(e: &io::Error) -> String {
     let s = e.to_string();
-    match s.find(" (os error ") {
+    let s = match s.find(" (os error ") {
         Some(i) if s.ends_with(')') => s[..i].to_string(),
         _ => s,
+    };
+    if e.raw_os_error().is_none() {
+        return s;
+    }
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => s,
     }
 }
 

@@ -60,21 +60,24 @@ pub fn is_index(media_type: &str) -> bool {
     matches!(media_type, OCI_INDEX | DOCKER_MANIFEST_LIST)
 }
 
-/// Checks the RFC 6838 shape `type/subtype` that oras-go enforces on
-/// artifact and config media types.
+/// Checks a media type as oras-go checks artifact and config media types:
+/// the RFC 6838 shape `type/subtype`, with oras-go's character class as
+/// it really reads. Its `&-^` is a range (`&` to `^`), which admits `/`,
+/// digits, capitals and punctuation, so `my/config/type` passes there and
+/// must pass here for scripts to run unchanged.
 pub fn is_valid(media_type: &str) -> bool {
     fn name(s: &str) -> bool {
         let b = s.as_bytes();
         !b.is_empty()
             && b.len() <= 127
             && b[0].is_ascii_alphanumeric()
-            && b.iter()
-                .all(|c| c.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(c))
+            && b.iter().all(|c| {
+                c.is_ascii_alphanumeric() || b"!#$_.+".contains(c) || (b'&'..=b'^').contains(c)
+            })
     }
-    match media_type.split_once('/') {
-        Some((t, s)) => name(t) && name(s),
-        None => false,
-    }
+    media_type
+        .match_indices('/')
+        .any(|(i, _)| name(&media_type[..i]) && name(&media_type[i + 1..]))
 }
 
 #[cfg(test)]
@@ -86,9 +89,12 @@ mod tests {
         assert!(is_valid("application/vnd.oci.image.manifest.v1+json"));
         assert!(is_valid("sbom/file"));
         assert!(!is_valid("noslash"));
-        assert!(!is_valid("a/b/c"));
+        assert!(is_valid("a/b/c"), "oras-go's class admits '/'");
+        assert!(is_valid("my/config/type"));
         assert!(!is_valid("/x"));
         assert!(!is_valid("a b/c"));
+        assert!(!is_valid("a/"));
+        assert!(!is_valid("a/~b"));
     }
 
     #[test]

@@ -71,12 +71,7 @@ impl Reference {
             (path, None, None)
         };
         if !is_valid_repository(repository) {
-            return Err(invalid(
-                s,
-                format!(
-                    "invalid repository {repository:?}: use lowercase letters, digits and separators"
-                ),
-            ));
+            return Err(invalid(s, format!("invalid repository {repository:?}")));
         }
         Ok(Reference {
             registry: registry.to_string(),
@@ -146,7 +141,7 @@ pub fn registry_host(registry: &str) -> &str {
 /// address, and an optional numeric port.
 pub fn validate_registry(registry: &str) -> std::result::Result<(), String> {
     if registry.is_empty() {
-        return Err("missing registry".into());
+        return Err("invalid registry \"\"".into());
     }
     let (host, port) = if let Some(rest) = registry.strip_prefix('[') {
         let (h, after) = rest

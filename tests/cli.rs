@@ -27,18 +27,18 @@ fn unknown_flag_is_a_usage_error_with_a_suggestion() {
         d.path(),
         &["push", "--artifcat-type", "x", "localhost:5000/a:b", "f"],
     )
-    .fails(2, "unknown flag: --artifcat-type");
+    .fails(1, "unknown flag: --artifcat-type");
     assert!(r.stderr.contains("did you mean --artifact-type?"));
-    oar(d.path(), &["pull", "-Z", "localhost:5000/a:b"]).fails(2, "unknown shorthand flag: 'Z'");
-    oar(d.path(), &["pusj"]).fails(2, "unknown command \"pusj\"");
+    oar(d.path(), &["pull", "-Z", "localhost:5000/a:b"]).fails(1, "unknown shorthand flag: 'Z'");
+    oar(d.path(), &["pusj"]).fails(1, "unknown command \"pusj\"");
 }
 
 #[test]
 fn wrong_argument_counts_are_usage_errors() {
     let d = TempDir::new("cli");
-    oar(d.path(), &["pull"]).fails(2, "requires exactly 1 argument but got 0");
-    oar(d.path(), &["pull", "a/b:c", "extra"]).fails(2, "requires exactly 1 argument but got 2");
-    oar(d.path(), &["push"]).fails(2, "requires at least 1 argument");
+    oar(d.path(), &["pull"]).fails(1, "requires exactly 1 argument but got 0");
+    oar(d.path(), &["pull", "a/b:c", "extra"]).fails(1, "requires exactly 1 argument but got 2");
+    oar(d.path(), &["push"]).fails(1, "requires at least 1 argument");
 }
 
 #[test]
@@ -46,12 +46,12 @@ fn bad_references_fail_with_one_line() {
     let d = TempDir::new("cli");
     oar(d.path(), &["pull", "hello"]).fails(
         1,
-        "invalid reference \"hello\": missing registry or repository",
+        "\"hello\": invalid reference: missing registry or repository",
     );
     oar(d.path(), &["pull", "localhost:5000/UPPER:v1"]).fails(1, "invalid repository");
     oar(d.path(), &["pull", "localhost:5000/a@sha256:abc"]).fails(1, "invalid digest");
-    oar(d.path(), &["pull", "localhost:5000/a"]).fails(2, "no tag or digest specified");
-    oar(d.path(), &["push", "localhost:5000/a:v1,bad tag!", "x"]).fails(2, "invalid tag");
+    oar(d.path(), &["pull", "localhost:5000/a"]).fails(1, "no tag or digest specified");
+    oar(d.path(), &["push", "localhost:5000/a:v1,bad tag!", "x"]).fails(1, "invalid tag");
 }
 
 #[test]
@@ -71,17 +71,17 @@ fn conflicting_flags_are_usage_errors() {
             "a.json",
         ],
     )
-    .fails(2, "cannot be both specified");
+    .fails(1, "cannot be both specified");
     oar(
         d.path(),
         &["push", "--oci-layout", "l:v1", "f", "-a", "novalue"],
     )
-    .fails(2, "annotation value doesn't match");
+    .fails(1, "annotation value doesn't match");
     oar(
         d.path(),
         &["push", "--oci-layout", "l:v1", "f", "--image-spec", "v2"],
     )
-    .fails(2, "unknown image specification");
+    .fails(1, "unknown image specification");
     oar(
         d.path(),
         &[
@@ -95,7 +95,7 @@ fn conflicting_flags_are_usage_errors() {
             "v1.1",
         ],
     )
-    .fails(2, "missing artifact type");
+    .fails(1, "missing artifact type");
     oar(
         d.path(),
         &[
@@ -111,7 +111,7 @@ fn conflicting_flags_are_usage_errors() {
             "a/b",
         ],
     )
-    .fails(2, "--artifact-type and --config cannot both be provided");
+    .fails(1, "--artifact-type and --config cannot both be provided");
     oar(
         d.path(),
         &[
@@ -123,19 +123,19 @@ fn conflicting_flags_are_usage_errors() {
             "t",
         ],
     )
-    .fails(2, "cannot be used at the same time");
+    .fails(1, "cannot be used at the same time");
     oar(
         d.path(),
         &["pull", "localhost:5000/a:b", "--cert-file", "c"],
     )
-    .fails(2, "must be used in conjunction with --key-file");
+    .fails(1, "must be used in conjunction with --key-file");
     oar(d.path(), &["pull", "--oci-layout", "l:v1", "-H", "a: b"])
-        .fails(2, "custom header flags cannot be used");
+        .fails(1, "custom header flags cannot be used");
     oar(
         d.path(),
         &["push", "--oci-layout", "l:v1", "f", "--format", "yaml"],
     )
-    .fails(2, "invalid format");
+    .fails(1, "invalid format");
     assert!(!d.join("l").exists(), "nothing was written");
 }
 
@@ -143,7 +143,7 @@ fn conflicting_flags_are_usage_errors() {
 fn missing_file_fails_before_anything_is_written() {
     let d = TempDir::new("cli");
     oar(d.path(), &["push", "--oci-layout", "l:v1", "nope.txt"])
-        .fails(1, "nope.txt: No such file or directory");
+        .fails(1, "nope.txt: no such file or directory");
     assert!(!d.join("l").exists());
 }
 
@@ -152,7 +152,7 @@ fn absolute_paths_need_disable_path_validation() {
     let d = TempDir::new("cli");
     let f = d.write("abs.txt", "abs");
     let f = f.to_str().unwrap();
-    oar(d.path(), &["push", "--oci-layout", "l:v1", f]).fails(2, "absolute file path detected");
+    oar(d.path(), &["push", "--oci-layout", "l:v1", f]).fails(1, "absolute file path detected");
     oar(
         d.path(),
         &[
@@ -193,6 +193,105 @@ fn oras_symlink_uses_oras_in_hints() {
         .current_dir(d.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"oras pull\" requires"));
+}
+
+/// Runs `script` in `shell` and returns its stdout.
+fn shell_output(shell: &str, args: &[&str], script: &str) -> String {
+    let out = std::process::Command::new(shell)
+        .args(args)
+        .arg(script)
+        .env("HOME", std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{shell}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn completion_scripts_complete_commands_groups_and_flags() {
+    crate::util::require("bash", "bash");
+    crate::util::require("zsh", "zsh");
+    crate::util::require("fish", "fish");
+    let d = TempDir::new("cli");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = oar(d.path(), &["completion", shell]).ok().stdout;
+        d.write(shell, &script);
+    }
+    let path = |s: &str| d.join(s).to_str().unwrap().to_string();
+    // bash: the function the shell calls, fed the words typed so far.
+    let bash = shell_output(
+        "bash",
+        &["-c"],
+        &format!(
+            r#"source {}
+t() {{ COMP_WORDS=("$@"); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); COMPREPLY=(); _oar_completion; echo "${{COMPREPLY[*]}}"; }}
+t oar ""; t oar manifest fe; t oar repository ""; t oar push --artifact-t; t oar push file; t oar manifest rm --desc; t oar cp -r --to-oci"#,
+            path("bash")
+        ),
+    );
+    let lines: Vec<&str> = bash.lines().collect();
+    assert!(lines[0].starts_with("push pull attach cp"), "{bash}");
+    assert!(lines[0].contains(" manifest ") && lines[0].ends_with("completion help"));
+    assert_eq!(
+        &lines[1..],
+        [
+            "fetch fetch-config",
+            "ls tags",
+            "--artifact-type",
+            "",
+            "--descriptor",
+            "--to-oci-layout"
+        ]
+    );
+    // zsh runs the same function through bashcompinit (zsh filters the
+    // words itself).
+    let zsh = shell_output(
+        "zsh",
+        &["-fc"],
+        &format!(
+            "source {}; setopt ksharrays; COMP_WORDS=(oar blob ''); COMP_CWORD=2; _oar_completion; echo \"${{COMPREPLY[*]}}\"",
+            path("zsh")
+        ),
+    );
+    assert_eq!(zsh.trim(), "delete fetch push");
+    // fish answers for a whole command line, descriptions included.
+    let fish = shell_output(
+        "fish",
+        &["-c"],
+        &format!(
+            "source {}; complete -C 'oar manifest fe'; complete -C 'oar repo tags --exc'; complete -C 'oar push --plain'",
+            path("fish")
+        ),
+    );
+    assert_eq!(
+        fish,
+        "fetch\tFetch the manifest of an artifact\n\
+fetch-config\tFetch the config of a manifest from a registry or an OCI image layout\n\
+--exclude-digest-tags\t[Preview] exclude all digest-like tags such as 'sha256-aaaa...'\n\
+--plain-http\tuse plain HTTP instead of HTTPS\n"
+    );
+    // PowerShell is not packaged for Debian: its table must hold every
+    // command's flags.
+    let ps = d.read("powershell");
+    let ps = String::from_utf8_lossy(&ps);
+    assert!(ps.contains("'manifest fetch' = @{ Flags = $true; Words = @(@('--ca-file'"));
+    assert!(ps.contains("'repository show-tags' = @{ Flags = $true"));
+    // Through the link, the scripts complete `oras`.
+    let link = d.join("oras");
+    std::os::unix::fs::symlink(crate::util::bin(), &link).unwrap();
+    let out = std::process::Command::new(&link)
+        .args(["completion", "bash"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("complete -o default -F _oras_completion oras"),
+        "{text}"
+    );
 }

@@ -336,7 +336,7 @@ fn distribution_spec_forces_a_mode() {
             &reg.reference("m:v1"),
         ],
     )
-    .fails(2, "unknown distribution specification");
+    .fails(1, "unknown distribution specification");
 }
 
 #[test]
@@ -405,7 +405,7 @@ fn attach_needs_an_artifact_type_and_content() {
         d.path(),
         &["attach", "--plain-http", &reg.reference("a:v1"), "a"],
     )
-    .fails(2, "artifact-type");
+    .fails(1, "artifact-type");
     oar(
         d.path(),
         &[
@@ -416,7 +416,7 @@ fn attach_needs_an_artifact_type_and_content() {
             &reg.reference("a:v1"),
         ],
     )
-    .fails(2, "neither file nor annotation");
+    .fails(1, "neither file nor annotation");
     oar(
         d.path(),
         &[

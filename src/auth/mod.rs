@@ -254,11 +254,13 @@ impl AuthClient {
         }
         if challenges.iter().any(|c| c.scheme == "basic") {
             self.state().basic = true;
-            let header = self.basic_header()?;
-            if header.is_none() || header.as_deref() == sent {
+            // Nothing to answer with: say so, as oras-go does, rather
+            // than report the registry's bare 401.
+            let header = self.basic_header()?.ok_or(Error::BasicCredentialNotFound)?;
+            if Some(header.as_str()) == sent {
                 return Ok(None);
             }
-            return Ok(header);
+            return Ok(Some(header));
         }
         Ok(None)
     }
@@ -443,7 +445,7 @@ fn parse_token_response(resp: Response, realm: &str) -> Result<(String, Duration
                 .map(|e| e.to_string())
                 .collect::<Vec<_>>()
                 .join("; "),
-            _ => http_status_text(status).to_string(),
+            _ => crate::error::status_text(status).to_string(),
         };
         return Err(Error::Unauthorized(format!(
             "failed to fetch a token from {realm}: {status} {detail}"
@@ -474,22 +476,6 @@ fn parse_token_response(resp: Response, realm: &str) -> Result<(String, Duration
     // The spec's default lifetime is 60 s, and shorter ones are raised to it.
     let life = Duration::from_secs(t.expires_in.unwrap_or(60).max(60));
     Ok((value, life))
-}
-
-/// Reason phrases for the statuses a client reports.
-pub fn http_status_text(status: u16) -> &'static str {
-    match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "",
-    }
 }
 
 #[cfg(test)]

@@ -43,10 +43,15 @@ impl Spec {
     /// The flag for one side of a two-target command: `--from-…`/`--to-…`,
     /// without its short form.
     pub fn prefixed(f: &Flag, prefix: &str, side: &str) -> Spec {
+        // A mark (`[Preview]`) stays first, as oras lists it.
+        let help = match f.help.split_once("] ") {
+            Some((mark, rest)) if mark.starts_with('[') => format!("{mark}] [{side}] {rest}"),
+            _ => format!("[{side}] {}", f.help),
+        };
         Spec {
             long: format!("{prefix}-{}", f.long),
             short: None,
-            help: format!("[{side}] {}", f.help),
+            help,
             ..Spec::from_flag(f)
         }
     }
@@ -62,6 +67,8 @@ pub fn specs(cmd: &Command) -> Vec<Spec> {
         out.extend(group.iter().map(|f| Spec::prefixed(f, prefix, side)));
     }
     out.push(Spec::from_flag(&HELP));
+    // Sorted by name, as cobra lists them in help.
+    out.sort_by(|a, b| a.long.cmp(&b.long));
     out
 }
 
@@ -152,9 +159,13 @@ pub fn parse(cmd: &'static Command, argv: &[String]) -> Result<Args> {
                 "true" | "1" | "t" | "T" | "TRUE" | "True" => "true".to_string(),
                 "false" | "0" | "f" | "F" | "FALSE" | "False" => "false".to_string(),
                 _ => {
+                    // pflag's words, strconv's reason included.
+                    let flag = match spec.short {
+                        Some(c) => format!("-{c}, --{}", spec.long),
+                        None => format!("--{}", spec.long),
+                    };
                     return Err(Error::usage(format!(
-                        "invalid argument {v:?} for \"--{}\" flag: expected true or false",
-                        spec.long
+                        "invalid argument {v:?} for \"{flag}\" flag: strconv.ParseBool: parsing {v:?}: invalid syntax"
                     )));
                 }
             }
@@ -280,7 +291,7 @@ mod tests {
     #[test]
     fn errors_are_usage_errors_with_hints() {
         let e = parse(push(), &words("--artifcat-type x")).unwrap_err();
-        assert!(matches!(e, Error::Usage(_)));
+        assert!(matches!(e.kind, crate::cli::error::Kind::Usage(_)));
         assert_eq!(
             e.to_string(),
             "unknown flag: --artifcat-type (did you mean --artifact-type?)"

@@ -17,6 +17,9 @@ pub struct Command {
     pub usage: &'static str,
     /// One line.
     pub short: &'static str,
+    /// `[Preview]` or `[Experimental]`, as oras marks commands that may
+    /// still change; empty for stable ones.
+    pub mark: &'static str,
     /// Longer description (paragraphs separated by blank lines).
     pub long: &'static str,
     /// `(what it does, command line)` pairs.
@@ -42,6 +45,32 @@ impl Command {
     }
 }
 
+/// `completion <shell>`: one entry per shell, alike but for the names.
+macro_rules! completion {
+    ($shell:literal, $name:literal, $load:literal) => {
+        Command {
+            path: &["completion", $shell],
+            aliases: &[],
+            usage: "[flags]",
+            short: concat!("Generate the autocompletion script for ", $shell),
+            mark: "",
+            long: concat!(
+                "Generate the autocompletion script for the ",
+                $name,
+                " shell: commands, sub-commands and each command's flags, from the same tables as the \
+help; arguments complete as file names."
+            ),
+            examples: &[("Load completions in the current shell session", $load)],
+            groups: &[flags::COMPLETION],
+            prefixed_groups: &[],
+            formats: &[],
+            arity: (0, Some(0)),
+            wants: "no arguments",
+            run: cmd::completion::run,
+        }
+    };
+}
+
 /// Every command, in help order.
 pub static COMMANDS: &[Command] = &[
     Command {
@@ -49,6 +78,7 @@ pub static COMMANDS: &[Command] = &[
         aliases: &[],
         usage: "[flags] <name>[:<tag>[,<tag>][...]] <file>[:<type>] [...]",
         short: "Push files to a registry or an OCI image layout",
+        mark: "",
         long: "Push files to a registry or an OCI image layout. Each file becomes a layer named after its \
 path (the org.opencontainers.image.title annotation); the manifest follows OCI image spec v1.1 unless \
 --image-spec v1.0 is given, or --config is given without --artifact-type. Blobs the destination already \
@@ -105,7 +135,7 @@ holds are not uploaded again.",
             flags::COMMON,
         ],
         prefixed_groups: &[],
-        formats: &["text", "json"],
+        formats: &["json", "go-template"],
         arity: (1, None),
         wants: "the destination for pushing",
         run: cmd::push::run,
@@ -115,6 +145,7 @@ holds are not uploaded again.",
         aliases: &[],
         usage: "[flags] <name>{:<tag>|@<digest>}",
         short: "Pull files from a registry or an OCI image layout",
+        mark: "",
         long: "Pull files from a registry or an OCI image layout. Every layer with a file name (the \
 org.opencontainers.image.title annotation) is written under the output directory; each file is verified \
 against its size and digest before it takes its final name, and an interrupted download resumes where it \
@@ -155,7 +186,7 @@ stopped when pulled again. Names that would leave the output directory are refus
             flags::COMMON,
         ],
         prefixed_groups: &[],
-        formats: &["text", "json"],
+        formats: &["json", "go-template"],
         arity: (1, Some(1)),
         wants: "the artifact reference you want to pull",
         run: cmd::pull::run,
@@ -163,8 +194,9 @@ stopped when pulled again. Names that would leave the output directory are refus
     Command {
         path: &["attach"],
         aliases: &[],
-        usage: "[flags] --artifact-type=<type> <name>{:<tag>|@<digest>} {<file>[:<layer_media_type>]|--annotation <key>=<value>} [...]",
+        usage: "[flags] --artifact-type=<type> <name>{:<tag>|@<digest>} <file>[:<layer_media_type>] [...]",
         short: "Attach files to an existing artifact",
+        mark: "[Preview]",
         long: "Attach files to an existing artifact: push an image-spec 1.1 manifest whose subject is the \
 artifact, so that it is found as one of its referrers. On a registry without the referrers API, the \
 referrers tag schema index is updated (without duplicates).",
@@ -205,9 +237,9 @@ referrers tag schema index is updated (without duplicates).",
             flags::COMMON,
         ],
         prefixed_groups: &[],
-        formats: &["text", "json"],
+        formats: &["json", "go-template"],
         arity: (1, None),
-        wants: "the destination artifact for attaching",
+        wants: "the destination artifact for attaching.",
         run: cmd::attach::run,
     },
     Command {
@@ -215,6 +247,7 @@ referrers tag schema index is updated (without duplicates).",
         aliases: &["copy"],
         usage: "[flags] <from>{:<tag>|@<digest>} <to>[:<tag>[,<tag>][...]]",
         short: "Copy artifacts from one target to another",
+        mark: "",
         long: "Copy an artifact, with every manifest and blob it references, from one target to another: \
 registry to registry, registry to OCI image layout and back, or layout to layout. Content the destination \
 already has is skipped; within one registry, blobs are mounted across repositories instead of copied. \
@@ -264,6 +297,7 @@ With -r, the artifact's referrers are copied too, recursively.",
         aliases: &[],
         usage: "[flags] <name>{:<tag>|@<digest>}",
         short: "Discover referrers of a manifest in a registry or an OCI image layout",
+        mark: "[Preview]",
         long: "Discover the referrers of a manifest: the artifacts attached to it. The tree format shows \
 referrers of referrers too (each once, so cycles end); table and json list the direct referrers. The \
 referrers API is used where the registry has it, else the referrers tag schema.",
@@ -299,7 +333,7 @@ referrers API is used where the registry has it, else the referrers tag schema."
             flags::COMMON,
         ],
         prefixed_groups: &[],
-        formats: &["tree", "table", "json"],
+        formats: &["tree", "table", "json", "go-template"],
         arity: (1, Some(1)),
         wants: "the target artifact to discover referrers from",
         run: cmd::discover::run,
@@ -309,6 +343,7 @@ referrers API is used where the registry has it, else the referrers tag schema."
         aliases: &[],
         usage: "[flags] <registry>",
         short: "Log in to a remote registry",
+        mark: "",
         long: "Log in to a remote registry. The credentials are checked with the registry first (GET /v2/, \
 answering its basic or token challenge), then stored in the credential helper configured in the docker \
 config file, or in the file itself (written atomically, mode 0600). Without -u/-p, oar prompts for a \
@@ -347,6 +382,7 @@ username and a password (or, for an empty username, an identity token).",
         aliases: &[],
         usage: "[flags] <registry>",
         short: "Log out from a remote registry",
+        mark: "",
         long: "Log out from a remote registry: remove its credentials from the docker config file or its \
 credential helper.",
         examples: &[
@@ -360,14 +396,15 @@ credential helper.",
         prefixed_groups: &[],
         formats: &[],
         arity: (1, Some(1)),
-        wants: "the registry to log out from",
+        wants: "the registry you want to log out",
         run: cmd::logout::run,
     },
     Command {
         path: &["resolve"],
-        aliases: &[],
+        aliases: &["digest"],
         usage: "[flags] <name>{:<tag>|@<digest>}",
         short: "Resolve a tag to a digest",
+        mark: "[Experimental]",
         long: "Resolve a tag (or a digest) to the digest of the manifest it points to.",
         examples: &[
             (
@@ -393,7 +430,7 @@ credential helper.",
         prefixed_groups: &[],
         formats: &[],
         arity: (1, Some(1)),
-        wants: "the target artifact to resolve",
+        wants: "the target artifact reference to resolve",
         run: cmd::resolve::run,
     },
     Command {
@@ -401,6 +438,7 @@ credential helper.",
         aliases: &[],
         usage: "[flags] <name>{:<tag>|@<digest>} <new_tag> [...]",
         short: "Tag a manifest in a registry or an OCI image layout",
+        mark: "",
         long: "Tag a manifest: point one or more new tags at the manifest a tag or digest names.",
         examples: &[
             (
@@ -423,8 +461,8 @@ credential helper.",
         groups: &[flags::TAG, flags::TARGET, flags::REMOTE, flags::COMMON],
         prefixed_groups: &[],
         formats: &[],
-        arity: (2, None),
-        wants: "the manifest to tag and the new tags",
+        arity: (1, None),
+        wants: "the artifact to be retagged and the tags to be added",
         run: cmd::tag::run,
     },
     Command {
@@ -432,12 +470,13 @@ credential helper.",
         aliases: &[],
         usage: "[flags]",
         short: "Show the oar version information",
+        mark: "",
         long: "Show the oar version, and the platform it was built for.",
         examples: &[("Show the version", "oar version")],
         groups: &[],
         prefixed_groups: &[],
         formats: &[],
-        arity: (0, Some(0)),
+        arity: (0, None),
         wants: "no arguments",
         run: cmd::version::run,
     },
@@ -446,6 +485,7 @@ credential helper.",
         aliases: &["remove", "rm"],
         usage: "[flags] <name>@<digest>",
         short: "Delete a blob from a remote registry",
+        mark: "",
         long: "Delete a blob. oar asks for confirmation unless --force is given; with --force a missing \
 blob is reported, not an error.",
         examples: &[
@@ -472,14 +512,15 @@ blob is reported, not an error.",
         prefixed_groups: &[],
         formats: &[],
         arity: (1, Some(1)),
-        wants: "the blob to delete",
+        wants: "the target blob to delete",
         run: cmd::blob::delete,
     },
     Command {
         path: &["blob", "fetch"],
         aliases: &["get"],
-        usage: "[flags] {-o <file> | --descriptor} <name>@<digest>",
+        usage: "[flags] {--output <file> | --descriptor} <name>@<digest>",
         short: "Fetch a blob from a registry or an OCI image layout",
+        mark: "",
         long: "Fetch a blob by digest: into a file (verified before it takes its final name, resumed if \
 interrupted), to stdout with -o -, or just its descriptor.",
         examples: &[
@@ -518,6 +559,7 @@ interrupted), to stdout with -o -, or just its descriptor.",
         aliases: &[],
         usage: "[flags] <name>[@digest] <file>",
         short: "Push a blob to a registry or an OCI image layout",
+        mark: "",
         long: "Push a blob from a file, or from stdin (-) with its digest in the reference and --size.",
         examples: &[
             (
@@ -559,6 +601,7 @@ interrupted), to stdout with -o -, or just its descriptor.",
         aliases: &["remove", "rm"],
         usage: "[flags] <name>{:<tag>|@<digest>}",
         short: "Delete a manifest from a remote registry",
+        mark: "",
         long: "Delete a manifest. A tag is resolved to its digest first (registries delete by digest, and \
 the manifest goes with every tag pointing at it). oar asks for confirmation unless --force is given; with \
 --force a missing manifest is reported, not an error. Deleting a referrer updates the referrers tag schema \
@@ -600,6 +643,7 @@ index where the registry has no referrers API.",
         aliases: &["get"],
         usage: "[flags] <name>{:<tag>|@<digest>}",
         short: "Fetch the manifest of an artifact",
+        mark: "",
         long: "Fetch the manifest of an artifact, verified against its digest: print it as it is (or \
 indented with --pretty), write it to a file with -o, print its descriptor, or print both as JSON.",
         examples: &[
@@ -642,7 +686,7 @@ indented with --pretty), write it to a file with -o, print its descriptor, or pr
             flags::COMMON,
         ],
         prefixed_groups: &[],
-        formats: &["text", "json"],
+        formats: &["json", "go-template"],
         arity: (1, Some(1)),
         wants: "the manifest to fetch",
         run: cmd::manifest::fetch_cmd,
@@ -652,6 +696,7 @@ indented with --pretty), write it to a file with -o, print its descriptor, or pr
         aliases: &["get-config"],
         usage: "[flags] <name>{:<tag>|@<digest>}",
         short: "Fetch the config of a manifest from a registry or an OCI image layout",
+        mark: "",
         long: "Fetch the config blob of an image manifest, verified against its digest.",
         examples: &[
             (
@@ -694,6 +739,7 @@ indented with --pretty), write it to a file with -o, print its descriptor, or pr
         aliases: &[],
         usage: "[flags] <name>[:<tag>[,<tag>][...]|@<digest>] <file>",
         short: "Push a manifest to a registry or an OCI image layout",
+        mark: "",
         long: "Push a manifest from a file, or from stdin (-). Its media type comes from --media-type or from \
 the manifest's own mediaType field. A manifest with a subject is recorded in the referrers tag schema index \
 where the registry has no referrers API.",
@@ -740,8 +786,9 @@ where the registry has no referrers API.",
     Command {
         path: &["repo", "ls"],
         aliases: &["list"],
-        usage: "[flags] <registry>[/<namespace>]",
+        usage: "[flags] <registry>",
         short: "List the repositories under the registry",
+        mark: "",
         long: "List the repositories of a registry (catalog API, every page), or only those under a \
 namespace, with the namespace cut off.",
         examples: &[
@@ -770,6 +817,7 @@ namespace, with the namespace cut off.",
         aliases: &["show-tags"],
         usage: "[flags] <name>",
         short: "Show tags of the target repository",
+        mark: "",
         long: "Show the tags of a repository, sorted (registries may answer in any order). With a tag or \
 digest in the reference, only the tags pointing at that manifest are shown.",
         examples: &[
@@ -806,6 +854,14 @@ digest in the reference, only the tags pointing at that manifest are shown.",
         wants: "the target repository to list tags from",
         run: cmd::repo::tags,
     },
+    completion!("bash", "bash", "source <(oar completion bash)"),
+    completion!("zsh", "zsh", "source <(oar completion zsh)"),
+    completion!("fish", "fish", "oar completion fish | source"),
+    completion!(
+        "powershell",
+        "PowerShell",
+        "oar completion powershell | Out-String | Invoke-Expression"
+    ),
 ];
 
 /// Commands that only group others (`manifest`, `blob`, `repo`).
@@ -819,8 +875,18 @@ pub fn groups() -> Vec<&'static str> {
     g
 }
 
+/// Other names of the grouping commands.
+pub const GROUP_ALIASES: &[(&str, &[&str])] = &[("repo", &["repository"])];
+
 fn word_matches(c: &Command, depth: usize, word: &str) -> bool {
-    c.path.get(depth) == Some(&word) || (depth + 1 == c.path.len() && c.aliases.contains(&word))
+    let group_alias = depth == 0
+        && c.path.len() > 1
+        && GROUP_ALIASES
+            .iter()
+            .any(|(g, aliases)| *g == c.path[0] && aliases.contains(&word));
+    c.path.get(depth) == Some(&word)
+        || (depth + 1 == c.path.len() && c.aliases.contains(&word))
+        || group_alias
 }
 
 /// Finds the command named by the leading words of `argv`. Returns the

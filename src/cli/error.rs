@@ -1,16 +1,22 @@
-//! The command line's errors: usage errors (the command line itself is
-//! wrong, exit code 2) and the library's errors, to which the command line
-//! adds the hint a user needs (the flag to try, the variable to set). The
-//! library names no flag; this is where flags are named.
+//! The command line's errors, printed as oras prints them: `Error: <what>`,
+//! then, where oras adds them, `Usage: <command line>` and a
+//! recommendation line. Errors a registry answered are prefixed
+//! `Error response from registry: ` instead. Every failure exits 1, as in
+//! oras (a usage error too); Ctrl-C exits 130.
+//!
+//! The library names no flag; this is where flags are named: library errors
+//! get the hint a user needs (the flag to try, the variable to set).
 
 use std::fmt;
+
+use super::commands::Command;
 
 /// Shorthand for results of the command line.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A command-line failure.
+/// What failed.
 #[derive(Debug)]
-pub enum Error {
+pub enum Kind {
     /// The command line is malformed: unknown flag, missing argument,
     /// conflicting flags, a value that does not parse.
     Usage(String),
@@ -18,60 +24,185 @@ pub enum Error {
     Lib(oar::Error),
 }
 
+/// A command-line failure, boxed: results stay small on the happy path.
+#[derive(Debug)]
+pub struct Error(Box<Detail>);
+
+/// What a command-line failure holds.
+#[derive(Debug)]
+pub struct Detail {
+    /// What failed.
+    pub kind: Kind,
+    /// `Usage: …` line, when oras prints one.
+    usage: Option<String>,
+    /// The line after it.
+    recommendation: Option<String>,
+    /// The registry said so: printed after `Error response from
+    /// registry: ` instead of `Error: `.
+    registry: bool,
+    /// What was being done, before the message (`failed to resolve
+    /// digest: …`).
+    context: Option<String>,
+}
+
+impl std::ops::Deref for Error {
+    type Target = Detail;
+
+    fn deref(&self) -> &Detail {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Detail {
+        &mut self.0
+    }
+}
+
 impl Error {
+    fn new(kind: Kind) -> Self {
+        Error(Box::new(Detail {
+            kind,
+            usage: None,
+            recommendation: None,
+            registry: false,
+            context: None,
+        }))
+    }
+
     /// A usage error.
     pub fn usage(msg: impl Into<String>) -> Self {
-        Error::Usage(msg.into())
+        Error::new(Kind::Usage(msg.into()))
     }
 
     /// A failure with a free-form message.
     pub fn other(msg: impl Into<String>) -> Self {
-        Error::Lib(oar::Error::other(msg))
+        Error::new(Kind::Lib(oar::Error::other(msg)))
     }
 
     /// A failed local I/O operation.
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Lib(oar::Error::io(context, source))
+        Error::new(Kind::Lib(oar::Error::io(context, source)))
     }
 
-    /// The exit code: 2 for usage errors (values the library found
-    /// malformed included), 130 after Ctrl-C, 1 for everything else.
+    /// Adds the `Usage: oras <command> <arguments>` line.
+    pub fn with_usage(mut self, cmd: &Command) -> Self {
+        self.usage = Some(format!("{} {} {}", super::program(), cmd.name(), cmd.usage));
+        self
+    }
+
+    /// Adds a recommendation line.
+    pub fn recommend(mut self, text: impl Into<String>) -> Self {
+        self.recommendation = Some(text.into());
+        self
+    }
+
+    /// Puts `context: ` before the message, keeping the usage and
+    /// recommendation lines (`unable to add tag for 'x': invalid
+    /// reference: …`).
+    pub fn wrap(mut self, context: impl std::fmt::Display) -> Self {
+        self.context = Some(match self.context.take() {
+            Some(inner) => format!("{context}: {inner}"),
+            None => context.to_string(),
+        });
+        self
+    }
+
+    /// Marks an error of a registry target: a registry's error answer, or
+    /// something it does not have, is printed after `Error response from
+    /// registry: `, as oras does.
+    pub fn registry_answer(mut self) -> Self {
+        self.registry = matches!(
+            &self.kind,
+            Kind::Lib(oar::Error::Registry { .. } | oar::Error::NotFound { .. })
+        );
+        self
+    }
+
+    /// The library error, if it is one.
+    pub fn lib(&self) -> Option<&oar::Error> {
+        match &self.kind {
+            Kind::Lib(e) => Some(e),
+            Kind::Usage(_) => None,
+        }
+    }
+
+    /// The exit code: 130 after Ctrl-C, 1 for everything else.
     pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Usage(_) | Error::Lib(oar::Error::InvalidArgument(_)) => 2,
-            Error::Lib(oar::Error::Interrupted) => 130,
-            Error::Lib(_) => 1,
+        match self.kind {
+            Kind::Lib(oar::Error::Interrupted) => 130,
+            _ => 1,
         }
     }
 
     /// Back into a library error, for callbacks the library calls (a
     /// usage error becomes an invalid argument).
     pub fn into_lib(self) -> oar::Error {
-        match self {
-            Error::Usage(m) => oar::Error::InvalidArgument(m),
-            Error::Lib(e) => e,
+        match self.0.kind {
+            Kind::Usage(m) => oar::Error::InvalidArgument(m),
+            Kind::Lib(e) => e,
         }
     }
 
     /// True for a write to a closed pipe (`oar … | head`): a quiet end.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Lib(oar::Error::Io { source, .. })
+        matches!(&self.kind, Kind::Lib(oar::Error::Io { source, .. })
             if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
+    /// The whole text as printed on stderr, first line prefixed; the
+    /// message (which may quote a registry) has its control characters
+    /// escaped, so it stays on its line.
+    pub fn report(&self) -> String {
+        let (prefix, message) = match &self.kind {
+            Kind::Lib(oar::Error::Registry { errors, .. }) if self.registry => {
+                let text = self.kind_text();
+                let rest = text.replacen(oar::error::REGISTRY_ERROR_PREFIX, "", 1);
+                let rest = if errors.is_empty() {
+                    format!("recognizable error message not found: {rest}")
+                } else {
+                    rest
+                };
+                (oar::error::REGISTRY_ERROR_PREFIX, rest)
+            }
+            _ if self.registry => {
+                let text = self.kind_text();
+                let rest = text.replacen(oar::error::REGISTRY_ERROR_PREFIX, "", 1);
+                (oar::error::REGISTRY_ERROR_PREFIX, rest)
+            }
+            _ => ("Error: ", self.kind_text()),
+        };
+        let mut out = format!("{prefix}{}", oar::text::escape_controls(&message));
+        if let Some(u) = &self.usage {
+            out.push_str(&format!("\nUsage: {u}"));
+        }
+        if let Some(r) = &self.recommendation {
+            out.push_str(&format!("\n{r}"));
+        }
+        out
+    }
+
+    fn kind_text(&self) -> String {
+        let text = match &self.kind {
+            Kind::Usage(m) => m.clone(),
+            Kind::Lib(e) => with_hint(e),
+        };
+        match &self.context {
+            Some(c) => format!("{c}: {text}"),
+            None => text,
+        }
     }
 }
 
 impl From<oar::Error> for Error {
     fn from(e: oar::Error) -> Self {
-        Error::Lib(e)
+        Error::new(Kind::Lib(e))
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Usage(m) => write!(f, "{m}"),
-            Error::Lib(e) => write!(f, "{}", with_hint(e)),
-        }
+        f.write_str(&self.kind_text())
     }
 }
 
@@ -81,16 +212,12 @@ pub const TRAVERSAL_HINT: &str = "use flag --allow-path-traversal to allow insec
 /// A library error's message with the command-line advice that fixes it.
 fn with_hint(e: &oar::Error) -> String {
     use oar::error::TransportKind;
-    let program = super::program();
     match e {
         oar::Error::Transport(t) if t.kind == TransportKind::Certificate => {
             format!("{e} (trust its CA with --ca-file, or skip verification with --insecure)")
         }
         oar::Error::Transport(t) if t.kind == TransportKind::NotTls => {
             format!("{e} (use --plain-http for an HTTP registry)")
-        }
-        oar::Error::AuthenticationRequired { .. } => {
-            format!("{e} (check the credentials, or log in with `{program} login`)")
         }
         oar::Error::UnpackLimit { .. } => format!("{e}; set OAR_UNPACK_RATIO to allow more"),
         oar::Error::OutsideDirectory { .. } => format!("{TRAVERSAL_HINT}: {e}"),

@@ -86,11 +86,7 @@ pub static COMMON: &[Flag] = &[
         Some('v'),
         "verbose output: also show unnamed content, retries and resumes",
     ),
-    switch(
-        "no-tty",
-        None,
-        "do not show progress output (oar never does; accepted for compatibility)",
-    ),
+    switch("no-tty", None, "[Preview] do not show progress output"),
 ];
 
 /// Talking to a registry: credentials and transport. Commands with two
@@ -184,13 +180,24 @@ pub static IMAGE_SPEC: &[Flag] = &[with_default(
     value(
         "image-spec",
         "v1.1|v1.0",
-        "specify manifest type for building artifact",
+        "[Preview] specify manifest type for building artifact. Options: v1.1, v1.0 (default v1.1, overridden to v1.0 if --config is used without --artifact-type)",
     ),
     "v1.1",
 )];
 
 /// `--format`, with the values each command allows listed by the command.
-pub static FORMAT: &[Flag] = &[value("format", "format", "output format")];
+pub static FORMAT: &[Flag] = &[
+    value(
+        "format",
+        "string",
+        "[Experimental] Format output using a custom template",
+    ),
+    value(
+        "template",
+        "string",
+        "[Experimental] Template string used to format output",
+    ),
+];
 
 /// `--platform`.
 pub static PLATFORM: &[Flag] = &[value(
@@ -264,7 +271,7 @@ pub static FORCE: &[Flag] = &[switch(
 pub static DISTRIBUTION_SPEC: &[Flag] = &[value(
     "distribution-spec",
     "v1.1-referrers-api|v1.1-referrers-tag",
-    "how to list and record referrers: the referrers API or the tag schema (default: detect)",
+    "[Preview] set OCI distribution spec version and API option for target. Options: v1.1-referrers-tag, v1.1-referrers-api (default: detect)",
 )];
 
 /// Flags of `attach`.
@@ -274,11 +281,23 @@ pub static ATTACH: &[Flag] = &[
 ];
 
 /// Flags of `discover`.
-pub static DISCOVER: &[Flag] = &[value(
-    "artifact-type",
-    "string",
-    "artifact type to filter the referrers by",
-)];
+pub static DISCOVER: &[Flag] = &[
+    value(
+        "artifact-type",
+        "string",
+        "artifact type to filter the referrers by",
+    ),
+    with_default(
+        flag(
+            "output",
+            Some('o'),
+            Kind::Value,
+            "string",
+            "[Deprecated] format in which to display referrers (table, json, or tree). tree format will also show indirect referrers",
+        ),
+        "tree",
+    ),
+];
 
 /// Flags of `cp`.
 pub static COPY: &[Flag] = &[
@@ -312,6 +331,13 @@ pub static REPO_LS: &[Flag] = &[value(
     "last",
     "string",
     "start after the repository specified by last",
+)];
+
+/// Flags of `completion <shell>`.
+pub static COMPLETION: &[Flag] = &[switch(
+    "no-descriptions",
+    None,
+    "disable completion descriptions",
 )];
 
 /// Flags of `repo tags`.
@@ -413,6 +439,7 @@ mod tests {
             RESOLVE,
             REPO_LS,
             REPO_TAGS,
+            COMPLETION,
             MANIFEST_FETCH,
             MANIFEST_FETCH_CONFIG,
             MANIFEST_PUSH,

@@ -11,6 +11,10 @@ use super::flags::Kind;
 /// One-line descriptions of the grouping commands.
 pub const GROUP_HELP: &[(&str, &str)] = &[
     ("blob", "Blob operations"),
+    (
+        "completion",
+        "Generate the autocompletion script for the specified shell",
+    ),
     ("manifest", "Manifest operations"),
     ("repo", "Repository operations"),
 ];
@@ -20,19 +24,24 @@ const ABOUT: &str = "oar is a small, fast ORAS client: it pushes and pulls OCI a
 container images) to and from OCI registries and OCI image layouts. It takes the same commands, flags and \
 output as ORAS CLI 1.2, so scripts written for oras run unchanged (ln -s oar oras).";
 
-fn group_help(name: &str) -> &'static str {
+pub fn group_help(name: &str) -> &'static str {
     GROUP_HELP
         .iter()
         .find(|(g, _)| *g == name)
         .map_or("", |(_, h)| h)
 }
 
+/// The flag as cobra lists it: `-o, --output string`, the value named by
+/// its Go type.
 fn flag_left(s: &Spec) -> String {
     let short = s.short.map_or("    ".to_string(), |c| format!("-{c}, "));
-    match s.kind {
-        Kind::Bool => format!("{short}--{}", s.long),
-        _ => format!("{short}--{} {}", s.long, s.metavar),
-    }
+    let ty = match (s.kind, s.metavar) {
+        (Kind::Bool, _) => return format!("{short}--{}", s.long),
+        (Kind::Multi, _) => "stringArray",
+        (_, "int") => "int",
+        _ => "string",
+    };
+    format!("{short}--{} {ty}", s.long)
 }
 
 fn flag_help(s: &Spec, cmd: &Command) -> String {
@@ -42,8 +51,8 @@ fn flag_help(s: &Spec, cmd: &Command) -> String {
     }
     if !s.default.is_empty() {
         let _ = write!(h, " (default {:?})", s.default);
-    } else if s.long == "format" && !cmd.formats.is_empty() {
-        let _ = write!(h, " (default {:?})", cmd.formats[0]);
+    } else if s.long == "format" && cmd.formats.first() == Some(&"tree") {
+        let _ = write!(h, " (default \"tree\")");
     }
     if s.kind == Kind::Multi {
         h.push_str(" (repeatable)");
@@ -51,11 +60,49 @@ fn flag_help(s: &Spec, cmd: &Command) -> String {
     h
 }
 
-/// `oar <command> --help`.
+/// The marks oras puts before what may still change.
+const PREVIEW_NOTE: &str = "** This command is in preview and under development. **";
+
+/// A command's one-line description as listed, with its mark.
+pub fn short_line(cmd: &Command) -> String {
+    if cmd.mark.is_empty() {
+        cmd.short.to_string()
+    } else {
+        format!("{} {}", cmd.mark, cmd.short)
+    }
+}
+
+/// An example command line, naming the program as it was called.
+fn example_line(line: &str) -> String {
+    match line.strip_prefix("oar ") {
+        Some(rest) => format!("{} {rest}", super::program()),
+        None => line.to_string(),
+    }
+}
+
+/// `oar <command> --help`, laid out as oras (cobra) lays it out: the
+/// description with its mark, `Example - …` paragraphs, usage, aliases,
+/// flags.
 pub fn command_help(cmd: &Command) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}\n", cmd.long);
-    let _ = writeln!(out, "Usage:\n  oar {} {}\n", cmd.name(), cmd.usage);
+    if cmd.mark.is_empty() {
+        let _ = writeln!(out, "{}\n", cmd.long);
+    } else {
+        let _ = writeln!(out, "{} {}\n", cmd.mark, cmd.long);
+    }
+    if cmd.mark == "[Preview]" {
+        let _ = writeln!(out, "{PREVIEW_NOTE}\n");
+    }
+    for (what, line) in cmd.examples {
+        let _ = writeln!(out, "Example - {what}:\n  {}\n", example_line(line));
+    }
+    let _ = writeln!(
+        out,
+        "Usage:\n  {} {} {}\n",
+        super::program(),
+        cmd.name(),
+        cmd.usage
+    );
     if !cmd.aliases.is_empty() {
         let _ = writeln!(
             out,
@@ -63,10 +110,6 @@ pub fn command_help(cmd: &Command) -> String {
             cmd.path.last().unwrap_or(&""),
             cmd.aliases.join(", ")
         );
-    }
-    let _ = writeln!(out, "Examples:");
-    for (what, line) in cmd.examples {
-        let _ = writeln!(out, "  # {what}\n  {line}\n");
     }
     let specs = specs(cmd);
     let width = specs.iter().map(|s| flag_left(s).len()).max().unwrap_or(0);
@@ -80,17 +123,17 @@ pub fn command_help(cmd: &Command) -> String {
 /// `oar --help`, or the help of a group (`oar manifest`).
 pub fn overview(group: Option<&str>) -> String {
     let mut out = String::new();
-    let (title, listed): (String, Vec<(String, &str)>) = match group {
+    let (title, listed): (String, Vec<(String, String)>) = match group {
         None => {
-            let mut v: Vec<(String, &str)> = COMMANDS
+            let mut v: Vec<(String, String)> = COMMANDS
                 .iter()
                 .filter(|c| c.path.len() == 1)
-                .map(|c| (c.path[0].to_string(), c.short))
+                .map(|c| (c.path[0].to_string(), short_line(c)))
                 .collect();
             for g in groups() {
-                v.push((g.to_string(), group_help(g)));
+                v.push((g.to_string(), group_help(g).to_string()));
             }
-            v.push(("help".into(), "Help about any command"));
+            v.push(("help".into(), "Help about any command".to_string()));
             (ABOUT.to_string(), v)
         }
         Some(g) => (
@@ -98,11 +141,12 @@ pub fn overview(group: Option<&str>) -> String {
             COMMANDS
                 .iter()
                 .filter(|c| c.path.len() == 2 && c.path[0] == g)
-                .map(|c| (c.path[1].to_string(), c.short))
+                .map(|c| (c.path[1].to_string(), short_line(c)))
                 .collect(),
         ),
     };
-    let prefix = group.map_or("oar".to_string(), |g| format!("oar {g}"));
+    let program = super::program();
+    let prefix = group.map_or(program.to_string(), |g| format!("{program} {g}"));
     let _ = writeln!(
         out,
         "{title}\n\nUsage:\n  {prefix} [command]\n\nAvailable Commands:"

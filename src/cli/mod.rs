@@ -1,5 +1,6 @@
 //! The `oar` command line: dispatch, help, and turning errors into
-//! `Error: …` lines and exit codes (0 success, 1 failure, 2 usage error).
+//! `Error: …` lines and exit codes: 0 on success, 1 on every failure
+//! (usage errors too, as oras exits), 130 after Ctrl-C.
 
 pub mod args;
 pub mod cmd;
@@ -10,6 +11,7 @@ pub mod help;
 pub mod options;
 pub mod output;
 pub mod prompt;
+pub mod template;
 
 use std::process::ExitCode;
 use std::sync::OnceLock;
@@ -43,7 +45,7 @@ pub fn main() -> ExitCode {
             Ok(s) => argv.push(s),
             Err(a) => {
                 eprintln!("Error: argument {a:?} is not valid UTF-8");
-                return ExitCode::from(2);
+                return ExitCode::from(1);
             }
         }
     }
@@ -51,34 +53,29 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("Error: {}", oar::text::escape_controls(&e.to_string()));
+            eprintln!("{}", e.report());
             ExitCode::from(e.exit_code())
         }
     }
 }
 
+/// oras's wrong-argument-count error: `"oras cp" requires exactly 2
+/// argument but got 3` (oras says "argument" whatever the count), the
+/// usage line, and what to give.
 fn arity_error(cmd: &commands::Command, got: usize) -> Error {
     let (min, max) = cmd.arity;
-    let n = |k: usize| {
-        if k == 1 {
-            "1 argument".to_string()
-        } else {
-            format!("{k} arguments")
-        }
-    };
     let need = match max {
-        Some(m) if m == min => format!("exactly {}", n(min)),
-        Some(m) if got > m => format!("at most {}", n(m)),
-        _ => format!("at least {}", n(min)),
+        Some(m) if m == min => format!("exactly {min} argument"),
+        Some(m) if got > m => format!("at most {m} argument"),
+        _ => format!("at least {min} argument"),
     };
-    Error::usage(format!(
-        "\"{} {}\" requires {need} but got {got}: {}; run \"{} {} --help\" for usage",
-        program(),
-        cmd.name(),
-        cmd.wants,
-        program(),
-        cmd.name()
-    ))
+    let path = format!("{} {}", program(), cmd.name());
+    Error::usage(format!("\"{path}\" requires {need} but got {got}"))
+        .with_usage(cmd)
+        .recommend(format!(
+            "Please specify {need} as {}. Run \"{path} -h\" for more options and examples",
+            cmd.wants
+        ))
 }
 
 /// Runs one command line (without the program name).
@@ -118,6 +115,7 @@ pub fn run(argv: &[String]) -> Result<()> {
         )));
     };
     let parsed = args::parse(cmd, &argv[used..])?;
+    options::check_choices(&parsed)?;
     if parsed.flag("help") {
         return output::bytes(help::command_help(cmd).as_bytes());
     }
@@ -125,7 +123,20 @@ pub fn run(argv: &[String]) -> Result<()> {
     if got < cmd.arity.0 || cmd.arity.1.is_some_and(|m| got > m) {
         return Err(arity_error(cmd, got));
     }
-    (cmd.run)(&parsed)
+    (cmd.run)(&parsed).map_err(|e| {
+        let e = options::advise(&parsed, e);
+        if on_registry(&parsed) {
+            e.registry_answer()
+        } else {
+            e
+        }
+    })
+}
+
+/// Whether a command's errors come from a registry: its target (the
+/// source, for `cp`) is not an OCI layout.
+fn on_registry(args: &args::Args) -> bool {
+    !(args.flag("oci-layout") || args.flag("from-oci-layout"))
 }
 
 fn version_command() -> &'static commands::Command {

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::args::Args;
+use super::commands::Command;
 use super::output::Printer;
 use crate::cli::error::{Error, Result};
 use oar::archive::ExtractLimits;
@@ -39,6 +40,13 @@ fn name(prefix: &str, flag: &str) -> String {
     }
 }
 
+/// `--[prefix-]plain-http`: `None` when not given, so a `localhost`
+/// registry gets HTTP unless `--plain-http=false` asks for HTTPS.
+pub fn plain_http(args: &Args, prefix: &str) -> Option<bool> {
+    let flag = name(prefix, "plain-http");
+    args.is_set(&flag).then(|| args.flag(&flag))
+}
+
 /// Transport settings from the remote flags.
 pub fn http_options(args: &Args, prefix: &str) -> Result<HttpOptions> {
     let f = |n: &str| name(prefix, n);
@@ -47,8 +55,10 @@ pub fn http_options(args: &Args, prefix: &str) -> Result<HttpOptions> {
         let (k, v) = h
             .split_once(':')
             .filter(|(k, _)| !k.trim().is_empty())
-            .ok_or_else(|| Error::usage(format!("invalid header {h:?}: expected 'Name: value'")))?;
-        headers.push((k.trim().to_string(), v.trim().to_string()));
+            .ok_or_else(|| Error::usage(format!("invalid header: {h:?}")))?;
+        // The value is kept as given (`-H "A: b"` sends " b"), as oras
+        // keeps it; HTTP drops the leading space on the wire.
+        headers.push((k.trim().to_string(), v.to_string()));
     }
     let mut resolve = Vec::new();
     let parse = |r: &str| {
@@ -199,7 +209,11 @@ pub fn flag_credential(args: &Args, prefix: &str) -> Result<Option<Credential>> 
         ("password-stdin", pw_stdin),
         ("identity-token-stdin", tok_stdin),
     ])?;
-    if password.is_some() || token.is_some() {
+    if token.is_some() {
+        eprintln!(
+            "WARNING! Using --identity-token via the CLI is insecure. Use --identity-token-stdin."
+        );
+    } else if password.is_some() {
         eprintln!("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");
     }
     if let Some(t) = token {
@@ -263,6 +277,73 @@ pub fn check_tags(tags: &[String]) -> Result<()> {
     }
 }
 
+/// Flags whose value must be one of a few, checked when the command line
+/// is parsed (before any file or network is touched), as pflag does:
+/// `(flag, what, options)`.
+const CHOICES: &[(&str, &str, &[&str])] = &[
+    ("image-spec", "image specification", &["v1.1", "v1.0"]),
+    (
+        "distribution-spec",
+        "distribution specification",
+        &["v1.1-referrers-tag", "v1.1-referrers-api"],
+    ),
+];
+
+/// Refuses a value outside its flag's choices, in pflag's and oras's
+/// words.
+pub fn check_choices(args: &Args) -> Result<()> {
+    for prefix in ["", "from", "to"] {
+        for (flag, what, options) in CHOICES {
+            let long = name(prefix, flag);
+            if let Some(v) = args.value(&long).filter(|v| !options.contains(v)) {
+                return Err(Error::usage(format!(
+                    "invalid argument {v:?} for \"--{long}\" flag: unknown {what} flag: {v}"
+                ))
+                .recommend(format!("Available options: {}", options.join(", "))));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses reading a file from stdin (`-`) when a secret comes from stdin
+/// too; checked before anything reads stdin.
+pub fn check_stdin_conflict(args: &Args, file: &str) -> Result<()> {
+    if file != "-" {
+        return Ok(());
+    }
+    if args.flag("password-stdin") {
+        return Err(Error::usage(
+            "`-` read file from input and `--password-stdin` read password from input cannot be both used",
+        ));
+    }
+    if args.flag("identity-token-stdin") {
+        return Err(Error::usage(
+            "`-` read file from input and `--identity-token-stdin` read identity token from input cannot be both used",
+        ));
+    }
+    Ok(())
+}
+
+/// Adds the advice oras gives for some failures: where the credentials
+/// were looked for, when none answered a basic challenge.
+pub fn advise(args: &Args, e: Error) -> Error {
+    if !matches!(e.lib(), Some(oar::Error::BasicCredentialNotFound)) {
+        return e;
+    }
+    let configs = registry_configs(args, "");
+    let path = configs
+        .first()
+        .cloned()
+        .or_else(oar::credentials::store::default_config_path);
+    let at = path.map_or(" ".to_string(), |p| {
+        format!(" at {:?} ", p.display().to_string())
+    });
+    e.recommend(format!(
+        "Please check whether the registry credential stored in the authentication file{at}is correct"
+    ))
+}
+
 /// Where a command's reference points.
 #[derive(Debug, Clone)]
 pub struct TargetRef {
@@ -291,45 +372,48 @@ impl TargetRef {
         )
     }
 
-    /// The selector, or a usage error naming the forms oras accepts.
-    pub fn require_selector(&self, tag_ok: bool) -> Result<&str> {
-        self.selector.as_deref().ok_or_else(|| {
-            let (what, form) = if tag_ok {
-                (
-                    "no tag or digest specified",
-                    "\"<name>:<tag>\" or \"<name>@<digest>\"",
-                )
-            } else {
-                ("no digest specified", "\"<name>@<digest>\"")
-            };
-            Error::usage(format!("{:?}: {what}; use the form {form}", self.raw))
-        })
+    /// The selector (a digest when `tag_ok` is false), or oras's usage
+    /// error naming the forms `cmd` accepts.
+    pub fn require_selector(&self, cmd: &Command, tag_ok: bool) -> Result<&str> {
+        self.selector
+            .as_deref()
+            .filter(|s| !s.is_empty() && (tag_ok || s.contains(':')))
+            .ok_or_else(|| {
+                let (what, form) = if tag_ok {
+                    (
+                        "no tag or digest specified",
+                        "\"<name>:<tag>\" or \"<name>@<digest>\"",
+                    )
+                } else {
+                    ("no digest specified", "\"<name>@<digest>\"")
+                };
+                Error::usage(format!("\"{}\": {what}", self.raw))
+                    .with_usage(cmd)
+                    .recommend(format!(
+                        "Please specify a reference in the form of {form}. Run \"{} {} -h\" for more options and examples",
+                        super::program(),
+                        cmd.name()
+                    ))
+            })
     }
 }
 
 /// Splits an OCI layout reference `DIR[:tag|@digest]`.
+/// Splits an OCI layout reference `DIR[:tag|@digest]` as oras does: at
+/// the last `@`, else at the last `:`. Layout tags are not held to the
+/// registry tag grammar (oras takes `dir:my tag`); an empty tag (`dir:`)
+/// is no tag.
 pub fn parse_layout_ref(raw: &str) -> Result<(String, Option<String>)> {
     let (path, sel) = if let Some((p, d)) = raw.rsplit_once('@') {
         oar::digest::Digest::parse(d)?;
         (p, Some(d.to_string()))
     } else if let Some((p, t)) = raw.rsplit_once(':') {
-        if !oar::reference::is_valid_tag(t) {
-            return Err(oar::Error::InvalidReference {
-                reference: raw.to_string(),
-                reason: format!("invalid tag {t:?}"),
-            }
-            .into());
-        }
-        (p, Some(t.to_string()))
+        (p, Some(t.to_string()).filter(|t| !t.is_empty()))
     } else {
         (raw, None)
     };
     if path.is_empty() {
-        return Err(oar::Error::InvalidReference {
-            reference: raw.to_string(),
-            reason: "missing layout directory".into(),
-        }
-        .into());
+        return Err(Error::usage(format!("found empty file path in {raw:?}")));
     }
     Ok((path.to_string(), sel))
 }
@@ -379,7 +463,11 @@ pub fn open_target_with(
             },
         ));
     }
-    let r = Reference::parse(raw)?;
+    let r = Reference::parse(raw).map_err(|e| {
+        Error::from(e).recommend(
+            "Please make sure the provided reference is in the form of <registry>/<repo>[:tag|@digest]",
+        )
+    })?;
     let repo = open_repository(args, prefix, &r)?;
     repo.hint_actions(actions);
     if let Some(spec) = args.value(&name(prefix, "distribution-spec")) {
@@ -419,7 +507,7 @@ pub fn open_registry(
         upload = upload.state_dir(cache.join("oar").join("uploads"));
     }
     let opts = RegistryOptions::default()
-        .plain_http(args.flag(&name(prefix, "plain-http")))
+        .plain_http(plain_http(args, prefix))
         .http(http_options(args, prefix)?)
         .upload(upload);
     Ok(Registry::new(
@@ -439,17 +527,91 @@ pub fn open_repository(
 }
 
 /// Checks `--format` against the command's allowed values; returns it.
-pub fn format(args: &Args) -> Result<&str> {
+pub fn format(args: &Args) -> Result<Format> {
+    // `discover -o`: the deprecated spelling of `--format`, checked as
+    // `--format` is, then held to the three types it had.
+    if args.is_set("output") && args.cmd.path == ["discover"] {
+        if args.is_set("format") {
+            return Err(Error::usage(
+                "--format, --output cannot be used at the same time",
+            ));
+        }
+        let flag = args.value("output").unwrap_or("");
+        let format = parse_format(args, flag)?;
+        if !matches!(format, Format::Named("tree" | "table" | "json")) {
+            return Err(Error::usage("output type can only be tree, table or json"));
+        }
+        eprintln!("[DEPRECATED] --output is deprecated, try `--format {flag}` instead");
+        return Ok(format);
+    }
+    parse_format(args, args.value("format").unwrap_or(""))
+}
+
+/// `flag` (a `--format` value) checked against the command's formats.
+fn parse_format(args: &Args, flag: &str) -> Result<Format> {
     let allowed = args.cmd.formats;
-    let f = args
-        .value("format")
-        .unwrap_or(allowed.first().copied().unwrap_or("text"));
-    if allowed.contains(&f) {
-        Ok(f)
-    } else {
-        Err(Error::usage(format!(
-            "invalid format {f:?}: expected one of {}",
-            allowed.join(", ")
-        )))
+    let mut template = args.value("template").unwrap_or("").to_string();
+    let mut kind = flag.to_string();
+    if !template.is_empty() {
+        if kind != "go-template" {
+            return Err(Error::usage(
+                "--template must be used with --format go-template",
+            ));
+        }
+    } else if let Some(t) = flag.strip_prefix("go-template=") {
+        kind = "go-template".into();
+        template = t.to_string();
+    }
+    if kind.is_empty() {
+        // Not given: discover draws a tree, the others print text.
+        return Ok(match allowed.first() {
+            Some(&"tree") => Format::Named("tree"),
+            _ => Format::Text,
+        });
+    }
+    if kind == "go-template" && template.is_empty() && allowed.contains(&"go-template") {
+        return Err(
+            Error::usage("\"go-template\" format specified but no template given")
+                .recommend("use `--format go-template=TEMPLATE` to specify the template"),
+        );
+    }
+    match allowed.iter().find(|a| **a == kind) {
+        Some(&"go-template") => Ok(Format::Template(template)),
+        Some(name) => Ok(Format::Named(name)),
+        None => Err(Error::usage(format!("invalid format type: {kind:?}"))
+            .recommend(format!("supported types: {}", allowed.join(", ")))),
+    }
+}
+
+/// What `--format` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    /// Not given: the command's own text output.
+    Text,
+    /// `json`, `tree`, `table`.
+    Named(&'static str),
+    /// `go-template`, with its template.
+    Template(String),
+}
+
+impl Format {
+    /// True when the output is structured (JSON or a template), so status
+    /// lines are not printed.
+    pub fn is_structured(&self) -> bool {
+        matches!(self, Format::Named("json") | Format::Template(_))
+    }
+
+    /// Prints `value` as JSON, or through the template (exactly the
+    /// template's output, as oras does).
+    pub fn print<T: serde::Serialize>(&self, value: &T) -> Result<()> {
+        match self {
+            Format::Template(t) => {
+                let data = serde_json::to_value(value)
+                    .map_err(|e| Error::other(format!("encoding the output: {e}")))?;
+                let text = super::template::render(t, &data).map_err(Error::other)?;
+                super::output::bytes(text.as_bytes())
+            }
+            _ => super::output::json(value),
+        }
     }
 }

@@ -136,9 +136,11 @@ impl Observer for Status {
     }
 }
 
-/// Prints the library's diagnostics on stderr, as oar always has:
-/// `Warning: …` lines, `[info]` notes with `-v` or `--debug`, and with
-/// `--debug` every request and response (already masked).
+/// Prints the library's diagnostics on stderr as oras logs them:
+/// `Warning: …` lines, and logrus-style entries (`time="…" level=…
+/// msg=…`): notes at `info` with `-v` or `--debug`, and with `--debug`
+/// every request and response (already masked) in oras's trace layout,
+/// `Request #N` / `Response #N` with Go-quoted values.
 pub struct Printer {
     /// `--debug`.
     pub debug: bool,
@@ -146,39 +148,95 @@ pub struct Printer {
     pub verbose: bool,
 }
 
+impl Printer {
+    fn entry(level: &str, msg: &str) -> String {
+        let now = oar::diagnostics::timestamp(std::time::SystemTime::now());
+        format!("time=\"{now}\" level={level} msg={msg}\n")
+    }
+}
+
+/// A string as Go's `%q` writes it.
+fn go_quote(s: &str) -> String {
+    let inner = s.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{}\"", escape_controls(&inner))
+}
+
+/// A header name as Go's `net/http` prints it: `Content-Type`.
+fn canonical_header(name: &str) -> String {
+    let mut up = true;
+    name.chars()
+        .map(|c| {
+            let out = if up {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            };
+            up = c == '-';
+            out
+        })
+        .collect()
+}
+
+/// Header lines of a trace entry, as oras lists them.
+fn header_lines(headers: &[(String, String)]) -> String {
+    if headers.is_empty() {
+        return "   Empty header".to_string();
+    }
+    // Repeated names are joined on one line, as Go's header map holds
+    // them.
+    let mut lines: Vec<(String, Vec<&str>)> = Vec::new();
+    for (k, v) in headers {
+        let k = canonical_header(k);
+        match lines.iter_mut().find(|(n, _)| *n == k) {
+            Some((_, vs)) => vs.push(v),
+            None => lines.push((k, vec![v])),
+        }
+    }
+    lines
+        .iter()
+        .map(|(k, vs)| format!("   {}: {}", go_quote(k), go_quote(&vs.join(", "))))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl Diagnostics for Printer {
     fn report(&self, d: &Diagnostic<'_>) {
-        let mut err = io::stderr().lock();
-        let _ = match d {
-            Diagnostic::Warning(w) => writeln!(err, "Warning: {}", escape_controls(w)),
+        let text = match d {
+            Diagnostic::Warning(w) => format!("Warning: {}\n", escape_controls(w)),
             Diagnostic::Note(n) if self.debug || self.verbose => {
-                writeln!(err, "[info] {}", escape_controls(n))
+                Printer::entry("info", &escape_controls(n))
             }
-            Diagnostic::Debug(n) if self.debug => writeln!(err, "[debug] {}", escape_controls(n)),
+            Diagnostic::Debug(n) if self.debug => Printer::entry("debug", &escape_controls(n)),
             Diagnostic::Request {
+                id,
                 method,
                 url,
                 headers,
-                ..
-            } => {
-                let _ = writeln!(err, "[debug] > {method} {}", escape_controls(url));
-                headers
-                    .iter()
-                    .try_for_each(|(k, v)| writeln!(err, "[debug] > {k}: {}", escape_controls(v)))
-            }
+            } => Printer::entry(
+                "debug",
+                &format!(
+                    "Request #{id}\n> Request URL: {}\n> Request method: {}\n> Request headers:\n{}",
+                    go_quote(url),
+                    go_quote(method),
+                    header_lines(headers)
+                ),
+            ),
             Diagnostic::Response {
+                id,
                 status,
                 headers,
-                elapsed,
                 ..
-            } => {
-                let _ = writeln!(err, "[debug] < {status} ({} ms)", elapsed.as_millis());
-                headers
-                    .iter()
-                    .try_for_each(|(k, v)| writeln!(err, "[debug] < {k}: {}", escape_controls(v)))
-            }
-            _ => Ok(()),
+            } => Printer::entry(
+                "debug",
+                &format!(
+                    "Response #{id}\n< Response Status: {}\n< Response headers:\n{}",
+                    go_quote(&format!("{status} {}", oar::error::status_text(*status))),
+                    header_lines(headers)
+                ),
+            ),
+            _ => return,
         };
+        let _ = io::stderr().lock().write_all(text.as_bytes());
     }
 
     fn wants_http(&self) -> bool {
@@ -214,30 +272,31 @@ pub fn descriptor(desc: &Descriptor, pretty: bool) -> Result<()> {
     raw_json(&oar::manifest::marshal(desc), pretty)
 }
 
-/// Prints JSON bytes as they are, or indented with `--pretty`.
-pub fn raw_json(bytes: &[u8], pretty: bool) -> Result<()> {
+/// JSON bytes as oras prints them: exactly as they are (no newline added:
+/// `oar manifest fetch R | sha256sum` is the digest), or indented and
+/// ending in a newline with `--pretty`.
+pub fn json_bytes(bytes: &[u8], pretty: bool) -> Result<Vec<u8>> {
     if pretty {
-        self::bytes(&oar::manifest::indent_json(bytes)?)
+        Ok(oar::manifest::indent_json(bytes)?)
     } else {
-        let mut b = bytes.to_vec();
-        if !b.ends_with(b"\n") {
-            b.push(b'\n');
-        }
-        self::bytes(&b)
+        Ok(bytes.to_vec())
     }
 }
 
-/// Writes fetched content to `-o path` atomically, or to stdout for `-`.
+/// Prints JSON bytes as [`json_bytes`] shapes them.
+pub fn raw_json(bytes: &[u8], pretty: bool) -> Result<()> {
+    self::bytes(&json_bytes(bytes, pretty)?)
+}
+
+/// Writes fetched content to `-o path` atomically, or to stdout for `-`,
+/// shaped by [`json_bytes`] either way, as oras does.
 pub fn to_path_or_stdout(path: &str, content: &[u8], pretty: bool) -> Result<()> {
+    let shaped = json_bytes(content, pretty)?;
     if path == "-" {
-        return if pretty {
-            raw_json(content, true)
-        } else {
-            self::bytes(content)
-        };
+        return self::bytes(&shaped);
     }
     Ok(oar::content::files::write_atomic(
         std::path::Path::new(path),
-        content,
+        &shaped,
     )?)
 }

@@ -189,14 +189,14 @@ impl OciLayout {
                 d.annotation(ANNOTATION_REF_NAME) == Some(reference)
             }
         });
-        Ok(found.map(|mut d| {
-            if let Some(a) = d.annotations.as_mut() {
-                a.remove(ANNOTATION_REF_NAME);
-                if a.is_empty() {
-                    d.annotations = None;
-                }
+        // As oras-go's store answers: a tag names its index.json entry as
+        // written (annotations, platform); a digest names plain content.
+        Ok(found.map(|d| {
+            if by_digest {
+                Descriptor::new(d.media_type, d.digest, d.size)
+            } else {
+                d
             }
-            d
         }))
     }
 }
@@ -326,7 +326,9 @@ impl Resolver for OciLayout {
 
 impl Tagger for OciLayout {
     fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()> {
-        if tag.is_empty() || tag.contains('@') || tag.contains(':') {
+        // Layout tags are free text (oras takes "my tag"), but not empty
+        // and not a digest, which would name content instead.
+        if tag.is_empty() || Digest::parse(tag).is_ok() {
             return Err(Error::invalid(format!("invalid tag {tag:?}")));
         }
         if !self.exists(desc)? {

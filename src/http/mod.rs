@@ -369,13 +369,16 @@ struct Agents {
     other: Agent,
 }
 
+/// Requests sent by this process, numbering them for diagnostics: one
+/// sequence across clients, so the requests of a copy between two
+/// registries read in order.
+static REQUESTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// A blocking HTTP client bound to one home origin. It can be shared
 /// between threads; connections are pooled.
 pub struct Client {
     opts: HttpOptions,
     home: String,
-    masker: trace::Masker,
-    requests: std::sync::atomic::AtomicU64,
     agents: OnceLock<Agents>,
 }
 
@@ -385,18 +388,9 @@ impl Client {
     pub fn new(opts: HttpOptions, home_url: &str) -> Result<Client> {
         let home = url::origin(home_url)
             .ok_or_else(|| Error::other(format!("invalid URL {home_url:?}")))?;
-        let masker = trace::Masker {
-            custom_headers: opts
-                .headers
-                .iter()
-                .map(|(k, _)| k.to_ascii_lowercase())
-                .collect(),
-        };
         Ok(Client {
             opts,
             home,
-            masker,
-            requests: std::sync::atomic::AtomicU64::new(0),
             agents: OnceLock::new(),
         })
     }
@@ -570,13 +564,10 @@ impl Client {
         if let Body::Reader(_, len) = &req.body {
             headers.push(("Content-Length".into(), len.to_string()));
         }
-        let id = self
-            .requests
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            + 1;
+        let id = REQUESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let hook = &self.opts.diagnostics;
         if hook.wants_http() {
-            let masked = self.masker.headers(&headers);
+            let masked = trace::mask_headers(&headers);
             hook.report(&Diagnostic::Request {
                 id,
                 method: req.method,
@@ -619,7 +610,7 @@ impl Client {
             })
             .collect();
         if hook.wants_http() {
-            let masked = self.masker.headers(&headers);
+            let masked = trace::mask_headers(&headers);
             hook.report(&Diagnostic::Response {
                 id,
                 status: parts.status.as_u16(),

@@ -1,7 +1,7 @@
 //! Masking secrets before requests and responses are reported to the
-//! diagnostics hook (`--debug`). Masked are `Authorization` and
-//! `Proxy-Authorization` (the scheme stays visible), cookies, every `-H`
-//! header value, and query values of URLs except a few harmless
+//! diagnostics hook (`--debug`). Masked are `Authorization`,
+//! `Proxy-Authorization`, cookies, any header whose name marks a secret
+//! (`-H "X-Api-Key: …"`), and query values of URLs except a few harmless
 //! parameters, because presigned download URLs and upload states carry
 //! credentials in their query. Bodies are never reported, so token
 //! responses cannot leak.
@@ -40,36 +40,43 @@ pub fn mask_url(u: &str) -> String {
     format!("{base}?{}", masked.join("&"))
 }
 
-/// Masks header values for one client: the fixed rules, plus the user's
-/// own headers (`-H`), whose values may be secrets.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Masker {
-    /// Lower-case names of user-supplied headers.
-    pub(crate) custom_headers: Vec<String>,
+/// Parts of header names that mark a secret value (`X-Api-Key`,
+/// `X-Auth-Token`, `Private-Token`, `X-Registry-Password`, …).
+const SECRET_NAME_PARTS: &[&str] = &[
+    "auth",
+    "token",
+    "key",
+    "secret",
+    "password",
+    "passwd",
+    "cookie",
+    "session",
+    "signature",
+    "credential",
+];
+
+/// A header value as it may be shown: credentials and cookies are masked
+/// whole, as oras masks them; so is any header whose name marks a secret
+/// (custom `-H` headers such as `X-Api-Key` included), while plain ones
+/// (`-H "Foo: bar"`) stay readable, as oras shows them. URLs in
+/// `Location` and `Link` lose their secret query values.
+pub(crate) fn mask_header(name: &str, value: &str) -> String {
+    let lname = name.to_ascii_lowercase();
+    match lname.as_str() {
+        "location" | "content-location" | "link" => mask_url(value),
+        // Challenges name a realm and scopes, no secret.
+        "www-authenticate" | "proxy-authenticate" => value.to_string(),
+        _ if SECRET_NAME_PARTS.iter().any(|p| lname.contains(p)) => MASK.to_string(),
+        _ => value.to_string(),
+    }
 }
 
-impl Masker {
-    pub(crate) fn header_value(&self, name: &str, value: &str) -> String {
-        let lname = name.to_ascii_lowercase();
-        match lname.as_str() {
-            "authorization" | "proxy-authorization" => match value.split_once(' ') {
-                Some((scheme, _)) => format!("{scheme} {MASK}"),
-                None => MASK.to_string(),
-            },
-            "cookie" | "set-cookie" => MASK.to_string(),
-            "location" | "content-location" => mask_url(value),
-            "link" => mask_url(value),
-            _ if self.custom_headers.contains(&lname) => MASK.to_string(),
-            _ => value.to_string(),
-        }
-    }
-
-    pub(crate) fn headers(&self, headers: &[(String, String)]) -> Vec<(String, String)> {
-        headers
-            .iter()
-            .map(|(k, v)| (k.clone(), self.header_value(k, v)))
-            .collect()
-    }
+/// Every header of a list, masked by [`mask_header`].
+pub(crate) fn mask_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| (k.clone(), mask_header(k, v)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -78,26 +85,24 @@ mod tests {
 
     #[test]
     fn masks_secrets() {
-        let t = Masker {
-            custom_headers: vec!["x-api-key".into()],
-        };
+        assert_eq!(mask_header("Authorization", "Bearer abc.def"), "*****");
+        assert_eq!(mask_header("authorization", "Basic dXNlcjpwYXNz"), "*****");
+        assert_eq!(mask_header("Proxy-Authorization", "Basic eA=="), "*****");
+        assert_eq!(mask_header("X-Api-Key", "s3cret"), "*****");
+        assert_eq!(mask_header("Private-Token", "glpat-1"), "*****");
+        assert_eq!(mask_header("Set-Cookie", "a=b"), "*****");
+        assert_eq!(mask_header("Content-Type", "a/b"), "a/b");
+        assert_eq!(mask_header("Foo", "bar"), "bar");
         assert_eq!(
-            t.header_value("Authorization", "Bearer abc.def"),
-            "Bearer *****"
+            mask_header("WWW-Authenticate", "Bearer realm=\"r\""),
+            "Bearer realm=\"r\""
         );
-        assert_eq!(
-            t.header_value("authorization", "Basic dXNlcjpwYXNz"),
-            "Basic *****"
-        );
-        assert_eq!(t.header_value("X-Api-Key", "s3cret"), "*****");
-        assert_eq!(t.header_value("Set-Cookie", "a=b"), "*****");
-        assert_eq!(t.header_value("Content-Type", "a/b"), "a/b");
         assert_eq!(
             mask_url("https://s3/o?X-Amz-Signature=abc&n=5&last=x"),
             "https://s3/o?X-Amz-Signature=*****&n=5&last=x"
         );
         assert_eq!(
-            t.header_value("Location", "/v2/x/uploads/u?_state=zzz"),
+            mask_header("Location", "/v2/x/uploads/u?_state=zzz"),
             "/v2/x/uploads/u?_state=*****"
         );
     }

@@ -172,8 +172,11 @@ impl Upload {
         title: &str,
         opts: &DirectoryOptions,
     ) -> Result<Upload> {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        let meta = std::fs::metadata(path).map_err(|e| {
+            // Named absolute, as oras names a missing file.
+            let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+            Error::io(format!("stat {}", shown.display()), e)
+        })?;
         if meta.is_dir() {
             Upload::directory(path, media_type.unwrap_or(OCI_LAYER_TAR_GZIP), title, opts)
         } else {
@@ -247,11 +250,6 @@ struct PushHooks<'o>(&'o mut dyn Observer);
 
 impl Observer for PushHooks<'_> {
     fn event(&mut self, action: Action, desc: &Descriptor) {
-        // The empty config and the empty layer of a file-less artifact are
-        // one blob; it is not reported as skipped.
-        if action == Action::Skipped && desc.is_empty_json() {
-            return;
-        }
         self.0.event(action, desc)
     }
 

@@ -37,9 +37,10 @@ pub const MAX_PAGES: usize = 10_000;
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RegistryOptions {
-    /// Use HTTP instead of HTTPS. A host named exactly `localhost` always
-    /// uses HTTP.
-    pub plain_http: bool,
+    /// `Some(true)`: HTTP. `Some(false)`: HTTPS, even for `localhost`.
+    /// `None` (the default): HTTPS, except for a host named exactly
+    /// `localhost`, which gets HTTP, as oras does.
+    pub plain_http: Option<bool>,
     /// Transport settings.
     pub http: HttpOptions,
     /// Blob upload settings.
@@ -47,9 +48,10 @@ pub struct RegistryOptions {
 }
 
 impl RegistryOptions {
-    /// Uses HTTP instead of HTTPS.
-    pub fn plain_http(mut self, yes: bool) -> Self {
-        self.plain_http = yes;
+    /// Uses HTTP (`true`) or HTTPS (`false`) whatever the host; `None`
+    /// restores the default (HTTP only for `localhost`).
+    pub fn plain_http(mut self, choice: impl Into<Option<bool>>) -> Self {
+        self.plain_http = choice.into();
         self
     }
 
@@ -75,8 +77,8 @@ pub struct Registry {
     warned: Mutex<HashSet<String>>,
 }
 
-/// True when plain HTTP is used without being asked: a host named exactly
-/// `localhost`, with any port.
+/// True when plain HTTP is used unless HTTPS is asked for: a host named
+/// exactly `localhost`, with any port.
 pub fn is_localhost(registry: &str) -> bool {
     registry == "localhost"
         || registry
@@ -95,7 +97,7 @@ impl Registry {
             reference: name.to_string(),
             reason: why,
         })?;
-        let scheme = if opts.plain_http || is_localhost(name) {
+        let scheme = if opts.plain_http.unwrap_or_else(|| is_localhost(name)) {
             "http"
         } else {
             "https"
@@ -149,7 +151,7 @@ impl Registry {
                 resp.discard();
                 Ok(())
             }
-            401 | 403 => Err(unauthorized(resp)),
+            401 | 403 => Err(resp.into_error()),
             404 => Err(Error::Unsupported(format!(
                 "{} does not serve the registry API at /v2/",
                 self.name
@@ -371,20 +373,7 @@ pub(crate) fn expect_found(
 
 /// The error for a response no caller expected.
 pub(crate) fn unexpected(resp: Response) -> Error {
-    if resp.status == 401 {
-        unauthorized(resp)
-    } else {
-        resp.into_error()
-    }
-}
-
-fn unauthorized(resp: Response) -> Error {
-    let e = resp.into_error();
-    match e {
-        Error::Registry { ref errors, .. } if !errors.is_empty() => e,
-        Error::Registry { status, .. } => Error::AuthenticationRequired { status },
-        other => other,
-    }
+    resp.into_error()
 }
 
 impl TagLister for Repository {

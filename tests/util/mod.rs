@@ -96,8 +96,9 @@ impl Run {
         self
     }
 
-    /// Asserts failure with `code` and a one-line `Error: …` message that
-    /// contains `needle`.
+    /// Asserts failure with `code` and a one-line error message that
+    /// contains `needle`: `Error: …`, or `Error response from registry: …`
+    /// for what a registry answered, as oras prints them.
     #[track_caller]
     pub fn fails(self, code: i32, needle: &str) -> Run {
         assert_eq!(
@@ -108,7 +109,7 @@ impl Run {
         let errors: Vec<&str> = self
             .stderr
             .lines()
-            .filter(|l| l.starts_with("Error: "))
+            .filter(|l| l.starts_with("Error: ") || l.starts_with("Error response from registry: "))
             .collect();
         assert_eq!(
             errors.len(),

@@ -21,7 +21,8 @@ pub fn run(args: &Args) -> Result<()> {
         .filter(|a| !a.is_empty())
         .ok_or_else(|| Error::usage("required flag \"artifact-type\" not set"))?
         .to_string();
-    let json = options::format(args)? == "json";
+    let format = options::format(args)?;
+    let json = format.is_structured();
     let verbose = options::verbose(args);
     let annotations = load_annotations(args)?;
     let files = &args.positionals[1..];
@@ -30,13 +31,14 @@ pub fn run(args: &Args) -> Result<()> {
             .get(ANNOTATION_MANIFEST)
             .is_none_or(|m| m.is_empty())
     {
-        return Err(Error::usage(
-            "neither file nor annotation provided in the command: give files, or annotations with --annotation",
-        ));
+        return Err(
+            Error::usage("neither file nor annotation provided in the command")
+                .with_usage(args.cmd),
+        );
     }
     let platform = args.value("platform").map(Platform::parse).transpose()?;
     let (target, tref) = options::open_target(args, "", raw, &["pull", "push"])?;
-    let selector = tref.require_selector(true)?.to_string();
+    let selector = tref.require_selector(args.cmd, true)?.to_string();
     let (mut subject, bytes) = target.fetch_reference(&selector)?;
     if let Some(p) = &platform {
         subject = select_platform(target.as_ref(), subject, bytes, p)?.0;
@@ -57,7 +59,7 @@ pub fn run(args: &Args) -> Result<()> {
     let packed = pack(uploads.iter().map(|u| u.desc.clone()).collect(), &opts)?;
     upload(target.as_ref(), &packed, uploads, None, &mut status)?;
     if json {
-        output::json(&DescriptorJson::new(&tref.path, &packed.desc))?;
+        format.print(&DescriptorJson::new(&tref.path, &packed.desc))?;
     } else {
         let digest = subject.digest.to_string();
         let shown = if tref.raw.ends_with(&digest) {

@@ -12,14 +12,8 @@ use oar::descriptor::Descriptor;
 use oar::digest::{Digest, copy_stream};
 
 /// The digest of a `name@digest` blob reference.
-fn blob_digest(tref: &TargetRef) -> Result<Digest> {
-    let sel = tref.require_selector(false)?;
-    if !sel.contains(':') {
-        return Err(Error::usage(format!(
-            "{:?}: no digest specified; use the form \"<name>@<digest>\"",
-            tref.raw
-        )));
-    }
+fn blob_digest(args: &Args, tref: &TargetRef) -> Result<Digest> {
+    let sel = tref.require_selector(args.cmd, false)?;
     Ok(Digest::parse(sel)?)
 }
 
@@ -46,7 +40,7 @@ pub fn fetch(args: &Args) -> Result<()> {
         ));
     }
     let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull"])?;
-    let digest = blob_digest(&tref)?;
+    let digest = blob_digest(args, &tref)?;
     let desc = resolve(target.as_ref(), &digest)?;
     match out {
         Some("-") => {
@@ -82,13 +76,19 @@ pub fn push(args: &Args) -> Result<()> {
     let file = &args.positionals[1];
     let media_type = args
         .value("media-type")
-        .unwrap_or(oar::content::OCTET_STREAM)
+        .unwrap_or(oar::media_type::OCI_LAYER_TAR)
         .to_string();
     let size: i64 = args
         .value("size")
         .unwrap_or("-1")
         .parse()
         .map_err(|_| Error::usage("--size must be a number"))?;
+    options::check_stdin_conflict(args, file)?;
+    if file == "-" && size < 0 {
+        return Err(Error::usage(
+            "`--size` must be provided if the blob is read from stdin",
+        ));
+    }
     let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull", "push"])?;
     let given = match tref.selector.as_deref() {
         Some(s) if s.contains(':') => Some(Digest::parse(s)?),
@@ -102,19 +102,11 @@ pub fn push(args: &Args) -> Result<()> {
     let descriptor = args.flag("descriptor");
     let mut status = Status::new(9, options::verbose(args) && !descriptor, false);
     let (desc, mut source): (Descriptor, Box<dyn oar::content::Source>) = if file == "-" {
-        if args.flag("password-stdin") || args.flag("identity-token-stdin") {
-            return Err(Error::usage(
-                "`-` read file from input and `--password-stdin` read password from input cannot be both used",
-            ));
-        }
         let digest = given.ok_or_else(|| {
             Error::usage(
                 "`--size` and the digest (<name>@<digest>) must be provided when reading stdin",
             )
         })?;
-        if size < 0 {
-            return Err(Error::usage("`--size` must be provided when reading stdin"));
-        }
         (
             Descriptor::new(media_type, digest, size as u64),
             Box::new(OnceSource(Some(Box::new(std::io::stdin())))),
@@ -159,7 +151,7 @@ pub fn push(args: &Args) -> Result<()> {
 pub fn delete(args: &Args) -> Result<()> {
     check_delete_flags(args)?;
     let (target, tref) = options::open_target(args, "", &args.positionals[0], &["pull", "delete"])?;
-    let digest = blob_digest(&tref)?;
+    let digest = blob_digest(args, &tref)?;
     let found = resolve(target.as_ref(), &digest);
     delete_resolved(args, target.as_ref(), &tref, "blob", found)
 }

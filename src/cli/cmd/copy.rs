@@ -15,7 +15,7 @@ pub fn run(args: &Args) -> Result<()> {
     let platform = args.value("platform").map(Platform::parse).transpose()?;
     let (src, sref) = options::open_target(args, "from", from_raw, &["pull"])?;
     let (dst, dref) = options::open_target(args, "to", &to_raw, &["pull", "push"])?;
-    let selector = sref.require_selector(true)?.to_string();
+    let selector = sref.require_selector(args.cmd, true)?.to_string();
     let dst_tag = dref.selector.clone().filter(|s| !s.contains(':'));
     let mut opts = CopyOptions::default().referrers(args.flag("recursive"));
     if let Some(p) = platform {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::cli::args::Args;
 use crate::cli::error::Result;
-use crate::cli::options;
+use crate::cli::options::{self, Format};
 use crate::cli::output::{self, DescriptorJson};
 use oar::content::ReferrerLister;
 use oar::copy::select_platform;
@@ -138,7 +138,7 @@ pub fn run(args: &Args) -> Result<()> {
     let artifact_type = args.value("artifact-type").filter(|a| !a.is_empty());
     let platform = args.value("platform").map(Platform::parse).transpose()?;
     let (target, tref) = options::open_target(args, "", raw, &["pull"])?;
-    let selector = tref.require_selector(true)?.to_string();
+    let selector = tref.require_selector(args.cmd, true)?.to_string();
     let (mut root, bytes) = target.fetch_reference(&selector)?;
     if let Some(p) = &platform {
         root = select_platform(target.as_ref(), root, bytes, p)?.0;
@@ -148,7 +148,7 @@ pub fn run(args: &Args) -> Result<()> {
         .ok_or_else(|| oar::Error::Unsupported("this target cannot list referrers".into()))?;
     let root = Descriptor::new(root.media_type, root.digest, root.size);
     match format {
-        "tree" => {
+        Format::Named("tree") => {
             let mut top = Node::new(format!("{}@{}", tref.path, root.digest));
             let mut seen = HashSet::from([root.digest.clone()]);
             tree(
@@ -164,7 +164,7 @@ pub fn run(args: &Args) -> Result<()> {
             top.render("", &mut out);
             output::bytes(out.as_bytes())
         }
-        "table" => {
+        Format::Named("table") => {
             let refs = lister.referrers(&root, artifact_type)?;
             let noun = if refs.len() > 1 {
                 "artifacts"
@@ -203,7 +203,7 @@ pub fn run(args: &Args) -> Result<()> {
         }
         _ => {
             let refs = lister.referrers(&root, artifact_type)?;
-            output::json(&DiscoverJson {
+            format.print(&DiscoverJson {
                 manifests: refs
                     .iter()
                     .map(|r| DescriptorJson::new(&tref.path, r))

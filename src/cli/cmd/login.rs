@@ -27,6 +27,8 @@ pub fn registry_arg(raw: &str) -> Result<String> {
 /// `oar login`: verifies the credentials with `GET /v2/`, then stores them.
 pub fn run(args: &Args) -> Result<()> {
     let registry = registry_arg(&args.positionals[0])?;
+    // Flags are checked before anything is asked.
+    let http = options::http_options(args, "")?;
     let mut cred = options::flag_credential(args, "")?.unwrap_or_default();
     if cred.password.is_empty() && cred.refresh_token.is_empty() {
         if cred.username.is_empty() {
@@ -52,8 +54,8 @@ pub fn run(args: &Args) -> Result<()> {
     }
     let store = Store::from_paths(&options::registry_configs(args, ""))?;
     let opts = RegistryOptions::default()
-        .plain_http(args.flag("plain-http"))
-        .http(options::http_options(args, "")?);
+        .plain_http(options::plain_http(args, ""))
+        .http(http);
     oar::registry::login(&registry, cred, opts, &store).map_err(|e| match e {
         // Storing failed: that error speaks for itself.
         oar::Error::Credentials(_) | oar::Error::Io { .. } => Error::from(e),

@@ -12,12 +12,12 @@ use crate::cli::prompt;
 use oar::content::Target;
 use oar::copy::select_platform;
 use oar::descriptor::{Descriptor, Platform};
-use oar::manifest::{Document, MAX_MANIFEST_SIZE, detect_media_type};
+use oar::manifest::{Document, MAX_MANIFEST_SIZE};
 use oar::media_type;
 
 /// Fetches the manifest a command names, honouring `--platform`.
 fn fetch(args: &Args, target: &dyn Target, tref: &TargetRef) -> Result<(Descriptor, Vec<u8>)> {
-    let selector = tref.require_selector(true)?.to_string();
+    let selector = tref.require_selector(args.cmd, true)?.to_string();
     let (desc, bytes) = target.fetch_reference(&selector)?;
     match args.value("platform").map(Platform::parse).transpose()? {
         Some(p) => Ok(select_platform(target, desc, bytes, &p)?),
@@ -35,7 +35,8 @@ struct Fetched {
 /// `oar manifest fetch`.
 pub fn fetch_cmd(args: &Args) -> Result<()> {
     let out = args.value("output");
-    let json = args.is_set("format") && options::format(args)? == "json";
+    let format = options::format(args)?;
+    let json = format.is_structured();
     let descriptor = args.flag("descriptor");
     let pretty = args.flag("pretty") && out.is_none_or(|o| o == "-");
     match (out, json, descriptor) {
@@ -83,7 +84,7 @@ pub fn fetch_cmd(args: &Args) -> Result<()> {
     }
     if json {
         let content = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
-        return output::json(&Fetched {
+        return format.print(&Fetched {
             desc: DescriptorJson::new(&tref.path, &desc),
             content,
         });
@@ -163,22 +164,46 @@ fn read_manifest_input(path: &str) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// Why a manifest's `mediaType` field could not be read.
+enum MediaTypeField {
+    Missing,
+    NotJson,
+}
+
+/// The manifest's own `mediaType` field.
+fn media_type_field(bytes: &[u8]) -> std::result::Result<String, MediaTypeField> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(default, rename = "mediaType")]
+        media_type: String,
+    }
+    let p: Probe = serde_json::from_slice(bytes).map_err(|_| MediaTypeField::NotJson)?;
+    if p.media_type.is_empty() {
+        Err(MediaTypeField::Missing)
+    } else {
+        Ok(p.media_type)
+    }
+}
+
 /// `oar manifest push`.
 pub fn push(args: &Args) -> Result<()> {
     let (raw, extra) = options::split_tags(&args.positionals[0])?;
     let file = &args.positionals[1];
-    if file == "-" && (args.flag("password-stdin") || args.flag("identity-token-stdin")) {
-        return Err(Error::usage(
-            "`-` read file from input and `--password-stdin` read password from input cannot be both used",
-        ));
-    }
+    options::check_stdin_conflict(args, file)?;
     let bytes = read_manifest_input(file)?;
     let media_type = match args.value("media-type").filter(|m| !m.is_empty()) {
         Some(m) => m.to_string(),
-        None => detect_media_type(&bytes).map_err(|_| {
-            Error::usage(format!(
-                "media type is not recognized via the flag \"--media-type\" nor in {file:?}: give a valid media type in the manifest JSON or with --media-type"
+        None => media_type_field(&bytes).map_err(|e| match e {
+            // oras takes the type from the manifest's own mediaType
+            // field, and guesses nothing.
+            MediaTypeField::Missing => Error::usage(format!(
+                "media type is not specified via the flag \"--media-type\" nor in {file:?}"
             ))
+            .with_usage(args.cmd)
+            .recommend(
+                "Please specify a valid media type in the manifest JSON or via the \"--media-type\" flag",
+            ),
+            MediaTypeField::NotJson => Error::usage("not a valid json file"),
         })?,
     };
     if !media_type::is_manifest(&media_type) {
@@ -259,16 +284,11 @@ pub fn delete_resolved(
             if args.flag("force") && !args.flag("descriptor") {
                 return output::line(&format!("Missing {}", tref.raw));
             }
-            let missing = if what == "blob" {
-                oar::error::Missing::Blob
-            } else {
-                oar::error::Missing::Manifest
-            };
-            return Err(oar::Error::not_found(
-                missing,
-                format!("{}: the specified {what} does not exist", tref.raw),
-            )
-            .into());
+            // oras's own words, not the registry's answer.
+            return Err(Error::other(format!(
+                "{}: the specified {what} does not exist",
+                tref.raw
+            )));
         }
         Err(e) => return Err(e.into()),
     };
@@ -283,7 +303,7 @@ pub fn delete_resolved(
             desc.digest.to_string()
         );
         if !prompt::confirm(&question)? {
-            return Ok(());
+            return output::line("Operation cancelled.");
         }
     }
     target
@@ -303,7 +323,7 @@ pub fn delete(args: &Args) -> Result<()> {
     check_delete_flags(args)?;
     let (target, tref) =
         options::open_target(args, "", &args.positionals[0], &["pull", "delete", "push"])?;
-    let selector = tref.require_selector(true)?.to_string();
+    let selector = tref.require_selector(args.cmd, true)?.to_string();
     let found = target.resolve(&selector);
     delete_resolved(args, target.as_ref(), &tref, "manifest", found)
 }

@@ -3,6 +3,7 @@
 
 pub mod attach;
 pub mod blob;
+pub mod completion;
 pub mod copy;
 pub mod discover;
 pub mod login;

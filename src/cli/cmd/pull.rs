@@ -30,7 +30,7 @@ struct PullJson {
 pub fn run(args: &Args) -> Result<()> {
     let raw = &args.positionals[0];
     let format = options::format(args)?;
-    let json = format == "json";
+    let json = format.is_structured();
     let verbose = options::verbose(args);
     let config = match args.value("config") {
         Some(c) => {
@@ -41,7 +41,7 @@ pub fn run(args: &Args) -> Result<()> {
     };
     let platform = args.value("platform").map(Platform::parse).transpose()?;
     let (target, tref) = options::open_target(args, "", raw, &["pull"])?;
-    let selector = tref.require_selector(true)?.to_string();
+    let selector = tref.require_selector(args.cmd, true)?.to_string();
     let out = args.value("output").unwrap_or(".");
     let files = FileStore::new(Path::new(out), options::file_store_options(args))?;
     let mut opts = PullOptions::default().include_subject(args.flag("include-subject"));
@@ -70,7 +70,7 @@ pub fn run(args: &Args) -> Result<()> {
                 }
             })
             .collect();
-        return output::json(&PullJson {
+        return format.print(&PullJson {
             reference: format!("{}@{}", tref.path, pulled.root.digest),
             files,
         });

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
-use crate::cli::options::{self, TargetRef};
+use crate::cli::options::{self, Format, TargetRef};
 use crate::cli::output::{self, DescriptorJson, Status};
 use oar::content::Target;
 use oar::descriptor::{Annotations, Descriptor};
@@ -96,7 +96,7 @@ struct PushJson {
     #[serde(flatten)]
     desc: DescriptorJson,
     #[serde(rename = "referenceAsTags")]
-    reference_as_tags: Vec<String>,
+    reference_as_tags: Option<Vec<String>>,
 }
 
 /// Packing settings shared with `attach`: spec, artifact type, config.
@@ -228,11 +228,23 @@ pub fn load_files(
     Ok(uploads)
 }
 
-/// Prints the JSON result of a push or attach.
-pub fn print_json(tref: &TargetRef, desc: &Descriptor, tags: &[String]) -> Result<()> {
-    output::json(&PushJson {
+/// Prints the structured result of a push (JSON or a template).
+fn print_result(
+    format: &Format,
+    tref: &TargetRef,
+    desc: &Descriptor,
+    tags: &[String],
+) -> Result<()> {
+    // oras leaves the list out (null) when nothing was tagged, and sorts
+    // it.
+    let tags: Option<Vec<String>> = (!tags.is_empty()).then(|| {
+        let mut refs: Vec<String> = tags.iter().map(|t| format!("{}:{t}", tref.path)).collect();
+        refs.sort();
+        refs
+    });
+    format.print(&PushJson {
         desc: DescriptorJson::new(&tref.path, desc),
-        reference_as_tags: tags.iter().map(|t| format!("{}:{t}", tref.path)).collect(),
+        reference_as_tags: tags,
     })
 }
 
@@ -252,7 +264,7 @@ pub fn upload(
 pub fn run(args: &Args) -> Result<()> {
     let (raw, extra_tags) = options::split_tags(&args.positionals[0])?;
     let format = options::format(args)?;
-    let json = format == "json";
+    let json = format.is_structured();
     let verbose = options::verbose(args);
     let annotations = load_annotations(args)?;
     let Packing { opts, config } = packing(args, &annotations)?;
@@ -296,7 +308,7 @@ pub fn run(args: &Args) -> Result<()> {
             .cloned()
             .chain(extra_tags.iter().cloned())
             .collect();
-        print_json(&tref, &packed.desc, &tags)?;
+        print_result(&format, &tref, &packed.desc, &tags)?;
     } else {
         output::line(&format!(
             "ArtifactType: {}",

@@ -16,15 +16,25 @@ pub fn is_digest_tag(tag: &str) -> bool {
 /// `oar repo ls`: the registry's repositories (catalog API), following
 /// `Link` pages; with a namespace, only those under it, the prefix cut.
 pub fn ls(args: &Args) -> Result<()> {
-    let raw = &args.positionals[0];
-    let (registry, namespace) = match raw.split_once('/') {
-        Some((r, ns)) => (r, format!("{}/", ns.trim_end_matches('/'))),
-        None => (raw.as_str(), String::new()),
+    let raw = args.positionals[0]
+        .strip_suffix('/')
+        .unwrap_or(&args.positionals[0]);
+    // A namespace is a repository name: it parses as one, without a tag
+    // or digest, as oras requires.
+    let (registry, namespace) = if raw.contains('/') {
+        let r = oar::reference::Reference::parse(raw)?;
+        if r.selector().is_some() {
+            return Err(Error::usage("tags or digests should not be provided"));
+        }
+        (r.registry.clone(), format!("{}/", r.repository))
+    } else {
+        oar::reference::validate_registry(raw).map_err(|why| oar::Error::InvalidReference {
+            reference: raw.to_string(),
+            reason: why,
+        })?;
+        (raw.to_string(), String::new())
     };
-    oar::reference::validate_registry(registry).map_err(|why| oar::Error::InvalidReference {
-        reference: raw.clone(),
-        reason: why,
-    })?;
+    let registry = registry.as_str();
     let reg = options::open_registry(args, "", registry)?;
     let last = args.value("last").unwrap_or("");
     reg.catalog(last, &mut |page| {

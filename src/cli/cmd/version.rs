@@ -4,8 +4,16 @@ use crate::cli::args::Args;
 use crate::cli::error::Result;
 use crate::cli::output;
 
-/// `oar version`: the version and the platform built for.
-pub fn run(_args: &Args) -> Result<()> {
+/// `oar version`: the version and the platform built for. Arguments are
+/// ignored, with oras's warning.
+pub fn run(args: &Args) -> Result<()> {
+    if !args.positionals.is_empty() {
+        eprintln!(
+            "warning: `{} version` requires no argument, {:?} will be ignored",
+            crate::cli::program(),
+            args.positionals.join(",")
+        );
+    }
     output::line(&format!("Version:        {}", env!("CARGO_PKG_VERSION")))?;
     output::line(&format!(
         "OS/Arch:        {}/{}",

@@ -1,0 +1,309 @@
+//! `oar completion bash|zsh|fish|powershell`: shell completion scripts, as
+//! cobra adds them to oras. They are generated from the command and flag
+//! tables behind `--help` and the parser, so they offer exactly what the
+//! parser accepts: commands, group sub-commands and each command's flags;
+//! arguments complete as file names.
+//!
+//! Every script finds the command being typed the same way: the first
+//! word that is not a flag, and for a group (`manifest`, `repository`)
+//! the next one.
+
+use std::fmt::Write as _;
+
+use crate::cli::args::{Args, specs};
+use crate::cli::commands::{COMMANDS, GROUP_ALIASES, groups};
+use crate::cli::error::Result;
+use crate::cli::help::group_help;
+use crate::cli::output;
+
+/// What can follow one command path.
+struct Node {
+    /// The ways to write the path (`manifest delete`, `manifest rm`, …).
+    spellings: Vec<String>,
+    /// `(word, description)` pairs offered there.
+    words: Vec<(String, String)>,
+    /// The words are flags: offered only once a `-` is typed.
+    flags: bool,
+}
+
+/// The spellings of a group's name.
+fn group_spellings(group: &str) -> Vec<String> {
+    let mut out = vec![group.to_string()];
+    for (g, aliases) in GROUP_ALIASES {
+        if *g == group {
+            out.extend(aliases.iter().map(|a| a.to_string()));
+        }
+    }
+    out
+}
+
+/// The first sentence of a help text, for a description.
+fn first_sentence(s: &str) -> String {
+    let s = s.split(". ").next().unwrap_or(s);
+    s.trim_end_matches('.').to_string()
+}
+
+/// Every path with what follows it: the root, each group, each command.
+fn nodes() -> Vec<Node> {
+    let mut root: Vec<(String, String)> = COMMANDS
+        .iter()
+        .filter(|c| c.path.len() == 1)
+        .map(|c| (c.path[0].to_string(), c.short.to_string()))
+        .collect();
+    for g in groups() {
+        root.push((g.to_string(), group_help(g).to_string()));
+    }
+    root.push(("help".into(), "Help about any command".into()));
+    let mut out = vec![Node {
+        spellings: vec![String::new()],
+        words: root,
+        flags: false,
+    }];
+    for g in groups() {
+        out.push(Node {
+            spellings: group_spellings(g),
+            words: COMMANDS
+                .iter()
+                .filter(|c| c.path.len() == 2 && c.path[0] == g)
+                .map(|c| (c.path[1].to_string(), c.short.to_string()))
+                .collect(),
+            flags: false,
+        });
+    }
+    for c in COMMANDS {
+        let (last, parents) = c.path.split_last().expect("a command has a name");
+        let lasts: Vec<&str> = std::iter::once(*last)
+            .chain(c.aliases.iter().copied())
+            .collect();
+        let spellings = match parents.first() {
+            Some(g) => group_spellings(g)
+                .iter()
+                .flat_map(|g| lasts.iter().map(move |l| format!("{g} {l}")))
+                .collect(),
+            None => lasts.iter().map(|l| l.to_string()).collect(),
+        };
+        let mut words = Vec::new();
+        for s in specs(c) {
+            let about = first_sentence(&s.help);
+            if let Some(short) = s.short {
+                words.push((format!("-{short}"), about.clone()));
+            }
+            words.push((format!("--{}", s.long), about));
+        }
+        out.push(Node {
+            spellings,
+            words,
+            flags: true,
+        });
+    }
+    out
+}
+
+/// The group names (and their aliases) as a shell `case` pattern.
+fn group_pattern() -> String {
+    groups()
+        .iter()
+        .flat_map(|g| group_spellings(g))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The bash function; zsh runs it through `bashcompinit`.
+fn bash_function(prog: &str) -> String {
+    let mut cases = String::new();
+    for n in nodes() {
+        let pattern: Vec<String> = n.spellings.iter().map(|s| format!("\"{s}\"")).collect();
+        let words: Vec<&str> = n.words.iter().map(|(w, _)| w.as_str()).collect();
+        let _ = writeln!(
+            cases,
+            "        {}) words='{}'; flags={} ;;",
+            pattern.join("|"),
+            words.join(" "),
+            u8::from(n.flags)
+        );
+    }
+    format!(
+        r#"_{prog}_completion() {{
+    local cur="${{COMP_WORDS[COMP_CWORD]}}" key="" w i
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w="${{COMP_WORDS[i]}}"
+        [[ $w == -* ]] && continue
+        if [[ -z $key ]]; then
+            key=$w
+            case "$key" in
+                {groups}) ;;
+                *) break ;;
+            esac
+        else
+            key="$key $w"
+            break
+        fi
+    done
+    local words="" flags=0
+    case "$key" in
+{cases}        *) return 0 ;;
+    esac
+    if ((flags)) && [[ $cur != -* ]]; then
+        return 0
+    fi
+    COMPREPLY=($(compgen -W "$words" -- "$cur"))
+}}
+"#,
+        groups = group_pattern()
+    )
+}
+
+fn bash(prog: &str) -> String {
+    format!(
+        "# bash completion for {prog}; load it with: source <({prog} completion bash)\n{}complete -o default -F _{prog}_completion {prog}\n",
+        bash_function(prog)
+    )
+}
+
+fn zsh(prog: &str) -> String {
+    format!(
+        "# zsh completion for {prog}; load it with: source <({prog} completion zsh)\n\
+autoload -U +X compinit && compinit -u\n\
+autoload -U +X bashcompinit && bashcompinit\n{}complete -o default -F _{prog}_completion {prog}\n",
+        bash_function(prog)
+    )
+}
+
+/// Single quotes for fish and PowerShell strings.
+fn single_quoted(s: &str, escape_backslash: bool) -> String {
+    let s = if escape_backslash {
+        s.replace('\\', "\\\\").replace('\'', "\\'")
+    } else {
+        s.replace('\'', "''")
+    };
+    format!("'{s}'")
+}
+
+fn fish(prog: &str, descriptions: bool) -> String {
+    let mut out = format!(
+        r#"# fish completion for {prog}; load it with: {prog} completion fish | source
+function __{prog}_path
+    set -l path
+    for w in (commandline -opc)[2..-1]
+        string match -q -- '-*' $w; and continue
+        set -a path $w
+        if test (count $path) -ge 2; or not contains -- $path[1] {groups}
+            break
+        end
+    end
+    echo "$path"
+end
+function __{prog}_at
+    test (__{prog}_path) = "$argv[1]"
+end
+"#,
+        groups = group_pattern().replace('|', " ")
+    );
+    for n in nodes() {
+        let cond = n
+            .spellings
+            .iter()
+            .map(|s| format!("__{prog}_at {}", single_quoted(s, true)))
+            .collect::<Vec<_>>()
+            .join("; or ");
+        for (word, about) in &n.words {
+            let desc = if descriptions {
+                format!(" -d {}", single_quoted(about, true))
+            } else {
+                String::new()
+            };
+            let what = if let Some(long) = word.strip_prefix("--") {
+                format!("-l {long}")
+            } else if let Some(short) = word.strip_prefix('-') {
+                format!("-s {short}")
+            } else {
+                format!("-f -a {word}")
+            };
+            let _ = writeln!(
+                out,
+                "complete -c {prog} -n {} {what}{desc}",
+                single_quoted(&cond, true)
+            );
+        }
+    }
+    out
+}
+
+fn powershell(prog: &str, descriptions: bool) -> String {
+    let mut table = String::new();
+    for n in nodes() {
+        let words: Vec<String> = n
+            .words
+            .iter()
+            .map(|(w, d)| {
+                let d = if descriptions { d.as_str() } else { w.as_str() };
+                format!(
+                    "@({}, {})",
+                    single_quoted(w, false),
+                    single_quoted(d, false)
+                )
+            })
+            .collect();
+        for s in &n.spellings {
+            let _ = writeln!(
+                table,
+                "    {} = @{{ Flags = ${}; Words = @({}) }}",
+                single_quoted(s, false),
+                n.flags,
+                words.join(", ")
+            );
+        }
+    }
+    let groups: Vec<String> = group_pattern()
+        .split('|')
+        .map(|g| single_quoted(g, false))
+        .collect();
+    format!(
+        r#"# PowerShell completion for {prog}; load it with: {prog} completion powershell | Out-String | Invoke-Expression
+Register-ArgumentCompleter -Native -CommandName '{prog}' -ScriptBlock {{
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $table = @{{
+{table}    }}
+    $groups = @({groups})
+    $elements = @($commandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object {{ $_.ToString() }})
+    if ($wordToComplete -ne '' -and $elements.Count -gt 0) {{
+        $elements = @($elements | Select-Object -SkipLast 1)
+    }}
+    $key = ''
+    foreach ($w in $elements) {{
+        if ($w -like '-*') {{ continue }}
+        if ($key -eq '') {{
+            $key = $w
+            if ($groups -notcontains $w) {{ break }}
+        }} else {{
+            $key = "$key $w"
+            break
+        }}
+    }}
+    $node = $table[$key]
+    if ($null -eq $node) {{ return }}
+    if ($node.Flags -and -not $wordToComplete.StartsWith('-')) {{ return }}
+    foreach ($pair in $node.Words) {{
+        if ($pair[0] -like "$wordToComplete*") {{
+            [System.Management.Automation.CompletionResult]::new($pair[0], $pair[0], 'ParameterValue', $pair[1])
+        }}
+    }}
+}}
+"#,
+        groups = groups.join(", ")
+    )
+}
+
+/// `oar completion <shell>`: prints the script for the shell named by the
+/// command's last word.
+pub fn run(args: &Args) -> Result<()> {
+    let prog = crate::cli::program();
+    let descriptions = !args.flag("no-descriptions");
+    let script = match args.cmd.path.last().copied() {
+        Some("bash") => bash(prog),
+        Some("zsh") => zsh(prog),
+        Some("fish") => fish(prog, descriptions),
+        _ => powershell(prog, descriptions),
+    };
+    output::bytes(script.as_bytes())
+}
