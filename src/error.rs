@@ -79,6 +79,9 @@ pub enum TransportKind {
     Certificate,
     /// The server does not speak TLS: an HTTP registry reached over HTTPS.
     NotTls,
+    /// The server refused the connection for want of an acceptable client
+    /// certificate (mutual TLS).
+    ClientCertificate,
     /// Another TLS failure.
     Tls,
     /// The answer was not valid HTTP.

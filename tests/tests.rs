@@ -6,6 +6,7 @@
 mod util;
 
 mod auth;
+mod certificates;
 mod cli;
 mod commands;
 mod copy;
@@ -15,6 +16,7 @@ mod faults;
 mod interop;
 mod layout;
 mod library;
+mod proxies;
 mod push_pull;
 mod referrers;
 mod security;

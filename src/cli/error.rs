@@ -219,6 +219,11 @@ fn with_hint(e: &oar::Error) -> String {
         oar::Error::Transport(t) if t.kind == TransportKind::NotTls => {
             format!("{e} (use --plain-http for an HTTP registry)")
         }
+        oar::Error::Transport(t) if t.kind == TransportKind::ClientCertificate => {
+            format!(
+                "{e} (the registry wants a client certificate: give one with --cert-file and --key-file)"
+            )
+        }
         oar::Error::UnpackLimit { .. } => format!("{e}; set OAR_UNPACK_RATIO to allow more"),
         oar::Error::OutsideDirectory { .. } => format!("{TRAVERSAL_HINT}: {e}"),
         _ => e.to_string(),

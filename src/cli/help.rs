@@ -224,6 +224,12 @@ pub fn man_page(cmd: &Command) -> String {
             roff(line)
         );
     }
+    if specs(cmd).iter().any(|s| s.long.ends_with("ca-file")) {
+        let _ = writeln!(
+            out,
+            ".SH FILES\n\\fB/etc/docker/certs.d/\\fIhost:port\\fB/\\fR, \\fB/etc/containers/certs.d/\\fIhost:port\\fB/\\fR and \\fB~/.config/containers/certs.d/\\fIhost:port\\fB/\\fR: a registry's own CAs (*.crt) and client certificate (name.cert with name.key), as docker reads them; see \\fBoar\\fR(1)."
+        );
+    }
     let _ = writeln!(out, ".SH SEE ALSO\n\\fBoar\\fR(1)");
     out
 }
@@ -249,11 +255,15 @@ pub fn man_overview() -> String {
     }
     let _ = writeln!(
         out,
-        ".SH EXIT STATUS\n0 on success, 1 on any failure, 2 on a usage error (unknown flag, missing or extra arguments)."
+        ".SH EXIT STATUS\n0 on success; 1 on any failure, usage errors included (unknown flag, missing or extra arguments), as oras exits; 130 after Ctrl-C."
     );
     let _ = writeln!(
         out,
-        ".SH ENVIRONMENT\n.TP\n\\fBDOCKER_CONFIG\\fR\nDirectory of config.json, where credentials are read and stored.\n.TP\n\\fBHTTPS_PROXY\\fR, \\fBHTTP_PROXY\\fR, \\fBNO_PROXY\\fR\nProxy settings.\n.TP\n\\fBSSL_CERT_FILE\\fR, \\fBSSL_CERT_DIR\\fR\nTrusted CA certificates."
+        ".SH ENVIRONMENT\n.TP\n\\fBDOCKER_CONFIG\\fR\nDirectory of config.json, where credentials are read and stored.\n.TP\n\\fBHTTPS_PROXY\\fR, \\fBHTTP_PROXY\\fR, \\fBNO_PROXY\\fR\nProxies, chosen as Go chooses them: HTTPS_PROXY for https URLs, HTTP_PROXY for http URLs (upper-case names first), NO_PROXY listing hosts, domains, host:port, IP addresses, CIDR ranges or *; localhost and loopback addresses always go direct.\n.TP\n\\fBSSL_CERT_FILE\\fR, \\fBSSL_CERT_DIR\\fR\nThe trusted CA certificates, instead of the system bundle.\n.TP\n\\fBXDG_CONFIG_HOME\\fR\nWhere the user's containers/certs.d directory is (default ~/.config)."
+    );
+    let _ = writeln!(
+        out,
+        ".SH FILES\n.TP\n\\fB/etc/docker/certs.d/\\fIhost:port\\fB/\\fR, \\fB/etc/containers/certs.d/\\fIhost:port\\fB/\\fR, \\fB~/.config/containers/certs.d/\\fIhost:port\\fB/\\fR\nA registry's own TLS settings, read as docker and podman read them: every *.crt file is a CA trusted for that registry only, and a name.cert with its name.key is the client certificate presented to it (unless --cert-file is given). A self-signed server certificate placed there as ca.crt is trusted as itself, its names and dates still checked."
     );
     out
 }

@@ -108,6 +108,8 @@ pub fn http_options(args: &Args, prefix: &str) -> Result<HttpOptions> {
             secs("OAR_STALL_TIMEOUT", defaults.stall_timeout),
         )
         .insecure(args.flag(&f("insecure")))
+        // What docker and podman trust for a registry, oar trusts too.
+        .certs_dirs(oar::http::standard_certs_dirs())
         .diagnostics(diagnostics(args));
     if let Some(ca) = args.value(&f("ca-file")) {
         opts = opts.ca_file(ca);

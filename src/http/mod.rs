@@ -1,7 +1,8 @@
 //! The blocking HTTP layer every registry and token request goes through.
 //!
-//! It owns what is the same for every request: TLS trust, name overrides,
-//! proxies (from the environment, through ureq), timeouts, retries of
+//! It owns what is the same for every request: TLS trust (its own rustls
+//! configuration, in `tls.rs`), name overrides, proxies chosen per scheme as Go
+//! chooses them ([`Proxies`]), timeouts, retries of
 //! replayable requests, the masked request trace sent to the diagnostics
 //! hook, and the origin rules. A
 //! [`Client`] belongs to one registry origin (its "home"); user headers
@@ -9,27 +10,32 @@
 //! `Authorization` is dropped whenever a redirect leaves it. Redirects are
 //! followed here, not by ureq, so that these rules hold on every hop.
 
+mod connector;
+mod proxy;
 mod resolve;
 mod retry;
 mod tls;
 mod trace;
 pub(crate) mod url;
+mod x509;
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
+use rustls::ClientConfig;
 use ureq::config::AutoHeaderValue;
-use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, TlsConfig};
-use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, SendBody};
 
 use crate::diagnostics::{Diagnostic, Hook};
 use crate::error::{Error, RegistryError, Result, TransportKind};
 
+pub use proxy::Proxies;
 pub use resolve::ResolveEntry;
 pub use retry::{RetryPolicy, parse_retry_after, retryable_status};
+pub use tls::standard_certs_dirs;
 pub use trace::mask_url;
 
 /// Largest error body read from a registry (8 KiB); the rest is dropped.
@@ -48,6 +54,15 @@ pub struct HttpOptions {
     pub ca_files: Vec<PathBuf>,
     /// Client certificate and key (PEM files) for mutual TLS.
     pub client_cert: Option<(PathBuf, PathBuf)>,
+    /// `certs.d` directories (docker's layout): for a registry
+    /// `host:port`, `<dir>/<host:port>/*.crt` are extra CAs for it alone,
+    /// and `<name>.cert` with `<name>.key` its client certificate (unless
+    /// [`client_cert`](Self::client_cert) is given). None by default; see
+    /// [`standard_certs_dirs`].
+    pub certs_dirs: Vec<PathBuf>,
+    /// Proxies, per scheme (from the environment by default, as Go reads
+    /// it).
+    pub proxies: Proxies,
     /// Headers added to every request to the home origin.
     pub headers: Vec<(String, String)>,
     /// Static name overrides.
@@ -71,6 +86,8 @@ impl Default for HttpOptions {
             insecure: false,
             ca_files: Vec::new(),
             client_cert: None,
+            certs_dirs: Vec::new(),
+            proxies: Proxies::from_env(),
             headers: Vec::new(),
             resolve: Vec::new(),
             diagnostics: Hook::default(),
@@ -98,6 +115,19 @@ impl HttpOptions {
     /// Presents this client certificate and key (PEM files).
     pub fn client_cert(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
         self.client_cert = Some((cert.into(), key.into()));
+        self
+    }
+
+    /// Reads registries' own CAs and client certificates from these
+    /// `certs.d` directories.
+    pub fn certs_dirs(mut self, dirs: Vec<PathBuf>) -> Self {
+        self.certs_dirs = dirs;
+        self
+    }
+
+    /// The proxies to use.
+    pub fn proxies(mut self, proxies: Proxies) -> Self {
+        self.proxies = proxies;
         self
     }
 
@@ -364,9 +394,24 @@ impl<R: Read> Read for Deadline<R> {
     }
 }
 
+/// The TLS configurations of one client, made on the first https request
+/// (reading the system's CA bundle is wasted on plain HTTP), and the
+/// agents made so far, one per route: the home origin or another, and
+/// the proxy (if any) for the URL's scheme and host.
+#[derive(Default)]
 struct Agents {
-    home: Agent,
-    other: Agent,
+    tls: OnceLock<TlsConfigs>,
+    built: Mutex<HashMap<AgentKey, Agent>>,
+}
+
+/// Home origin or not, https or not, and the proxy.
+type AgentKey = (bool, bool, Option<String>);
+
+struct TlsConfigs {
+    /// With the registry's certs.d CAs and the client certificate.
+    home: Arc<ClientConfig>,
+    /// For token realms and redirect targets: no client certificate.
+    other: Arc<ClientConfig>,
 }
 
 /// Requests sent by this process, numbering them for diagnostics: one
@@ -379,7 +424,7 @@ static REQUESTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 pub struct Client {
     opts: HttpOptions,
     home: String,
-    agents: OnceLock<Agents>,
+    agents: Agents,
 }
 
 impl Client {
@@ -391,7 +436,7 @@ impl Client {
         Ok(Client {
             opts,
             home,
-            agents: OnceLock::new(),
+            agents: Agents::default(),
         })
     }
 
@@ -410,33 +455,70 @@ impl Client {
         &self.opts.diagnostics
     }
 
-    fn agents(&self) -> Result<&Agents> {
-        if let Some(a) = self.agents.get() {
-            return Ok(a);
+    fn tls_configs(&self) -> Result<&TlsConfigs> {
+        if let Some(c) = self.agents.tls.get() {
+            return Ok(c);
         }
-        // Built on first use: reading the CA bundle is wasted on plain HTTP
-        // or on an OCI layout.
-        let roots = tls::root_certs(&self.opts.ca_files)?;
-        let base = || {
-            TlsConfig::builder()
-                .root_certs(roots.clone())
-                .disable_verification(self.opts.insecure)
+        let system = tls::system_certs();
+        let extra = tls::ca_files(&self.opts.ca_files)?;
+        let authority = url::split(&self.home).map_or("", |(_, a, _)| a);
+        let own = tls::certs_d(&self.opts.certs_dirs, authority)?;
+        let mut home_extra = extra.clone();
+        home_extra.extend(own.cas);
+        let identity = match self.opts.client_cert.as_ref().or(own.client.as_ref()) {
+            Some((cert, key)) => Some(tls::client_identity(cert, key)?),
+            None => None,
         };
-        let other_tls = base().build();
-        let home_tls = match &self.opts.client_cert {
-            Some((cert, key)) => base()
-                .client_cert(Some(load_client_cert(cert, key)?))
-                .build(),
-            None => other_tls.clone(),
+        let configs = TlsConfigs {
+            home: tls::client_config(
+                tls::roots(system.as_deref(), &home_extra),
+                self.opts.insecure,
+                identity,
+            )?,
+            other: tls::client_config(
+                tls::roots(system.as_deref(), &extra),
+                self.opts.insecure,
+                None,
+            )?,
         };
-        let agents = Agents {
-            home: self.agent(home_tls),
-            other: self.agent(other_tls),
-        };
-        Ok(self.agents.get_or_init(|| agents))
+        Ok(self.agents.tls.get_or_init(|| configs))
     }
 
-    fn agent(&self, tls: TlsConfig) -> Agent {
+    /// The agent for a request to `target`: its TLS settings depend on
+    /// the origin, its proxy on the scheme and host.
+    fn agent_for(&self, same_origin: bool, target: &str) -> Result<Agent> {
+        let https = target
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+        let proxy = self.opts.proxies.for_url(target).map(str::to_string);
+        let key = (same_origin, https, proxy);
+        let mut built = self
+            .agents
+            .built
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(a) = built.get(&key) {
+            return Ok(a.clone());
+        }
+        let tls = if https {
+            let c = self.tls_configs()?;
+            Some(Arc::clone(if same_origin { &c.home } else { &c.other }))
+        } else {
+            None
+        };
+        let proxy = match &key.2 {
+            Some(p) => Some(
+                ureq::Proxy::new(p)
+                    .map_err(|e| Error::other(format!("invalid proxy {}: {e}", mask_url(p))))?,
+            ),
+            None => None,
+        };
+        let agent = self.agent(tls, proxy);
+        built.insert(key, agent.clone());
+        Ok(agent)
+    }
+
+    fn agent(&self, tls: Option<Arc<ClientConfig>>, proxy: Option<ureq::Proxy>) -> Agent {
         let cfg = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -450,11 +532,11 @@ impl Client {
             .timeout_recv_response(Some(METADATA_DEADLINE))
             .timeout_per_write(Some(self.opts.stall_timeout))
             .max_idle_connections_per_host(4)
-            .tls_config(tls)
+            .proxy(proxy)
             .build();
         Agent::with_parts(
             cfg,
-            DefaultConnector::new(),
+            connector::chain(tls),
             resolve::OverrideResolver::new(self.opts.resolve.clone()),
         )
     }
@@ -547,12 +629,7 @@ impl Client {
     }
 
     fn send_once(&self, req: Request<'_>, same_origin: bool) -> Result<Response> {
-        let agents = self.agents()?;
-        let agent = if same_origin {
-            &agents.home
-        } else {
-            &agents.other
-        };
+        let agent = self.agent_for(same_origin, &req.url)?;
         let mut headers = req.headers.clone();
         if same_origin {
             for (k, v) in &self.opts.headers {
@@ -655,6 +732,53 @@ fn tls_kind(text: &str) -> TransportKind {
     }
 }
 
+/// `CertificateRequired` as `certificate required`.
+fn words(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// A rustls failure in words (Go's, where Go has them), sorted by what
+/// the user can do about it.
+fn tls_failure(e: &rustls::Error) -> (TransportKind, String) {
+    use rustls::AlertDescription as A;
+    match e {
+        rustls::Error::InvalidCertificate(c) => (
+            TransportKind::Certificate,
+            format!(
+                "tls: failed to verify certificate: x509: {}",
+                tls::certificate_text(c)
+            ),
+        ),
+        rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
+            (TransportKind::NotTls, String::new())
+        }
+        rustls::Error::AlertReceived(alert) => {
+            let kind = match alert {
+                A::CertificateRequired
+                | A::BadCertificate
+                | A::UnknownCA
+                | A::CertificateUnknown => TransportKind::ClientCertificate,
+                _ => TransportKind::Tls,
+            };
+            (
+                kind,
+                format!("remote error: tls: {}", words(&format!("{alert:?}"))),
+            )
+        }
+        other => {
+            let text = other.to_string();
+            (tls_kind(&text), format!("tls: {text}"))
+        }
+    }
+}
+
 /// Turns a ureq failure into [`Error::Transport`], sorted into a kind
 /// (which decides retries and the hints a caller adds) and kept as the
 /// source.
@@ -688,16 +812,7 @@ fn transport_error(u: &str, e: ureq::Error) -> Error {
             TransportKind::ConnectionFailed,
             "connection failed".to_string(),
         ),
-        ureq::Error::Rustls(r) => {
-            let kind = match r {
-                rustls::Error::InvalidCertificate(_) => TransportKind::Certificate,
-                rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
-                    TransportKind::NotTls
-                }
-                other => tls_kind(&other.to_string()),
-            };
-            (kind, format!("tls: {r}"))
-        }
+        ureq::Error::Rustls(r) => tls_failure(r),
         ureq::Error::Tls(m) => (tls_kind(m), format!("tls: {m}")),
         ureq::Error::Protocol(p) => {
             let text = p.to_string();
@@ -719,55 +834,4 @@ fn transport_error(u: &str, e: ureq::Error) -> Error {
         message
     };
     Error::transport(url::strip_query(u), kind, message, Some(Box::new(e)))
-}
-
-/// Loads `--cert-file` and `--key-file` for mutual TLS.
-fn load_client_cert(cert: &std::path::Path, key: &std::path::Path) -> Result<ClientCert> {
-    let chain = tls::read_pem_certs(cert)?;
-    if chain.is_empty() {
-        return Err(Error::other(format!(
-            "{}: no certificate found",
-            cert.display()
-        )));
-    }
-    let data =
-        std::fs::read(key).map_err(|e| Error::io(format!("reading {}", key.display()), e))?;
-    let mut found: Option<PrivateKey<'static>> = None;
-    for item in ureq::tls::parse_pem(&data) {
-        if let Ok(PemItem::PrivateKey(k)) = item {
-            found = Some(k);
-            break;
-        }
-    }
-    let key_path = key;
-    let key = found
-        .ok_or_else(|| Error::other(format!("{}: no private key found", key_path.display())))?;
-    check_key_pair(&chain, &data).map_err(|why| {
-        Error::other(format!(
-            "client key {} does not match certificate {}: {why}",
-            key_path.display(),
-            cert.display()
-        ))
-    })?;
-    Ok(ClientCert::new_with_certs(&chain, key))
-}
-
-/// Checks that the private key (PEM) belongs to the first certificate, as
-/// rustls does when it builds a client config (ureq would panic on a
-/// mismatch).
-fn check_key_pair(
-    chain: &[Certificate<'static>],
-    key_pem: &[u8],
-) -> std::result::Result<(), String> {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let certs: Vec<CertificateDer<'static>> = chain
-        .iter()
-        .map(|c| CertificateDer::from(c.der().to_vec()))
-        .collect();
-    let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| e.to_string())?;
-    let provider = rustls::crypto::ring::default_provider();
-    rustls::sign::CertifiedKey::from_der(certs, key, &provider)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
 }

@@ -55,6 +55,25 @@ pub fn host(url: &str) -> Option<String> {
     Some(hp.rsplit_once(':').map_or(hp, |(h, _)| h).to_string())
 }
 
+/// The port of an absolute URL, the scheme's default when none is given.
+pub fn port(url: &str) -> Option<u16> {
+    let (scheme, authority, _) = split(url)?;
+    let hp = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let after_host = match hp.strip_prefix('[') {
+        Some(rest) => rest.split_once(']')?.1,
+        None => hp.rsplit_once(':').map_or("", |(_, p)| p),
+    };
+    let explicit = after_host.strip_prefix(':').unwrap_or(after_host);
+    if !explicit.is_empty() {
+        return explicit.parse().ok();
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Some(443),
+        "http" => Some(80),
+        _ => None,
+    }
+}
+
 /// Resolves `reference` (absolute URL, absolute path, or relative path)
 /// against the absolute `base` URL, as RFC 3986 does for the forms
 /// registries send.

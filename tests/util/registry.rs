@@ -13,6 +13,55 @@ use std::time::{Duration, Instant};
 
 use super::{TempDir, require, sh};
 
+/// The one-line self-signed recipe users copy: `openssl req -x509
+/// -newkey rsa:2048 -nodes -keyout KEY -out CERT -days 2 -subj SUBJ`, plus
+/// `extra` (`-addext …`).
+pub fn self_signed(dir: &Path, key: &str, cert: &str, subj: &str, extra: &[&str]) {
+    require("openssl", "openssl");
+    let mut args = vec![
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days",
+        "2", "-subj", subj,
+    ];
+    args.extend_from_slice(extra);
+    sh("openssl", &args, dir);
+}
+
+/// Signs a CSR with the CA `<ca>.pem`/`<ca>.key` as users do: `openssl
+/// x509 -req -in CSR -CA … -CAkey … -CAcreateserial -out OUT -days DAYS`,
+/// plus `extra` (`-extfile …`; without one the certificate is X.509 v1).
+pub fn sign(dir: &Path, csr: &str, ca: &str, out: &str, days: &str, extra: &[&str]) {
+    let (ca_pem, ca_key) = (format!("{ca}.pem"), format!("{ca}.key"));
+    let mut args = vec![
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        &ca_pem,
+        "-CAkey",
+        &ca_key,
+        "-CAcreateserial",
+        "-out",
+        out,
+        "-days",
+        days,
+    ];
+    args.extend_from_slice(extra);
+    sh("openssl", &args, dir);
+}
+
+/// A new key and its CSR: `openssl req -newkey rsa:2048 -nodes -keyout
+/// KEY -out CSR -subj SUBJ`.
+pub fn new_csr(dir: &Path, key: &str, csr: &str, subj: &str) {
+    sh(
+        "openssl",
+        &[
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", subj,
+        ],
+        dir,
+    );
+}
+
 /// A test CA and a server certificate for 127.0.0.1 and localhost.
 pub struct Certs {
     /// The directory holding them.
@@ -28,74 +77,32 @@ pub struct Certs {
 impl Certs {
     /// Generates a CA and a server certificate signed by it.
     pub fn generate() -> Certs {
-        require("openssl", "openssl");
         let dir = TempDir::new("certs");
         let d = dir.path();
-        sh(
-            "openssl",
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=oar test CA",
-            ],
-            d,
-        );
+        self_signed(d, "ca.key", "ca.pem", "/CN=oar test CA", &[]);
         std::fs::write(
             d.join("ext.cnf"),
             "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n",
         )
         .unwrap();
-        sh(
-            "openssl",
-            &[
-                "req",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                "server.key",
-                "-out",
-                "server.csr",
-                "-subj",
-                "/CN=127.0.0.1",
-            ],
+        new_csr(d, "server.key", "server.csr", "/CN=127.0.0.1");
+        sign(
             d,
+            "server.csr",
+            "ca",
+            "server.pem",
+            "2",
+            &["-extfile", "ext.cnf"],
         );
-        sh(
-            "openssl",
-            &[
-                "x509",
-                "-req",
-                "-in",
-                "server.csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-out",
-                "server.pem",
-                "-days",
-                "2",
-                "-extfile",
-                "ext.cnf",
-            ],
-            d,
-        );
+        Certs::at(dir, "ca.pem", "server.pem", "server.key")
+    }
+
+    /// Files in `dir`: the CA to trust, the server's certificate and key.
+    pub fn at(dir: TempDir, ca: &str, cert: &str, key: &str) -> Certs {
         Certs {
-            ca: d.join("ca.pem"),
-            cert: d.join("server.pem"),
-            key: d.join("server.key"),
+            ca: dir.join(ca),
+            cert: dir.join(cert),
+            key: dir.join(key),
             dir,
         }
     }

@@ -83,25 +83,7 @@ impl TokenService {
         require("openssl", "openssl");
         let dir = TempDir::new("token");
         let d = dir.path();
-        sh(
-            "openssl",
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                "key.pem",
-                "-out",
-                "cert.pem",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=oar token signer",
-            ],
-            d,
-        );
+        super::registry::self_signed(d, "key.pem", "cert.pem", "/CN=oar token signer", &[]);
         sh(
             "openssl",
             &[

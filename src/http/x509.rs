@@ -1,0 +1,195 @@
+//! Just enough X.509 to read two things rustls's parser will not give us:
+//! the validity dates of a certificate the user trusts as itself (a
+//! self-signed `CA:TRUE` server certificate, which webpki refuses as an
+//! end entity), and the public key of a client certificate of any version
+//! (webpki refuses X.509 v1, which `openssl x509 -req` makes by default),
+//! to check that it matches its private key.
+//!
+//! It walks DER tag-length-value triples and nothing more: no extension,
+//! name or signature is interpreted here.
+
+use crate::timefmt::days_from_civil;
+
+/// One DER element: its tag, its contents, and the whole encoding.
+struct Tlv<'a> {
+    tag: u8,
+    contents: &'a [u8],
+    whole: &'a [u8],
+}
+
+/// Reads the element at the start of `input`; returns it and the rest.
+fn tlv(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
+    let tag = *input.first()?;
+    let first = *input.get(1)?;
+    let (len, header) = if first < 0x80 {
+        (usize::from(first), 2)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for b in input.get(2..2 + n)? {
+            len = (len << 8) | usize::from(*b);
+        }
+        (len, 2 + n)
+    };
+    let end = header.checked_add(len)?;
+    let whole = input.get(..end)?;
+    Some((
+        Tlv {
+            tag,
+            contents: &whole[header..],
+            whole,
+        },
+        &input[end..],
+    ))
+}
+
+/// The fields of a certificate that this module reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CertFields {
+    /// Not valid before this time (seconds since the Unix epoch).
+    pub not_before: i64,
+    /// Not valid after this time.
+    pub not_after: i64,
+    /// The subjectPublicKey bits of the SubjectPublicKeyInfo.
+    pub public_key: Vec<u8>,
+}
+
+/// Reads validity and public key from a DER certificate, X.509 v1 or v3.
+pub(crate) fn parse(der: &[u8]) -> Option<CertFields> {
+    let (cert, _) = tlv(der)?;
+    let (tbs, _) = tlv(cert.contents)?;
+    let mut rest = tbs.contents;
+    let mut next = || {
+        let (t, r) = tlv(rest)?;
+        rest = r;
+        Some(t)
+    };
+    let mut field = next()?;
+    if field.tag == 0xa0 {
+        // [0] EXPLICIT version: absent in v1.
+        field = next()?;
+    }
+    // serialNumber, then signature, issuer.
+    let _signature = next()?;
+    let _issuer = next()?;
+    let validity = next()?;
+    let _subject = next()?;
+    let spki = next()?;
+    if field.tag != 0x02 || validity.tag != 0x30 || spki.tag != 0x30 {
+        return None;
+    }
+    let (nb, r) = tlv(validity.contents)?;
+    let (na, _) = tlv(r)?;
+    Some(CertFields {
+        not_before: time(&nb)?,
+        not_after: time(&na)?,
+        public_key: public_key_bits(spki.whole)?,
+    })
+}
+
+/// The subjectPublicKey bits of a DER SubjectPublicKeyInfo.
+pub(crate) fn public_key_bits(spki: &[u8]) -> Option<Vec<u8>> {
+    let (seq, _) = tlv(spki)?;
+    let (_algorithm, rest) = tlv(seq.contents)?;
+    let (bits, _) = tlv(rest)?;
+    (seq.tag == 0x30 && bits.tag == 0x03).then(|| bits.contents.to_vec())
+}
+
+/// A UTCTime (`YYMMDDHHMMSSZ`) or GeneralizedTime (`YYYYMMDDHHMMSSZ`) as
+/// seconds since the epoch.
+fn time(t: &Tlv<'_>) -> Option<i64> {
+    let s = std::str::from_utf8(t.contents).ok()?;
+    let digits = s.strip_suffix('Z')?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (year, rest) = match (t.tag, digits.len()) {
+        (0x17, 12) => {
+            let yy: i64 = digits[..2].parse().ok()?;
+            // RFC 5280: two-digit years 50-99 are 19xx.
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &digits[2..])
+        }
+        (0x18, 14) => (digits[..4].parse().ok()?, &digits[4..]),
+        _ => return None,
+    };
+    let n = |i: usize| rest[i..i + 2].parse::<u32>().ok();
+    let (month, day, h, m, sec) = (n(0)?, n(2)?, n(4)?, n(6)?, n(8)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    Some(
+        days_from_civil(year, month, day) * 86_400
+            + i64::from(h) * 3600
+            + i64::from(m) * 60
+            + i64::from(sec),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn der(tag: u8, contents: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        if contents.len() < 0x80 {
+            out.push(contents.len() as u8);
+        } else {
+            out.extend([0x82, (contents.len() >> 8) as u8, contents.len() as u8]);
+        }
+        out.extend_from_slice(contents);
+        out
+    }
+
+    /// A certificate shape with the given version field and times.
+    fn cert(v3: bool, not_before: &[u8], not_after: &[u8]) -> Vec<u8> {
+        let mut tbs = Vec::new();
+        if v3 {
+            tbs.extend(der(0xa0, &der(0x02, &[2])));
+        }
+        tbs.extend(der(0x02, &[1]));
+        tbs.extend(der(0x30, &der(0x06, &[1, 2, 3])));
+        tbs.extend(der(0x30, &[]));
+        let mut validity = not_before.to_vec();
+        validity.extend_from_slice(not_after);
+        tbs.extend(der(0x30, &validity));
+        tbs.extend(der(0x30, &[]));
+        let mut spki = der(0x30, &der(0x06, &[9]));
+        spki.extend(der(0x03, &[0, 0xaa, 0xbb]));
+        tbs.extend(der(0x30, &spki));
+        let mut c = der(0x30, &tbs);
+        c.extend(der(0x30, &der(0x06, &[1])));
+        c.extend(der(0x03, &[0]));
+        der(0x30, &c)
+    }
+
+    #[test]
+    fn reads_v1_and_v3_certificates() {
+        let nb = der(0x17, b"250605043139Z");
+        let na = der(0x18, b"20991231235959Z");
+        for v3 in [true, false] {
+            let f = parse(&cert(v3, &nb, &na)).unwrap();
+            assert_eq!(f.not_before, 1_749_097_899);
+            assert_eq!(f.not_after, 4_102_444_799);
+            assert_eq!(f.public_key, [0, 0xaa, 0xbb]);
+        }
+        // 1950-1999 for two-digit years from 50.
+        let old = der(0x17, b"700101000000Z");
+        assert_eq!(parse(&cert(true, &old, &na)).unwrap().not_before, 0);
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_read() {
+        let na = der(0x18, b"20991231235959Z");
+        assert!(parse(&cert(true, &der(0x17, b"2506050431Z"), &na)).is_none());
+        assert!(parse(&cert(true, &der(0x17, b"251305043139Z"), &na)).is_none());
+        assert!(parse(b"\x30\x84\xff\xff\xff\xff").is_none());
+        assert!(parse(&[]).is_none());
+        let good = cert(true, &der(0x17, b"250605043139Z"), &na);
+        for cut in 0..good.len() {
+            assert!(parse(&good[..cut]).is_none(), "cut at {cut}");
+        }
+    }
+}
