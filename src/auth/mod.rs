@@ -184,6 +184,11 @@ impl AuthClient {
                 .find_map(|c| c.param("error"))
                 .unwrap_or("");
             if error == "insufficient_scope" && sent.is_some() {
+                if self.credential()?.is_anonymous() {
+                    // The anonymous token was refused: the user has to log
+                    // in, which the 401 and the registry's own words say.
+                    return Ok(resp);
+                }
                 // A token for the scopes was granted and still refused: the
                 // user is not allowed, as Docker Hub and GHCR report it.
                 let scope = challenges
