@@ -1,6 +1,7 @@
 //! A registry double, for what Debian's registry cannot do: the referrers
-//! API (with `OCI-Filters-Applied` and `Link` paging) and the `OCI-Subject`
-//! answer to a subject push. It keeps everything in memory and records
+//! API (with `OCI-Filters-Applied` and `Link` paging), the `OCI-Subject`
+//! answer to a subject push, and hostile answers (bodies past the client's
+//! limits, redirect chains). It keeps everything in memory and records
 //! every request. Blob and manifest handling is deliberately plain: the
 //! real registry covers the rest.
 
@@ -24,7 +25,35 @@ pub struct Config {
     /// Hostile: list every referrer as a referrer of every subject, so
     /// that a referrer refers to itself (a cycle).
     pub cycle: bool,
+    /// Hostile: this answer is followed by [`OVERSIZE`] bytes of padding.
+    pub oversized: Option<Oversized>,
+    /// Hostile: a blob `GET` is redirected this many times (within the
+    /// double) before the blob is served.
+    pub redirects: usize,
 }
+
+/// The answers [`Config::oversized`] can blow up. Each stays valid JSON
+/// (the padding is whitespace): only its size is wrong, so a client
+/// without the limit would take it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Oversized {
+    /// `GET` of a manifest.
+    Manifest,
+    /// `GET` of a tag list.
+    TagList,
+    /// `GET` of a referrers list.
+    Referrers,
+    /// Every manifest request fails with `403 DENIED` and a padded error
+    /// body.
+    ErrorBody,
+    /// Every request wants a bearer token, and the double's own token
+    /// realm answers with a padded token.
+    Token,
+}
+
+/// Padding of an oversized answer: 64 MiB, far past every limit, so a
+/// client that read it whole could not stay within a small memory bound.
+pub const OVERSIZE: u64 = 64 * 1024 * 1024;
 
 #[derive(Default)]
 struct State {
@@ -91,14 +120,56 @@ impl Double {
     }
 }
 
+/// The padding `what` gets under `cfg`.
+fn padding(cfg: &Config, what: Oversized) -> u64 {
+    if cfg.oversized == Some(what) {
+        OVERSIZE
+    } else {
+        0
+    }
+}
+
 fn handle(cfg: &Config, st: &mut State, req: &Req) -> Resp {
+    if cfg.oversized == Some(Oversized::Token) {
+        if req.path() == "/token" {
+            return Resp::json(200, &serde_json::json!({"token": "double-token"})).padded(OVERSIZE);
+        }
+        if !req
+            .header("authorization")
+            .is_some_and(|a| a.starts_with("Bearer "))
+        {
+            // The realm is the double itself, on loopback like the registry.
+            let realm = format!("http://{}/token", req.header("host").unwrap_or_default());
+            return Resp::json(
+                401,
+                &serde_json::json!({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}),
+            )
+            .header(
+                "WWW-Authenticate",
+                format!("Bearer realm=\"{realm}\",service=\"double\""),
+            );
+        }
+    }
     if req.path() == "/v2/" {
         return Resp::json(200, &serde_json::json!({}));
+    }
+    if let Some(hop) = req.path().strip_prefix("/hop/") {
+        return redirect_hop(cfg, st, hop);
     }
     let Some((name, kind, arg)) = split(req.path()) else {
         return Resp::new(404, "not found");
     };
+    if kind == "manifests" && cfg.oversized == Some(Oversized::ErrorBody) {
+        return Resp::json(
+            403,
+            &serde_json::json!({"errors":[{"code":"DENIED","message":"denied by the double"}]}),
+        )
+        .padded(OVERSIZE);
+    }
     match (req.method.as_str(), kind) {
+        ("GET", "blobs") if cfg.redirects > 0 => {
+            Resp::new(307, "").header("Location", format!("/hop/1/{arg}"))
+        }
         ("HEAD" | "GET", "blobs") => match st.blobs.get(&arg) {
             Some(b) => Resp::new(200, b.clone()).header("Docker-Content-Digest", arg.clone()),
             None => Resp::json(
@@ -195,7 +266,8 @@ fn handle(cfg: &Config, st: &mut State, req: &Req) -> Resp {
             match digest.and_then(|d| st.manifests.get(&d).map(|m| (d, m.clone()))) {
                 Some((d, (mt, body))) => Resp::new(200, body)
                     .header("Content-Type", mt)
-                    .header("Docker-Content-Digest", d),
+                    .header("Docker-Content-Digest", d)
+                    .padded(padding(cfg, Oversized::Manifest)),
                 None => Resp::json(
                     404,
                     &serde_json::json!({"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}),
@@ -218,9 +290,26 @@ fn handle(cfg: &Config, st: &mut State, req: &Req) -> Resp {
                 .map(|(_, t)| t.clone())
                 .collect();
             Resp::json(200, &serde_json::json!({"name": name, "tags": tags}))
+                .padded(padding(cfg, Oversized::TagList))
         }
         ("GET", "referrers") if cfg.referrers_api => referrers(cfg, st, &name, &arg, req),
         _ => Resp::new(404, "page not found").header("Content-Type", "text/plain"),
+    }
+}
+
+/// `/hop/<n>/<digest>`: redirect `n` of a chain, or the blob once the
+/// chain is [`Config::redirects`] long.
+fn redirect_hop(cfg: &Config, st: &State, hop: &str) -> Resp {
+    let Some((n, digest)) = hop.split_once('/') else {
+        return Resp::new(404, "not found");
+    };
+    let n: usize = n.parse().unwrap_or(usize::MAX);
+    if n < cfg.redirects {
+        return Resp::new(307, "").header("Location", format!("/hop/{}/{digest}", n + 1));
+    }
+    match st.blobs.get(digest) {
+        Some(b) => Resp::new(200, b.clone()),
+        None => Resp::new(404, "not found"),
     }
 }
 
@@ -266,7 +355,9 @@ fn referrers(cfg: &Config, st: &State, name: &str, subject: &str, req: &Req) -> 
     };
     let page: Vec<_> = all.iter().skip(start * size).take(size).cloned().collect();
     let body = serde_json::json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": page});
-    let mut resp = Resp::new(200, body.to_string()).header("Content-Type", OCI_INDEX);
+    let mut resp = Resp::new(200, body.to_string())
+        .header("Content-Type", OCI_INDEX)
+        .padded(padding(cfg, Oversized::Referrers));
     if cfg.filter && wanted.is_some() {
         resp = resp.header("OCI-Filters-Applied", "artifactType");
     }

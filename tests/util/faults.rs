@@ -4,7 +4,8 @@
 //! answer an error status (with or without `Retry-After`), strip `Range`,
 //! or drop an upload session. Every request is recorded with the bytes it
 //! carried, so tests can prove that a transfer resumed instead of
-//! starting over.
+//! starting over, and with when it arrived and was done, so they can
+//! measure how long the client waited before trying again.
 
 #![allow(dead_code)]
 
@@ -81,6 +82,11 @@ pub struct Record {
     pub received: u64,
     /// A fault was applied.
     pub faulted: bool,
+    /// When the request's head arrived.
+    pub at: Option<Instant>,
+    /// When the proxy was done with it: the answer sent, the connection
+    /// cut, or the stall begun.
+    pub done: Option<Instant>,
 }
 
 /// The proxy's request log. The proxy answers a request before it logs it,
@@ -114,7 +120,8 @@ impl Log {
 }
 
 impl Entry<'_> {
-    fn finish(self, rec: Record) {
+    fn finish(self, mut rec: Record) {
+        rec.done = Some(Instant::now());
         self.0.records.lock().unwrap().push(rec);
     }
 }
@@ -325,6 +332,7 @@ fn serve(
     let mut writer = client.try_clone().unwrap();
     let mut reader = BufReader::new(client);
     while let Some(head) = read_head(&mut reader) {
+        let at = Some(Instant::now());
         let entry = log.begin();
         let fault = pick(rules, &head.method, &head.target);
         let range = head.lines.iter().find_map(|l| {
@@ -337,6 +345,7 @@ fn serve(
             target: head.target.clone(),
             range,
             faulted: fault.is_some(),
+            at,
             ..Record::default()
         };
         match &fault {

@@ -1,7 +1,8 @@
 //! A tiny HTTP/1.1 server for test doubles (token service, registry
 //! double, redirect targets): one thread per connection, keep-alive, and a
-//! handler closure. Every request is recorded so tests can assert on what
-//! the client sent.
+//! handler closure, over plain TCP or TLS (which asks for a client
+//! certificate and records whether one came). Every request is recorded so
+//! tests can assert on what the client sent.
 
 #![allow(dead_code)]
 
@@ -9,6 +10,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+
+use super::registry::Certs;
 
 /// A request as received.
 #[derive(Debug, Clone)]
@@ -23,6 +26,8 @@ pub struct Req {
     pub body: Vec<u8>,
     /// The connection ended before the whole body arrived.
     pub truncated: bool,
+    /// The connection is TLS and the client presented a certificate.
+    pub client_cert: bool,
 }
 
 impl Req {
@@ -91,6 +96,10 @@ pub struct Resp {
     pub headers: Vec<(String, String)>,
     /// Body.
     pub body: Vec<u8>,
+    /// Spaces sent after the body, generated as they are written: a
+    /// hostile answer of any size costs the test no memory, and JSON stays
+    /// valid (trailing whitespace), so only the size is wrong with it.
+    pub padding: u64,
 }
 
 impl Resp {
@@ -100,7 +109,14 @@ impl Resp {
             status,
             headers: Vec::new(),
             body: body.into(),
+            padding: 0,
         }
+    }
+
+    /// Follows the body with `bytes` spaces.
+    pub fn padded(mut self, bytes: u64) -> Resp {
+        self.padding = bytes;
+        self
     }
 
     /// A JSON response.
@@ -129,6 +145,23 @@ pub struct Server {
 impl Server {
     /// Starts serving `handler` on a free loopback port.
     pub fn start(handler: impl Fn(&Req) -> Resp + Send + Sync + 'static) -> Server {
+        Server::start_with(None, handler)
+    }
+
+    /// Starts serving `handler` over TLS with `certs`' server certificate.
+    /// The handshake asks for a client certificate signed by the test CA
+    /// but does not require one; each request records whether one came.
+    pub fn start_tls(
+        certs: &Certs,
+        handler: impl Fn(&Req) -> Resp + Send + Sync + 'static,
+    ) -> Server {
+        Server::start_with(Some(tls_config(certs)), handler)
+    }
+
+    fn start_with(
+        tls: Option<Arc<rustls::ServerConfig>>,
+        handler: impl Fn(&Req) -> Resp + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
@@ -145,7 +178,11 @@ impl Server {
                     let Ok(conn) = conn else { continue };
                     let handler = handler.clone();
                     let log = log.clone();
-                    std::thread::spawn(move || serve(conn, &*handler, &log));
+                    let tls = tls.clone();
+                    std::thread::spawn(move || match tls {
+                        None => serve(conn, false, &*handler, &log),
+                        Some(cfg) => serve_tls(conn, cfg, &*handler, &log),
+                    });
                 }
             });
         }
@@ -155,6 +192,11 @@ impl Server {
     /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// `https://127.0.0.1:<port>`.
+    pub fn tls_url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.port)
     }
 
     /// `127.0.0.1:<port>`.
@@ -176,7 +218,7 @@ impl Drop for Server {
 }
 
 /// Reads one request; `None` at end of stream.
-pub fn read_request(r: &mut BufReader<TcpStream>) -> Option<Req> {
+pub fn read_request(r: &mut impl BufRead) -> Option<Req> {
     let mut line = String::new();
     if r.read_line(&mut line).ok()? == 0 {
         return None;
@@ -212,11 +254,12 @@ pub fn read_request(r: &mut BufReader<TcpStream>) -> Option<Req> {
         headers,
         truncated: got < len,
         body,
+        client_cert: false,
     })
 }
 
 /// Writes a response.
-pub fn write_response(w: &mut TcpStream, method: &str, resp: &Resp) -> std::io::Result<()> {
+pub fn write_response(w: &mut impl Write, method: &str, resp: &Resp) -> std::io::Result<()> {
     let mut head = format!("HTTP/1.1 {} X\r\n", resp.status);
     let mut has_len = false;
     for (k, v) in &resp.headers {
@@ -224,20 +267,69 @@ pub fn write_response(w: &mut TcpStream, method: &str, resp: &Resp) -> std::io::
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     if !has_len {
-        head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
+        let len = resp.body.len() as u64 + resp.padding;
+        head.push_str(&format!("Content-Length: {len}\r\n"));
     }
     head.push_str("\r\n");
     w.write_all(head.as_bytes())?;
     if method != "HEAD" {
         w.write_all(&resp.body)?;
+        let spaces = [b' '; 64 * 1024];
+        let mut left = resp.padding;
+        while left > 0 {
+            let n = left.min(spaces.len() as u64);
+            // A client that stops reading at its limit ends the write here.
+            w.write_all(&spaces[..n as usize])?;
+            left -= n;
+        }
     }
     w.flush()
 }
 
-fn serve(conn: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
-    let mut writer = conn.try_clone().unwrap();
+/// The TLS settings of [`Server::start_tls`].
+fn tls_config(certs: &Certs) -> Arc<rustls::ServerConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        certs.roots().into(),
+        provider.clone(),
+    )
+    .allow_unauthenticated()
+    .build()
+    .unwrap();
+    let cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(certs.chain(), certs.private_key())
+        .unwrap();
+    Arc::new(cfg)
+}
+
+fn serve_tls(
+    mut conn: TcpStream,
+    cfg: Arc<rustls::ServerConfig>,
+    handler: &Handler,
+    log: &Mutex<Vec<Req>>,
+) {
+    let mut tls = rustls::ServerConnection::new(cfg).unwrap();
+    while tls.is_handshaking() {
+        if tls.complete_io(&mut conn).is_err() {
+            return;
+        }
+    }
+    let client_cert = tls.peer_certificates().is_some_and(|c| !c.is_empty());
+    serve(
+        rustls::StreamOwned::new(tls, conn),
+        client_cert,
+        handler,
+        log,
+    );
+}
+
+fn serve(conn: impl Read + Write, client_cert: bool, handler: &Handler, log: &Mutex<Vec<Req>>) {
     let mut reader = BufReader::new(conn);
-    while let Some(req) = read_request(&mut reader) {
+    while let Some(mut req) = read_request(&mut reader) {
+        req.client_cert = client_cert;
         log.lock().unwrap().push(req.clone());
         let mut resp = handler(&req);
         if req.truncated {
@@ -249,7 +341,7 @@ fn serve(conn: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
         if close {
             resp = resp.header("Connection", "close");
         }
-        if write_response(&mut writer, &req.method, &resp).is_err() || close {
+        if write_response(reader.get_mut(), &req.method, &resp).is_err() || close {
             return;
         }
     }

@@ -10,6 +10,7 @@ pub mod faults;
 pub mod http;
 pub mod proxy;
 pub mod registry;
+pub mod sandbox;
 pub mod tarball;
 pub mod token;
 
@@ -17,6 +18,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -62,6 +64,21 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Polls `holds` every 20 ms until it is true, failing the test after
+/// `limit` with `what` (the condition that never came). Tests wait for a
+/// condition this way, never for a fixed time.
+#[track_caller]
+pub fn wait_until(limit: Duration, what: &str, mut holds: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !holds() {
+        assert!(
+            Instant::now() < deadline,
+            "waited {limit:?} in vain: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -185,6 +202,13 @@ pub fn wrapped_cmd(dir: &Path, wrapper: &[&str], args: &[&str]) -> Command {
 /// Runs `oar args…` in `dir`.
 pub fn oar(dir: &Path, args: &[&str]) -> Run {
     oar_input(dir, args, b"")
+}
+
+/// Runs `oar args…` in `dir` with these environment variables added.
+pub fn oar_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut c = oar_cmd(dir, args);
+    c.envs(env.iter().copied()).stdin(Stdio::null());
+    Run::from(c.output().expect("running oar"))
 }
 
 /// Runs `oar args…` in `dir` with `input` on stdin.

@@ -1,7 +1,9 @@
 //! Debian's `docker-registry` (distribution 2.8.2), started as a plain
 //! process on a free loopback port in its own temporary directory, and
 //! stopped when dropped. Optional TLS (with a test CA made by openssl) and
-//! htpasswd basic auth.
+//! htpasswd basic auth. Each registry sends a header with a value of its
+//! own, by which its start-up tells it from another test's registry that
+//! took the same port.
 
 #![allow(dead_code)]
 
@@ -9,7 +11,11 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::{TempDir, require, sh};
 
@@ -108,6 +114,77 @@ impl Certs {
     }
 }
 
+impl Certs {
+    /// The test CA as a rustls trust store.
+    pub fn roots(&self) -> rustls::RootCertStore {
+        let mut roots = rustls::RootCertStore::empty();
+        for ca in pem_certs(&self.ca) {
+            roots.add(ca).unwrap();
+        }
+        roots
+    }
+
+    /// The server certificate (also good for client authentication).
+    pub fn chain(&self) -> Vec<CertificateDer<'static>> {
+        pem_certs(&self.cert)
+    }
+
+    /// The server key.
+    pub fn private_key(&self) -> PrivateKeyDer<'static> {
+        PrivateKeyDer::from_pem_file(&self.key).unwrap()
+    }
+}
+
+fn pem_certs(path: &Path) -> Vec<CertificateDer<'static>> {
+    CertificateDer::pem_file_iter(path)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The header every registry started here sends, with a value of its
+/// own: the proof that the server on a port is the one this test started.
+const OURS: &str = "X-Oar-Test-Registry";
+
+/// The response head to `GET /v2/` on `127.0.0.1:port`, over TLS when
+/// `certs` is given (presenting its certificate if the server asks for
+/// one); `None` when nothing answers yet.
+fn v2_head(port: u16, certs: Option<&Certs>) -> Option<String> {
+    let tcp = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    tcp.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let request =
+        format!("GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let mut stream: Box<dyn ReadWrite> = match certs {
+        None => Box::new(tcp),
+        Some(c) => {
+            let cfg = rustls::ClientConfig::builder_with_provider(Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(c.roots())
+            .with_client_auth_cert(c.chain(), c.private_key())
+            .unwrap();
+            let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+            let conn = rustls::ClientConnection::new(Arc::new(cfg), name).unwrap();
+            Box::new(rustls::StreamOwned::new(conn, tcp))
+        }
+    };
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return None,
+        }
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+trait ReadWrite: Read + Write {}
+impl<T: Read + Write> ReadWrite for T {}
+
 /// How to configure the registry.
 #[derive(Default)]
 pub struct Options<'a> {
@@ -178,7 +255,15 @@ impl Registry {
                 Path::new("/"),
             );
         }
-        let mut http = format!("http:\n  addr: 127.0.0.1:{port}\n  secret: oar-test-secret\n");
+        let id = dir
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let mut http = format!(
+            "http:\n  addr: 127.0.0.1:{port}\n  secret: oar-test-secret\n  headers:\n    {OURS}: [{id}]\n"
+        );
         if let Some(c) = opts.tls {
             http.push_str(&format!(
                 "  tls:\n    certificate: {}\n    key: {}\n",
@@ -230,14 +315,19 @@ impl Registry {
                 let log = std::fs::read_to_string(dir.join("registry.log")).unwrap_or_default();
                 return Err(format!("exited with {status}: {log}"));
             }
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            if let Some(head) = v2_head(port, opts.tls) {
                 // Another test's registry may hold this port (it was free when
-                // picked): make sure ours is the one still running.
-                std::thread::sleep(Duration::from_millis(100));
-                if let Ok(Some(status)) = child.try_wait() {
-                    return Err(format!("port {port} taken ({status})"));
+                // picked): only ours sends our header with our value.
+                let ours = head.lines().any(|l| {
+                    l.split_once(':')
+                        .is_some_and(|(k, v)| k.trim().eq_ignore_ascii_case(OURS) && v.trim() == id)
+                });
+                if ours {
+                    break;
                 }
-                break;
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("port {port} is taken by another server"));
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
