@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crate::util::double::{Config, Double};
 use crate::util::faults::{Fault, FaultProxy, Rule};
 use crate::util::registry::Registry;
-use crate::util::{TempDir, oar, oar_cmd, pseudo_random, sha256_of_file};
+use crate::util::{TempDir, oar, oar_cmd, oar_env, pseudo_random, sha256_of_file, wait_until};
 
 const MIB: u64 = 1024 * 1024;
 const CHUNK: u64 = 16 * MIB;
@@ -33,17 +33,10 @@ fn big_file(path: &Path, mib: u64, seed: u64) {
 
 /// Runs oar with the test environment plus fault-friendly settings.
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> crate::util::Run {
-    let mut c = oar_cmd(dir, args);
-    c.env("OAR_CHUNK_SIZE", CHUNK.to_string());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.stdin(Stdio::null()).output().unwrap();
-    crate::util::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let chunk = CHUNK.to_string();
+    let mut all = vec![("OAR_CHUNK_SIZE", chunk.as_str())];
+    all.extend_from_slice(env);
+    oar_env(dir, args, &all)
 }
 
 fn report(name: &str, moved: u64, size: u64, proxy: &FaultProxy) {
@@ -153,18 +146,31 @@ fn pull_resumes_after_a_cut_at_90_percent() {
 #[test]
 fn pull_resumes_after_a_stall() {
     let s = pull_setup("f-stall");
+    // The proxy goes silent for 300 s, longer than the wall-time bound
+    // below: only the stall timeout can end it in time.
     s.proxy.add(Rule::once(
         "GET",
         "/blobs/sha256:",
-        Fault::StallResponse(s.size / 2, 20.0),
+        Fault::StallResponse(s.size / 2, 300.0),
     ));
     let t = Instant::now();
-    s.pull("out", &[("OAR_STALL_TIMEOUT", "1")]).ok();
+    s.pull("out", &[("OAR_STALL_TIMEOUT", "2")]).ok();
     assert!(
-        t.elapsed() < Duration::from_secs(15),
-        "the stall was detected, not waited out"
+        t.elapsed() < Duration::from_secs(120),
+        "the stall was detected, not waited out: {:?}",
+        t.elapsed()
     );
     s.check("out");
+    // The silence oar bore before asking again: about the 2 s it was
+    // told, far from the 60 s default (so the setting is honoured), and
+    // not less than half of it (so it was the stall timeout that fired).
+    let gets = s.blob_gets();
+    assert_eq!(gets.len(), 2, "the stalled request and one resumption");
+    let silence = gets[1].at.unwrap() - gets[0].done.unwrap();
+    assert!(
+        silence >= Duration::from_secs(1) && silence < Duration::from_secs(30),
+        "oar waited {silence:?} on a stall with OAR_STALL_TIMEOUT=2"
+    );
     let moved = s.proxy.received("GET", &s.blob);
     assert!(moved < s.size + s.size / 10, "{moved}");
     report("pull stalled at 50%", moved, s.size, &s.proxy);
@@ -173,6 +179,13 @@ fn pull_resumes_after_a_stall() {
 #[test]
 fn pull_retries_server_errors_and_rate_limits() {
     let s = pull_setup("f-5xx");
+    // Retry-After comes on the first failure, where the backoff alone
+    // would wait about 250 ms.
+    s.proxy.add(Rule::once(
+        "GET",
+        "/blobs/sha256:",
+        Fault::Status(503, Some("2")),
+    ));
     s.proxy.add(Rule::once(
         "GET",
         "/blobs/sha256:",
@@ -185,11 +198,6 @@ fn pull_retries_server_errors_and_rate_limits() {
     ));
     s.proxy.add(Rule::once(
         "GET",
-        "/blobs/sha256:",
-        Fault::Status(503, Some("1")),
-    ));
-    s.proxy.add(Rule::once(
-        "GET",
         "/manifests/",
         Fault::Status(429, Some("Thu, 01 Jan 1970 00:00:00 GMT")),
     ));
@@ -197,9 +205,21 @@ fn pull_retries_server_errors_and_rate_limits() {
     s.check("out");
     assert_eq!(r.stderr.matches("retrying").count(), 4, "{}", r.stderr);
     assert_eq!(s.proxy.faults(), 4);
+    let gets = s.blob_gets();
+    assert_eq!(
+        gets.iter().map(|g| g.status).collect::<Vec<_>>(),
+        [503, 500, 502, 200]
+    );
+    // Measured from the moment the 503 was asked for, so the bound holds
+    // however late the answer or the retry was.
+    let gap = gets[1].at.unwrap() - gets[0].at.unwrap();
+    assert!(
+        gap >= Duration::from_secs(2),
+        "the retry came {gap:?} after a 503 with Retry-After: 2"
+    );
     let moved = s.proxy.received("GET", &s.blob);
     report(
-        "pull through 500, 502, 503 (Retry-After 1), 429 (Retry-After date)",
+        "pull through 503 (Retry-After 2), 500, 502, 429 (Retry-After date)",
         moved,
         s.size,
         &s.proxy,
@@ -463,20 +483,18 @@ fn spawn(dir: &Path, args: &[&str]) -> Child {
 }
 
 fn wait_for_stall(proxy: &FaultProxy, child: &mut Child) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !proxy.is_stalled() {
+    wait_until(Duration::from_secs(30), "the stall point", || {
         assert!(
             child.try_wait().unwrap().is_none(),
             "oar ended before the stall"
         );
-        assert!(
-            Instant::now() < deadline,
-            "the stall point was never reached"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // Let the client write out what it received before the kill.
-    std::thread::sleep(Duration::from_millis(300));
+        proxy.is_stalled()
+    });
+}
+
+/// The length of `path`, if it exists.
+fn len_of(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().map(|m| m.len())
 }
 
 fn kill9(child: &mut Child) {
@@ -516,12 +534,27 @@ fn killed_pulls_resume_from_their_partial_files() {
             &["pull", "--plain-http", &reference, "-o", &out],
         );
         wait_for_stall(&proxy, &mut child);
+        // oar writes what it reads as it reads it: once the partial file
+        // holds every byte the proxy relayed, nothing more can come.
+        let first = proxy.received("GET", &digest);
+        let partial = dir
+            .join(&out)
+            .join(format!(".oar-sha256-{}.partial", &digest[7..]));
+        wait_until(
+            Duration::from_secs(30),
+            &format!("{} to hold the {first} bytes relayed", partial.display()),
+            || len_of(&partial) == Some(first),
+        );
         kill9(&mut child);
         assert!(
             !dir.join(&out).join("huge.bin").exists(),
             "nothing unverified under the final name"
         );
-        let first = proxy.received("GET", &digest);
+        assert_eq!(
+            len_of(&partial),
+            Some(first),
+            "the kill kept the partial file"
+        );
         proxy.clear();
         proxy.reset_records();
         run(
@@ -531,12 +564,20 @@ fn killed_pulls_resume_from_their_partial_files() {
         )
         .ok();
         assert_eq!(sha256_of_file(&dir.join(&out).join("huge.bin")), digest);
-        let second = proxy.received("GET", &digest);
-        assert!(second < size, "the rerun fetched {second} of {size} bytes");
-        assert!(
-            second <= size - first + MIB,
-            "it resumed where the first run stopped"
+        assert!(!partial.exists(), "the partial file took its final name");
+        let ranges: Vec<Option<String>> = proxy
+            .records()
+            .into_iter()
+            .filter(|r| r.method == "GET" && r.target.contains(&digest))
+            .map(|r| r.range)
+            .collect();
+        assert_eq!(
+            ranges,
+            [Some(format!("bytes={first}-{}", size - 1))],
+            "one request, resuming at exactly the partial file's length"
         );
+        let second = proxy.received("GET", &digest);
+        assert_eq!(second, size - first, "the rerun fetched only the rest");
         eprintln!(
             "FAULT-REPORT kill pull at {pct}%: first run {first} bytes, rerun {second} bytes, total {:.2}x of {size}",
             (first + second) as f64 / size as f64
