@@ -4,10 +4,11 @@
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
+use std::time::Duration;
 
 use crate::util::registry::Registry;
 use crate::util::tarball::{CHAR_DEV, FIFO, FILE, Layer, Part, Tar, push_artifact};
-use crate::util::{TempDir, oar, pseudo_random, python, sh};
+use crate::util::{TempDir, oar, pseudo_random, python, sh, wait_until};
 
 /// Builds a tree with every kind of entry a directory layer carries.
 fn make_tree(root: &Path) {
@@ -31,10 +32,35 @@ fn make_tree(root: &Path) {
     std::os::unix::fs::symlink("run.sh", root.join("link-to-file")).unwrap();
     std::os::unix::fs::symlink("nested/deeper", root.join("link-to-dir")).unwrap();
     std::os::unix::fs::symlink("x".repeat(150), root.join("dangling-long-link")).unwrap();
+    age_tree(root);
+}
+
+/// 2001-01-01T00:00:00Z: far from any time a test runs at.
+const OLD: i64 = 978_307_200;
+
+/// Gives every entry under `root`, `root` and links included, the
+/// modification time [`OLD`], so that a time that is not carried over
+/// shows.
+fn age_tree(root: &Path) {
+    sh(
+        "find",
+        &[
+            ".",
+            "-exec",
+            "touch",
+            "-h",
+            "-d",
+            &format!("@{OLD}"),
+            "{}",
+            "+",
+        ],
+        root,
+    );
 }
 
 /// Asserts two trees are equal: names, kinds, content, permission bits,
-/// link targets and file modification times.
+/// link targets, and modification times of files and directories (oar,
+/// like oras, does not set them on links).
 fn assert_same_tree(a: &Path, b: &Path) {
     let list = |root: &Path| {
         let out = sh("find", &[".", "-printf", "%P\\n"], root);
@@ -68,13 +94,13 @@ fn assert_same_tree(a: &Path, b: &Path) {
             continue;
         }
         assert_eq!(ma.mode() & 0o777, mb.mode() & 0o777, "{rel}: mode");
+        assert_eq!(ma.mtime(), mb.mtime(), "{rel}: mtime");
         if ma.is_file() {
             assert_eq!(
                 std::fs::read(&pa).unwrap(),
                 std::fs::read(&pb).unwrap(),
                 "{rel}: content"
             );
-            assert_eq!(ma.mtime(), mb.mtime(), "{rel}: mtime");
         }
     }
 }
@@ -90,6 +116,7 @@ fn directories_round_trip_exactly() {
         pseudo_random(65 * 1024 * 1024 + 17, 99),
     )
     .unwrap();
+    age_tree(&d.join("tree"));
     let r = oar(
         d.path(),
         &[
@@ -128,6 +155,27 @@ fn directories_round_trip_exactly() {
         ],
     )
     .ok();
+    // Entries come depth first, each directory's entries sorted by name:
+    // the order of their paths compared component by component.
+    let names = sh("tar", &["-tzf", blob.to_str().unwrap()], d.path());
+    let names: Vec<&str> = names.lines().collect();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| {
+        let parts = |p: &str| -> Vec<String> {
+            p.trim_end_matches('/')
+                .split('/')
+                .map(str::to_string)
+                .collect()
+        };
+        parts(a).cmp(&parts(b))
+    });
+    assert_eq!(names, sorted, "entries in sorted order");
+    let mut listed: Vec<&str> = names.iter().map(|n| n.trim_end_matches('/')).collect();
+    listed.sort();
+    let on_disk = sh("find", &["tree"], d.path());
+    let mut on_disk: Vec<&str> = on_disk.lines().collect();
+    on_disk.sort();
+    assert_eq!(listed, on_disk, "every entry of the tree, once");
     let listing = sh("tar", &["-tvzf", blob.to_str().unwrap()], d.path());
     assert!(listing.contains("tree/link-to-file -> run.sh"), "{listing}");
     assert!(listing.contains(&"n".repeat(200)));
@@ -204,39 +252,51 @@ fn directories_round_trip_exactly() {
 fn pushes_of_an_unchanged_directory_differ_only_in_created() {
     let d = TempDir::new("repro");
     make_tree(&d.join("tree"));
-    oar(
-        d.path(),
-        &[
-            "push",
-            "--oci-layout",
-            "a:v1",
-            "tree",
-            "--export-manifest",
-            "one.json",
-        ],
-    )
-    .ok();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    oar(
-        d.path(),
-        &[
-            "push",
-            "--oci-layout",
-            "b:v1",
-            "tree",
-            "--export-manifest",
-            "two.json",
-        ],
-    )
-    .ok();
+    let push = |layout: &str, created: &str, manifest: &str| {
+        oar(
+            d.path(),
+            &[
+                "push",
+                "--oci-layout",
+                layout,
+                "tree",
+                "-a",
+                &format!("org.opencontainers.image.created={created}"),
+                "--export-manifest",
+                manifest,
+            ],
+        )
+        .ok();
+    };
+    push("a:v1", "2001-01-01T00:00:00Z", "one.json");
+    // Whatever of the wall clock leaked into the layer (a gzip or tar
+    // header time) would differ once the clock has passed a whole second.
+    let second = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
+    let first = second();
+    wait_until(Duration::from_secs(5), "the next second", || {
+        second() > first
+    });
+    push("b:v1", "2002-02-02T00:00:00Z", "two.json");
     let mut one = crate::util::json(&String::from_utf8(d.read("one.json")).unwrap());
     let mut two = crate::util::json(&String::from_utf8(d.read("two.json")).unwrap());
-    assert_ne!(one["annotations"], two["annotations"], "created differs");
-    one["annotations"] = serde_json::Value::Null;
-    two["annotations"] = serde_json::Value::Null;
+    let created = "org.opencontainers.image.created";
+    let take = |m: &mut serde_json::Value| {
+        m["annotations"]
+            .as_object_mut()
+            .unwrap()
+            .remove(created)
+            .unwrap()
+    };
+    assert_eq!(take(&mut one), "2001-01-01T00:00:00Z");
+    assert_eq!(take(&mut two), "2002-02-02T00:00:00Z");
     assert_eq!(
         one, two,
-        "everything else is identical, layer digest included"
+        "everything else is identical, layer digest and other annotations included"
     );
 }
 
