@@ -10,11 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::util::double::{Config, Double, OVERSIZE, Oversized};
 use crate::util::http::{Req, Resp, Server};
 use crate::util::registry::{Certs, Options, Registry};
-use crate::util::tarball::{Part, Tar, push_artifact};
+use crate::util::sandbox::assert_links_stay_inside;
+use crate::util::tarball::{FILE, Part, Tar, push_artifact};
 use crate::util::token::{ISSUER, SERVICE, TokenService, User};
-use crate::util::{TempDir, oar, oar_peak_rss, oar_umask, pseudo_random, sha256_hex};
+use crate::util::{TempDir, oar, oar_env, oar_peak_rss, oar_umask, pseudo_random, sha256_hex};
 
 /// A file outside the output directory that an attack aims at, and what
 /// it looked like before.
@@ -59,32 +61,6 @@ impl Victim {
             self.bytes,
             "victim bytes"
         );
-    }
-}
-
-/// Every symbolic link under `root` (not following links) resolves
-/// inside it, or dangles inside it.
-#[track_caller]
-fn assert_links_stay_inside(root: &Path) {
-    let root = std::fs::canonicalize(root).unwrap();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            let m = std::fs::symlink_metadata(&p).unwrap();
-            if m.file_type().is_symlink() {
-                if let Ok(real) = std::fs::canonicalize(&p) {
-                    assert!(
-                        real.starts_with(&root),
-                        "{} leads out to {}",
-                        p.display(),
-                        real.display()
-                    );
-                }
-            } else if m.is_dir() {
-                stack.push(p);
-            }
-        }
     }
 }
 
@@ -362,6 +338,40 @@ fn tar_header_bombs_stay_small() {
     assert_eq!(
         std::fs::read(work.join("out").join(&name)).unwrap(),
         b"long"
+    );
+}
+
+#[test]
+fn unpack_budget_has_a_floor_and_a_ratio_that_can_be_raised() {
+    const MIB: u64 = 1024 * 1024;
+    let d = TempDir::new("sec-budget");
+    let lay = d.join("lay");
+    let zeros = |mib: u64| {
+        Tar::new()
+            .dir("d/", 0o755)
+            .huge_entry("d/zeros", FILE, mib * MIB, 0)
+            .finish()
+    };
+    // Zeros compress about 1000:1, ten times the default ratio of 100.
+    // Under the 64 MiB floor that does not matter.
+    push_artifact(&lay, "under", &[Part::Dir("d", &zeros(60), None)]);
+    let work = d.join("work-under");
+    pull_layout(&work, &lay, "under").ok();
+    assert_eq!(
+        std::fs::metadata(work.join("out/d/zeros")).unwrap().len(),
+        60 * MIB
+    );
+    // Over it, the ratio decides: refused by default, taken once
+    // OAR_UNPACK_RATIO allows 2000:1.
+    push_artifact(&lay, "over", &[Part::Dir("d", &zeros(80), None)]);
+    let work = d.join("work-over");
+    pull_layout(&work, &lay, "over").fails(1, "set OAR_UNPACK_RATIO to allow more");
+    let over = format!("{}:over", lay.display());
+    let args = ["pull", "--oci-layout", over.as_str(), "-o", "out"];
+    oar_env(&work, &args, &[("OAR_UNPACK_RATIO", "2000")]).ok();
+    assert_eq!(
+        std::fs::metadata(work.join("out/d/zeros")).unwrap().len(),
+        80 * MIB
     );
 }
 
@@ -824,4 +834,134 @@ fn login_writes_through_a_linked_config() {
         .mode()
         & 0o777;
     assert_eq!(mode, 0o600);
+}
+
+/// A double that gives the `hostile` answer, holding `r:v1` (one file)
+/// where it lets it be pushed, and a referrer of it when the referrers
+/// list is the hostile answer.
+fn hostile_double(d: &TempDir, hostile: Oversized) -> Double {
+    let double = Double::start(Config {
+        referrers_api: true,
+        oversized: Some(hostile),
+        ..Config::default()
+    });
+    if matches!(hostile, Oversized::ErrorBody | Oversized::Token) {
+        // Every manifest request (or every request) is refused: nothing
+        // can be pushed, and nothing needs to be.
+        return double;
+    }
+    d.write("f.txt", "content");
+    let subject = format!("{}/r:v1", double.host());
+    oar(d.path(), &["push", "--plain-http", &subject, "f.txt"]).ok();
+    if hostile != Oversized::Referrers {
+        return double;
+    }
+    oar(
+        d.path(),
+        &[
+            "attach",
+            "--plain-http",
+            "--artifact-type",
+            "x/sig",
+            &subject,
+            "f.txt",
+        ],
+    )
+    .ok();
+    double
+}
+
+#[test]
+fn oversized_answers_are_refused_in_bounded_memory() {
+    let d = TempDir::new("sec-oversized");
+    for (hostile, command, needle) in [
+        (
+            Oversized::Manifest,
+            vec!["manifest", "fetch"],
+            "manifest exceeds the limit of 4194304 bytes",
+        ),
+        (
+            Oversized::TagList,
+            vec!["repo", "tags"],
+            "tag list exceeds the limit of 4194304 bytes",
+        ),
+        (
+            Oversized::Referrers,
+            vec!["discover"],
+            "referrers list exceeds the limit of 4194304 bytes",
+        ),
+        (
+            // The first 8 KiB hold the whole error: it is read and shown,
+            // the rest is never read.
+            Oversized::ErrorBody,
+            vec!["manifest", "fetch"],
+            "denied by the double",
+        ),
+        (
+            Oversized::Token,
+            vec!["manifest", "fetch"],
+            "token response exceeds the limit of 131072 bytes",
+        ),
+    ] {
+        let double = hostile_double(&d, hostile);
+        let target = if hostile == Oversized::TagList {
+            format!("{}/r", double.host())
+        } else {
+            format!("{}/r:v1", double.host())
+        };
+        let mut args = command.clone();
+        args.extend(["--plain-http", target.as_str()]);
+        let started = Instant::now();
+        let (r, kib) = oar_peak_rss(d.path(), &args);
+        eprintln!(
+            "SECURITY-REPORT oversized {hostile:?} ({OVERSIZE} bytes of padding): peak RSS {kib} KiB, {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+        let r = r.fails(1, needle);
+        assert!(
+            r.stderr.len() < 1000,
+            "{hostile:?}: short message:\n{}",
+            r.stderr
+        );
+        assert!(kib < 32 * 1024, "{hostile:?}: peak RSS {kib} KiB");
+    }
+}
+
+#[test]
+fn redirect_chains_are_bounded() {
+    let d = TempDir::new("sec-redirects");
+    d.write("blob.bin", "redirected blob");
+    let digest = crate::util::sha256_of_file(&d.join("blob.bin"));
+    // Ten redirects are followed; the eleventh is refused.
+    for (hops, ok) in [(10, true), (11, false)] {
+        let double = Double::start(Config {
+            redirects: hops,
+            ..Config::default()
+        });
+        let repo = format!("{}/r", double.host());
+        oar(
+            d.path(),
+            &["blob", "push", "--plain-http", &repo, "blob.bin"],
+        )
+        .ok();
+        let r = oar(
+            d.path(),
+            &[
+                "blob",
+                "fetch",
+                "--plain-http",
+                "-o",
+                "-",
+                &format!("{repo}@{digest}"),
+            ],
+        );
+        let followed = double.count("GET", "/hop/");
+        if ok {
+            assert_eq!(r.ok().stdout, "redirected blob");
+            assert_eq!(followed, 10);
+        } else {
+            r.fails(1, "too many redirects (more than 10)");
+            assert_eq!(followed, 10, "the eleventh redirect was not followed");
+        }
+    }
 }
