@@ -2,14 +2,15 @@
 //! TLS, the same registry behind a token service, credential helpers, the
 //! prompt, redirects, mutual TLS and proxies.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::layout::fixtures;
 use crate::util::http::{Resp, Server};
 use crate::util::proxy::Proxy;
 use crate::util::registry::{Certs, Options, Registry};
 use crate::util::token::{ISSUER, SERVICE, TokenService, User};
-use crate::util::{TempDir, json, oar, oar_cmd, oar_input};
+use crate::util::{TempDir, json, oar, oar_env, oar_input, sh, wait_until};
 
 fn config(d: &TempDir) -> serde_json::Value {
     json(&std::fs::read_to_string(d.join(".docker-test/config.json")).unwrap())
@@ -432,16 +433,7 @@ esac
 
 fn with_path(d: &Path, bin: &Path, args: &[&str]) -> crate::util::Run {
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    let out = oar_cmd(d, args)
-        .env("PATH", path)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    crate::util::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    oar_env(d, args, &[("PATH", &path)])
 }
 
 #[test]
@@ -457,7 +449,7 @@ fn credential_helper_store_get_erase() {
         &bin,
         &["push", "--plain-http", &reg.reference("hp:v1"), "h"],
     )
-    .fails(1, "");
+    .fails(1, "401: Unauthorized");
     with_path(
         d.path(),
         &bin,
@@ -555,15 +547,9 @@ fn login_prompts_on_the_terminal() {
         })
     };
     let wait_for = |text: &str| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while !seen.lock().unwrap().contains(text) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no {text:?} prompt: {}",
-                seen.lock().unwrap()
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        wait_until(Duration::from_secs(30), &format!("{text:?} shown"), || {
+            seen.lock().unwrap().contains(text)
+        })
     };
     {
         use std::io::Write;
@@ -571,7 +557,14 @@ fn login_prompts_on_the_terminal() {
         wait_for("Username: ");
         stdin.write_all(b"bob\n").unwrap();
         wait_for("Password: ");
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        // The prompt is printed before echo is turned off: answer once
+        // the terminal says it is.
+        let tty = terminal_of_oar_under(child.id());
+        wait_until(Duration::from_secs(30), "echo turned off", || {
+            sh("stty", &["-F", tty.to_str().unwrap()], Path::new("/"))
+                .split_whitespace()
+                .any(|flag| flag == "-echo")
+        });
         stdin.write_all(b"pw-bob\n").unwrap();
         wait_for("Login Succeeded");
     }
@@ -591,10 +584,58 @@ fn login_prompts_on_the_terminal() {
     assert_eq!(config(&d)["auths"][&reg.host]["auth"], "Ym9iOnB3LWJvYg==");
 }
 
+/// The terminal (`/dev/pts/N`) of the `oar` process that descends from
+/// process `ancestor`.
+fn terminal_of_oar_under(ancestor: u32) -> PathBuf {
+    let parent = |pid: u32| -> Option<u32> {
+        // `pid (comm) state ppid …`; the name may hold spaces and parentheses.
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    let descends = |mut pid: u32| {
+        while let Some(p) = parent(pid).filter(|p| *p > 1) {
+            if p == ancestor {
+                return true;
+            }
+            pid = p;
+        }
+        false
+    };
+    let oar = std::fs::canonicalize(crate::util::bin()).unwrap();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        if std::fs::read_link(e.path().join("exe")).ok().as_deref() == Some(oar.as_path())
+            && descends(pid)
+        {
+            return std::fs::read_link(e.path().join("fd/2")).unwrap();
+        }
+    }
+    panic!("no oar process under process {ancestor}");
+}
+
 #[test]
 fn usernames_with_colons_are_refused() {
     let d = TempDir::new("colon");
     oar(d.path(), &["login", "-u", "a:b", "-p", "x", "localhost:1"]).fails(1, "contains a colon");
+}
+
+/// The manifest of an artifact holding `blob` as the file `r.txt`.
+fn one_file_manifest(blob: &[u8]) -> String {
+    let digest = format!("sha256:{}", crate::util::sha256_hex(blob));
+    serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "size": 2},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": digest, "size": blob.len(), "annotations": {"org.opencontainers.image.title": "r.txt"}}]
+    })
+    .to_string()
 }
 
 #[test]
@@ -605,14 +646,7 @@ fn redirect_to_another_origin_carries_no_credentials() {
         let blob = blob.clone();
         Server::start(move |_| Resp::new(200, blob.clone()))
     };
-    let digest = format!("sha256:{}", crate::util::sha256_hex(&blob));
-    let manifest = serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "size": 2},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": digest, "size": blob.len(), "annotations": {"org.opencontainers.image.title": "r.txt"}}]
-    })
-    .to_string();
+    let manifest = one_file_manifest(&blob);
     let store_url = store.url();
     let registry = Server::start(move |req| {
         if req.header("authorization") != Some("Basic dTpw") {
@@ -671,6 +705,125 @@ fn redirect_to_another_origin_carries_no_credentials() {
         "presigned query masked in --debug"
     );
     assert!(!r.stderr.contains("dTpw"), "credentials masked in --debug");
+}
+
+#[test]
+fn the_client_certificate_stays_with_the_registry() {
+    // Both servers ask for a client certificate and record whether one
+    // came; the blob redirects from the registry to the other origin.
+    let certs = Certs::generate();
+    let blob = b"blob at another origin".to_vec();
+    let store = {
+        let blob = blob.clone();
+        Server::start_tls(&certs, move |_| Resp::new(200, blob.clone()))
+    };
+    let manifest = one_file_manifest(&blob);
+    let store_url = store.tls_url();
+    let registry = Server::start_tls(&certs, move |req| {
+        if req.path().contains("/manifests/") {
+            return Resp::new(200, manifest.clone())
+                .header("Content-Type", "application/vnd.oci.image.manifest.v1+json");
+        }
+        if req.path().contains("/blobs/") {
+            return Resp::new(307, "").header("Location", format!("{store_url}/bucket/blob"));
+        }
+        Resp::new(200, "{}")
+    });
+    let d = TempDir::new("cert-origin");
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--ca-file",
+            certs.ca.to_str().unwrap(),
+            "--cert-file",
+            certs.cert.to_str().unwrap(),
+            "--key-file",
+            certs.key.to_str().unwrap(),
+            &format!("{}/r:v1", registry.host()),
+            "-o",
+            "out",
+        ],
+    )
+    .ok();
+    assert_eq!(d.read("out/r.txt"), blob);
+    let home = registry.requests();
+    assert!(
+        !home.is_empty() && home.iter().all(|r| r.client_cert),
+        "the registry got the certificate on every request: {home:?}"
+    );
+    let away = store.requests();
+    assert_eq!(away.len(), 1, "{away:?}");
+    assert!(
+        !away[0].client_cert,
+        "the certificate was presented to another origin"
+    );
+}
+
+#[test]
+fn custom_headers_never_reach_the_token_realm() {
+    let (tokens, reg) = token_setup(300);
+    let d = TempDir::new("header-realm");
+    d.write("h", "with a header");
+    let r = oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            "-d",
+            "-u",
+            "alice",
+            "-p",
+            "alice-pw",
+            "-H",
+            "X-Custom: private",
+            &reg.reference("hdr:v1"),
+            "h",
+        ],
+    )
+    .ok();
+    let asked = tokens.server.requests();
+    assert!(!asked.is_empty(), "a token was asked for");
+    for t in &asked {
+        assert!(
+            t.header("x-custom").is_none(),
+            "-H header sent to the token realm: {:?}",
+            t.headers
+        );
+    }
+    // The registry's own requests did carry it (the trace lists each
+    // request's headers).
+    assert!(r.stderr.contains("   \"X-Custom\": "), "{}", r.stderr);
+}
+
+#[test]
+fn https_proxy_carries_tls_registry_traffic() {
+    let certs = Certs::generate();
+    let reg = Registry::start_with(Options {
+        tls: Some(&certs),
+        ..Options::default()
+    });
+    let proxy = Proxy::start();
+    let d = TempDir::new("https-proxy");
+    d.write("s", "through the proxy");
+    let ca = certs.ca.to_str().unwrap();
+    let url = proxy.url();
+    let env = [("HTTPS_PROXY", url.as_str()), ("NO_PROXY", "")];
+    let reference = reg.reference("hp:v1");
+    oar_env(d.path(), &["push", "--ca-file", ca, &reference, "s"], &env).ok();
+    oar_env(
+        d.path(),
+        &["pull", "--ca-file", ca, &reference, "-o", "out"],
+        &env,
+    )
+    .ok();
+    assert_eq!(d.read("out/s"), b"through the proxy");
+    let targets = proxy.targets.lock().unwrap().clone();
+    assert!(!targets.is_empty(), "nothing went through the proxy");
+    assert!(
+        targets.iter().all(|t| *t == reg.host),
+        "only the registry was asked for: {targets:?}"
+    );
 }
 
 #[test]
@@ -770,16 +923,12 @@ fn proxies_carry_registry_and_token_traffic() {
             &r2,
         ];
         args.splice(0..0, cmd.iter().copied());
-        let out = oar_cmd(d.path(), &args)
-            .env("HTTP_PROXY", proxy.url())
-            .env("NO_PROXY", no_proxy)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        oar_env(
+            d.path(),
+            &args,
+            &[("HTTP_PROXY", &proxy.url()), ("NO_PROXY", no_proxy)],
+        )
+        .ok();
     };
     let reference = format!("{reg_name}/px:v1");
     run(&["push", &reference, "p"], "");

@@ -1,8 +1,9 @@
 //! A TLS registry with a certificate from a test CA: verified with
-//! `--ca-file`, refused without it, accepted with `--insecure`.
+//! `--ca-file` or a system store named by `SSL_CERT_FILE` or
+//! `SSL_CERT_DIR`, refused without them, accepted with `--insecure`.
 
 use crate::util::registry::{Certs, Options, Registry};
-use crate::util::{TempDir, oar};
+use crate::util::{TempDir, oar, oar_env};
 
 #[test]
 fn tls_registry_with_a_private_ca() {
@@ -28,13 +29,27 @@ fn tls_registry_with_a_private_ca() {
     oar(d.path(), &["pull", "--ca-file", ca, &reference, "-o", "c"]).ok();
     assert_eq!(d.read("c/f.txt"), b"over tls");
     // SSL_CERT_FILE is the system trust store when set.
-    let mut cmd = crate::util::oar_cmd(d.path(), &["pull", &reference, "-o", "e"]);
-    let out = cmd.env("SSL_CERT_FILE", ca).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    oar_env(
+        d.path(),
+        &["pull", &reference, "-o", "e"],
+        &[("SSL_CERT_FILE", ca)],
+    )
+    .ok();
+    assert_eq!(d.read("e/f.txt"), b"over tls");
+    // So is every certificate in the SSL_CERT_DIR directories.
+    let trust = TempDir::new("tls-cert-dir");
+    std::fs::copy(&certs.ca, trust.join("oar-test-ca.pem")).unwrap();
+    let dirs = format!("/nonexistent:{}", trust.path().display());
+    oar_env(
+        d.path(),
+        &["pull", &reference, "-o", "g"],
+        &[
+            ("SSL_CERT_FILE", "/nonexistent.pem"),
+            ("SSL_CERT_DIR", &dirs),
+        ],
+    )
+    .ok();
+    assert_eq!(d.read("g/f.txt"), b"over tls");
     // Plain HTTP against a TLS port fails clearly.
     oar(d.path(), &["pull", "--plain-http", &reference, "-o", "f"]).fails(1, &reg.host);
 }
