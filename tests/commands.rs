@@ -66,19 +66,23 @@ fn tag_and_resolve() {
         &["tag", "--plain-http", &reg.reference("t:v1"), "bad tag"],
     )
     .fails(1, "invalid tag");
-    // In a layout.
+    // In a layout holding two artifacts, each tag gives its own.
     d.write("l.txt", "l");
-    oar(d.path(), &["push", "--oci-layout", "lay:a", "l.txt"]).ok();
-    oar(d.path(), &["tag", "--oci-layout", "lay:a", "b"]).ok();
-    let a = oar(d.path(), &["resolve", "--oci-layout", "lay:a"])
+    d.write("m.txt", "m");
+    let l = oar(d.path(), &["push", "--oci-layout", "lay:a", "l.txt"])
         .ok()
-        .stdout;
-    assert_eq!(
-        oar(d.path(), &["resolve", "--oci-layout", "lay:b"])
-            .ok()
-            .stdout,
-        a
-    );
+        .digest();
+    let m = oar(d.path(), &["push", "--oci-layout", "lay:c", "m.txt"])
+        .ok()
+        .digest();
+    oar(d.path(), &["tag", "--oci-layout", "lay:a", "b"]).ok();
+    for (tag, pushed) in [("lay:a", &l), ("lay:b", &l), ("lay:c", &m)] {
+        assert_eq!(
+            oar(d.path(), &["resolve", "--oci-layout", tag]).ok().stdout,
+            format!("{pushed}\n"),
+            "{tag}"
+        );
+    }
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! `cp` in every direction, with mounts, referrers, platforms, Docker media
 //! types, and byte-identical manifests after every copy.
 
-use crate::layout::fixtures;
+use crate::layout::{HELLO_TAR, fixtures};
 use crate::util::registry::Registry;
-use crate::util::{TempDir, json, oar, sha256_hex};
+use crate::util::{TempDir, json, oar, sha256_hex, sha256_of_file};
 
 const OCI_ACCEPT: &str = "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json";
 
@@ -226,11 +226,12 @@ fn recursive_copy_brings_nested_referrers() {
     let d = TempDir::new("cp-r");
     d.write("a", "a");
     d.write("s", "s");
-    oar(
+    let base = oar(
         d.path(),
         &["push", "--plain-http", &reg.reference("base:v1"), "a"],
     )
-    .ok();
+    .ok()
+    .digest();
     let r = oar(
         d.path(),
         &[
@@ -244,7 +245,7 @@ fn recursive_copy_brings_nested_referrers() {
     )
     .ok();
     let sbom = r.digest();
-    oar(
+    let sig = oar(
         d.path(),
         &[
             "attach",
@@ -256,13 +257,23 @@ fn recursive_copy_brings_nested_referrers() {
             "k=v",
         ],
     )
-    .ok();
-    let before = oar(
-        d.path(),
-        &["discover", "--plain-http", &reg.reference("base:v1")],
-    )
     .ok()
-    .stdout;
+    .digest();
+    // The tree discover must show under `root`, written out.
+    let tree = |root: &str| {
+        format!(
+            "{root}@{base}\n\
+             └── x/sbom\n    \
+             └── {sbom}\n        \
+             └── x/sig\n            \
+             └── {sig}\n"
+        )
+    };
+    let discover = |args: &[&str]| oar(d.path(), args).ok().stdout;
+    assert_eq!(
+        discover(&["discover", "--plain-http", &reg.reference("base:v1")]),
+        tree(&reg.reference("base"))
+    );
     // Without -r, no referrers travel.
     oar(
         d.path(),
@@ -275,13 +286,10 @@ fn recursive_copy_brings_nested_referrers() {
         ],
     )
     .ok();
-    let plain = oar(
-        d.path(),
-        &["discover", "--plain-http", &reg.reference("plain:v1")],
-    )
-    .ok()
-    .stdout;
-    assert_eq!(plain.lines().count(), 1, "{plain}");
+    assert_eq!(
+        discover(&["discover", "--plain-http", &reg.reference("plain:v1")]),
+        format!("{}@{base}\n", reg.reference("plain"))
+    );
     // With -r, to another repository and to a layout.
     oar(
         d.path(),
@@ -295,13 +303,10 @@ fn recursive_copy_brings_nested_referrers() {
         ],
     )
     .ok();
-    let after = oar(
-        d.path(),
-        &["discover", "--plain-http", &reg.reference("deep:v1")],
-    )
-    .ok()
-    .stdout;
-    assert_eq!(after.replace("/deep@", "/base@"), before);
+    assert_eq!(
+        discover(&["discover", "--plain-http", &reg.reference("deep:v1")]),
+        tree(&reg.reference("deep"))
+    );
     oar(
         d.path(),
         &[
@@ -314,12 +319,9 @@ fn recursive_copy_brings_nested_referrers() {
         ],
     )
     .ok();
-    let lay = oar(d.path(), &["discover", "--oci-layout", "lay:v1"])
-        .ok()
-        .stdout;
     assert_eq!(
-        lay.lines().skip(1).collect::<Vec<_>>(),
-        before.lines().skip(1).collect::<Vec<_>>()
+        discover(&["discover", "--oci-layout", "lay:v1"]),
+        tree("lay")
     );
 }
 
@@ -388,7 +390,7 @@ fn platform_selection_from_an_index() {
         ],
     )
     .ok();
-    assert!(d.join("v7/hello.tar").is_file());
+    assert_eq!(sha256_of_file(&d.join("v7/hello.tar")), HELLO_TAR);
     oar(
         d.path(),
         &[

@@ -18,6 +18,11 @@ pub fn fixtures() -> PathBuf {
     p
 }
 
+/// The digest of `hello.tar`, the one layer of every platform's image in
+/// the fixtures' `multi` indexes.
+pub const HELLO_TAR: &str =
+    "sha256:2ef548696ac7dd66ef38aab5cc8fc5cc1fb637dfaedb3a9afc89bf16db9277e1";
+
 fn fixture_blob(layout: &str, hex: &str) -> Vec<u8> {
     std::fs::read(
         fixtures()
@@ -141,6 +146,48 @@ fn v1_0_push_with_config_matches_oras() {
 }
 
 #[test]
+fn image_spec_v1_0_push_matches_oras() {
+    // oras pushed foo1, foo2 and bar as the image-spec 1.0 manifest
+    // fd6ed2f3… (fixture): the files' media type on the empty config, no
+    // artifactType. That oras was older than the `created` annotation,
+    // which oras 1.2 adds last; pinned here, it is the only difference.
+    let d = TempDir::new("layout");
+    for f in ["foo1", "foo2", "bar"] {
+        std::fs::copy(fixtures().join("files/foobar").join(f), d.join(f)).unwrap();
+    }
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--oci-layout",
+            "l:v10",
+            "--image-spec",
+            "v1.0",
+            "foo1",
+            "foo2",
+            "bar",
+            "-a",
+            "org.opencontainers.image.created=2023-01-18T08:37:00Z",
+            "--export-manifest",
+            "m.json",
+        ],
+    )
+    .ok();
+    let oras = fixture_blob(
+        "artifacts",
+        "fd6ed2f36b5465244d5dc86cb4e7df0ab8a9d24adc57825099f522fe009a22bb",
+    );
+    let mut want = oras[..oras.len() - 1].to_vec();
+    want.extend_from_slice(
+        br#","annotations":{"org.opencontainers.image.created":"2023-01-18T08:37:00Z"}}"#,
+    );
+    assert_eq!(
+        String::from_utf8(d.read("m.json")).unwrap(),
+        String::from_utf8(want).unwrap()
+    );
+}
+
+#[test]
 fn layout_round_trip_with_status_lines() {
     let d = TempDir::new("layout");
     d.write("a.txt", "alpha");
@@ -214,15 +261,14 @@ fn pulls_layouts_written_by_oras() {
         ],
     )
     .ok();
-    for f in ["foo1", "foo2", "bar"] {
-        assert!(
-            d.join("out").join(f).is_file(),
-            "{f} missing; stdout:\n{}",
+    for (f, bytes) in [("foo1", "foo"), ("foo2", "foo"), ("bar", "bar")] {
+        assert_eq!(
+            d.read(&format!("out/{f}")),
+            bytes.as_bytes(),
+            "{}",
             r.stdout
         );
     }
-    assert_eq!(d.read("out/foo1"), b"foo");
-    assert_eq!(d.read("out/foo2"), b"foo");
     assert!(
         r.stdout.contains("Restored    2c26b46b68ff foo2"),
         "duplicate content is copied, not fetched: {}",
@@ -240,7 +286,12 @@ fn pulls_layouts_written_by_oras() {
         ],
     )
     .ok();
-    assert!(d.join("multi/hello.tar").is_file(), "{}", r.stdout);
+    assert_eq!(
+        sha256_of_file(&d.join("multi/hello.tar")),
+        HELLO_TAR,
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout
             .contains("Skipped pulling layers without file name"),

@@ -1,6 +1,6 @@
 //! Push and pull against Debian's docker-registry.
 
-use crate::util::registry::Registry;
+use crate::util::registry::{Options, Registry};
 use crate::util::{TempDir, json, oar, pseudo_random, sha256_of_file};
 
 const OCI: &str = "application/vnd.oci.image.manifest.v1+json";
@@ -446,7 +446,11 @@ fn layout_and_registry_carry_the_same_bytes() {
 
 #[test]
 fn debug_traces_requests_without_secrets() {
-    let reg = Registry::start();
+    // The registry wants the credentials, so they are really sent.
+    let reg = Registry::start_with(Options {
+        basic_auth: Some(("user", "pw")),
+        ..Options::default()
+    });
     let d = TempDir::new("debug");
     d.write("f", "f");
     let r = oar(
@@ -476,7 +480,19 @@ fn debug_traces_requests_without_secrets() {
     assert!(r.stderr.contains("> Request method: \"HEAD\""));
     assert!(r.stderr.contains("   \"X-Secret\": \"*****\"\n"));
     assert!(r.stderr.contains("< Response Status: \"202 Accepted\""));
+    assert!(
+        r.stderr.contains("< Response Status: \"401 Unauthorized\""),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("   \"Authorization\": \"*****\"\n"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("hunter2"));
+    // base64("user:pw"), as the Authorization header carried it.
+    assert!(!r.stderr.contains("dXNlcjpwdw=="), "{}", r.stderr);
     assert!(
         r.stderr
             .contains("WARNING! Using --password via the CLI is insecure")

@@ -488,7 +488,8 @@ fn pull_include_subject_writes_the_subject_files_too() {
         ],
     )
     .ok();
-    assert!(d.join("only/note.txt").is_file() && !d.join("only/base.txt").exists());
+    assert_eq!(d.read("only/note.txt"), b"note");
+    assert!(!d.join("only/base.txt").exists());
     oar(
         d.path(),
         &[
