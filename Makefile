@@ -6,7 +6,7 @@ CARGO ?= cargo
 PREFIX ?= /usr/local
 VENV := target/test-venv
 STATIC_TARGET := x86_64-unknown-linux-musl
-APT_PACKAGES := docker-registry apache2-utils openssl skopeo time zsh fish
+APT_PACKAGES := docker-registry apache2-utils openssl skopeo time zsh fish curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build test test-deps lint man install demo static fuzz bench clean
@@ -18,10 +18,10 @@ build:
 
 # Debian packages the tests run for real: the registry, htpasswd for its
 # basic auth, openssl for test certificates, skopeo as a second OCI tool,
-# GNU time to measure peak memory.
+# GNU time to measure peak memory, curl for the benchmark's baselines.
 test-deps:
 	@missing=""; \
-	for c in docker-registry htpasswd openssl skopeo zsh fish; do command -v $$c >/dev/null || missing=1; done; [ -x /usr/bin/time ] || missing=1; \
+	for c in docker-registry htpasswd openssl skopeo zsh fish curl; do command -v $$c >/dev/null || missing=1; done; [ -x /usr/bin/time ] || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES) || \
 	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); }; \
@@ -30,9 +30,13 @@ test-deps:
 	  { rm -rf $(VENV); $(SUDO) apt-get install -y --no-install-recommends python3-venv && python3 -m venv $(VENV); }
 	@$(VENV)/bin/python -c 'import oras' 2>/dev/null || $(VENV)/bin/pip install --quiet 'oras==0.2.43'
 
+# The benchmark runs once on a small blob with the debug binary the tests
+# built (seconds), so that it cannot rot between `make bench` runs; the
+# debug build needs a few MiB more than the release build's claim.
 test: test-deps
 	OAR_TEST_PYTHON=$(CURDIR)/$(VENV)/bin/python $(CARGO) test --all-targets
 	$(CARGO) test --doc
+	OAR=target/debug/oar BENCH_MIB=8 BENCH_RUNS=1 BENCH_MAX_RSS_MIB=12 sh tests/bench.sh
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -78,7 +82,8 @@ fuzz:
 	done
 
 # oar against curl baselines, in one run on this machine (BENCH_MIB sets
-# the blob size).
+# the blob size, BENCH_RUNS the runs whose median counts, BENCH_MAX_RSS_MIB
+# the peak memory allowed).
 bench: build test-deps
 	OAR=target/release/oar sh tests/bench.sh
 
