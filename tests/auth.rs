@@ -797,36 +797,6 @@ fn custom_headers_never_reach_the_token_realm() {
 }
 
 #[test]
-fn https_proxy_carries_tls_registry_traffic() {
-    let certs = Certs::generate();
-    let reg = Registry::start_with(Options {
-        tls: Some(&certs),
-        ..Options::default()
-    });
-    let proxy = Proxy::start();
-    let d = TempDir::new("https-proxy");
-    d.write("s", "through the proxy");
-    let ca = certs.ca.to_str().unwrap();
-    let url = proxy.url();
-    let env = [("HTTPS_PROXY", url.as_str()), ("NO_PROXY", "")];
-    let reference = reg.reference("hp:v1");
-    oar_env(d.path(), &["push", "--ca-file", ca, &reference, "s"], &env).ok();
-    oar_env(
-        d.path(),
-        &["pull", "--ca-file", ca, &reference, "-o", "out"],
-        &env,
-    )
-    .ok();
-    assert_eq!(d.read("out/s"), b"through the proxy");
-    let targets = proxy.targets.lock().unwrap().clone();
-    assert!(!targets.is_empty(), "nothing went through the proxy");
-    assert!(
-        targets.iter().all(|t| *t == reg.host),
-        "only the registry was asked for: {targets:?}"
-    );
-}
-
-#[test]
 fn mutual_tls_needs_the_client_certificate() {
     let certs = Certs::generate();
     let reg = Registry::start_with(Options {

@@ -127,7 +127,7 @@ fn expired_cert() -> Certs {
     sign(
         d,
         "server.csr",
-        "ca",
+        ("ca.pem", "ca.key"),
         "server.pem",
         "-1",
         &["-extfile", "ext.cnf"],
@@ -172,10 +172,10 @@ fn expired_and_unknown_certificates_are_refused_in_words() {
     .ok();
 }
 
-/// A CA, and a client certificate made the usual way: a key (by
-/// `key_cmd`), a CSR, and `openssl x509 -req` without extensions, which
-/// makes an X.509 v1 certificate.
-fn client_pair(dir: &Path, name: &str, key_cmd: &[&str]) -> (PathBuf, PathBuf) {
+/// A client certificate made the usual way: a key (by `key_cmd`), a CSR,
+/// and `openssl x509 -req` with the CA `ca` (certificate, key) and no
+/// extensions, which makes an X.509 v1 certificate.
+fn client_pair(dir: &Path, name: &str, key_cmd: &[&str], ca: &Certs) -> (PathBuf, PathBuf) {
     openssl(dir, key_cmd);
     let key = format!("{name}.key");
     let csr = format!("{name}.csr");
@@ -193,7 +193,21 @@ fn client_pair(dir: &Path, name: &str, key_cmd: &[&str]) -> (PathBuf, PathBuf) {
             &format!("/CN={name}"),
         ],
     );
-    sign(dir, &csr, "client-ca", &crt, "1", &[]);
+    // The server's CA signs clients too (the registry helper proves a
+    // registry is up by presenting the server's own certificate).
+    let ca_key = ca.dir.join(if ca.ca == ca.cert {
+        "domain.key"
+    } else {
+        "ca.key"
+    });
+    sign(
+        dir,
+        &csr,
+        (ca.ca.to_str().unwrap(), ca_key.to_str().unwrap()),
+        &crt,
+        "1",
+        &[],
+    );
     let text = sh("openssl", &["x509", "-in", &crt, "-noout", "-text"], dir);
     assert!(
         text.contains("Version: 1 (0x0)"),
@@ -207,10 +221,9 @@ fn v1_client_certificates_with_pkcs1_pkcs8_and_sec1_keys() {
     let server = Certs::generate();
     let dir = TempDir::new("client-certs");
     let d = dir.path();
-    self_signed(d, "client-ca.key", "client-ca.pem", "/CN=client CA", &[]);
     let reg = Registry::start_with(Options {
         tls: Some(&server),
-        client_ca: Some(&d.join("client-ca.pem")),
+        client_ca: Some(&server.ca),
         ..Options::default()
     });
     let ca = server.ca.to_str().unwrap();
@@ -218,6 +231,7 @@ fn v1_client_certificates_with_pkcs1_pkcs8_and_sec1_keys() {
         d,
         "rsa1",
         &["genrsa", "-traditional", "-out", "rsa1.key", "2048"],
+        &server,
     );
     assert!(
         String::from_utf8_lossy(&std::fs::read(&pkcs1.1).unwrap())
@@ -227,6 +241,7 @@ fn v1_client_certificates_with_pkcs1_pkcs8_and_sec1_keys() {
         d,
         "rsa8",
         &["genpkey", "-algorithm", "RSA", "-out", "rsa8.key"],
+        &server,
     );
     assert!(
         String::from_utf8_lossy(&std::fs::read(&pkcs8.1).unwrap()).contains("BEGIN PRIVATE KEY")
@@ -242,6 +257,7 @@ fn v1_client_certificates_with_pkcs1_pkcs8_and_sec1_keys() {
             "-out",
             "ec.key",
         ],
+        &server,
     );
     let ec_pem = String::from_utf8_lossy(&std::fs::read(&sec1.1).unwrap()).into_owned();
     assert!(ec_pem.contains("BEGIN EC PARAMETERS") && ec_pem.contains("BEGIN EC PRIVATE KEY"));
@@ -308,15 +324,15 @@ fn certs_d_directories_trust_a_registry_without_flags() {
     let server = docker_docs_cert("2");
     let dir = TempDir::new("certs-d");
     let d = dir.path();
-    self_signed(d, "client-ca.key", "client-ca.pem", "/CN=client CA", &[]);
     let (cert, key) = client_pair(
         d,
         "client",
         &["genrsa", "-traditional", "-out", "client.key", "2048"],
+        &server,
     );
     let reg = Registry::start_with(Options {
         tls: Some(&server),
-        client_ca: Some(&d.join("client-ca.pem")),
+        client_ca: Some(&server.ca),
         ..Options::default()
     });
     let w = TempDir::new("certs-d-use");
