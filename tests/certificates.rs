@@ -72,6 +72,21 @@ fn push_env(d: &TempDir, reference: &str, env: &[(&str, &str)]) -> std::process:
     cmd.output().unwrap()
 }
 
+/// Asserts a refusal (exit 1, an error line containing `needle`) and
+/// reports the line the user reads:
+/// `cargo test --test integration certificates -- --nocapture 2>&1 | grep CERT-REPORT`.
+#[track_caller]
+fn refused(run: Run, what: &str, needle: &str) -> Run {
+    let r = run.fails(1, needle);
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("Error"))
+        .unwrap_or("");
+    eprintln!("CERT-REPORT {what}: {line}");
+    r
+}
+
 #[test]
 fn docker_docs_self_signed_certificate_is_trusted_as_itself() {
     let certs = docker_docs_cert("365");
@@ -97,8 +112,11 @@ fn docker_docs_self_signed_certificate_is_trusted_as_itself() {
         String::from_utf8_lossy(&out.stderr)
     );
     // Control: not trusted, it is refused in words, with the way out.
-    let e = push(&d, &reg.reference("s:v3"), &[])
-        .fails(1, "x509: certificate signed by unknown authority");
+    let e = refused(
+        push(&d, &reg.reference("s:v3"), &[]),
+        "self-signed, not trusted",
+        "x509: certificate signed by unknown authority",
+    );
     assert!(
         e.stderr.contains("--ca-file") && e.stderr.contains("--insecure"),
         "{}",
@@ -112,8 +130,11 @@ fn docker_docs_self_signed_certificate_is_trusted_as_itself() {
     // Control: trusted, but reached under a name it does not carry
     // (localhost, forced to HTTPS).
     let by_name = format!("localhost:{}/s:v4", reg.port);
-    push(&d, &by_name, &["--ca-file", ca, "--plain-http=false"])
-        .fails(1, "x509: certificate is valid for 127.0.0.1, not localhost");
+    refused(
+        push(&d, &by_name, &["--ca-file", ca, "--plain-http=false"]),
+        "trusted, another name",
+        "x509: certificate is valid for 127.0.0.1, not localhost",
+    );
 }
 
 /// A certificate that expired yesterday: `openssl x509 -req -days -1`
@@ -144,8 +165,9 @@ fn expired_and_unknown_certificates_are_refused_in_words() {
     });
     let d = TempDir::new("expired");
     let ca = expired.ca.to_str().unwrap();
-    let e = push(&d, &reg.reference("e:v1"), &["--ca-file", ca]).fails(
-        1,
+    let e = refused(
+        push(&d, &reg.reference("e:v1"), &["--ca-file", ca]),
+        "expired",
         "x509: certificate has expired or is not yet valid: current time ",
     );
     assert!(e.stderr.contains(" is after "), "{}", e.stderr);
@@ -158,12 +180,15 @@ fn expired_and_unknown_certificates_are_refused_in_words() {
         tls: Some(&signed),
         ..Options::default()
     });
-    push(
-        &d,
-        &reg2.reference("u:v1"),
-        &["--ca-file", other.ca.to_str().unwrap()],
-    )
-    .fails(1, "x509: certificate signed by unknown authority");
+    refused(
+        push(
+            &d,
+            &reg2.reference("u:v1"),
+            &["--ca-file", other.ca.to_str().unwrap()],
+        ),
+        "unknown CA",
+        "x509: certificate signed by unknown authority",
+    );
     push(
         &d,
         &reg2.reference("u:v1"),
@@ -279,23 +304,30 @@ fn v1_client_certificates_with_pkcs1_pkcs8_and_sec1_keys() {
         .ok();
     }
     // Control: no client certificate; the registry refuses the handshake.
-    let e = push(&w, &reg.reference("c:none"), &["--ca-file", ca]).fails(1, "remote error: tls: ");
+    let e = refused(
+        push(&w, &reg.reference("c:none"), &["--ca-file", ca]),
+        "mTLS without a client certificate",
+        "remote error: tls: ",
+    );
     assert!(e.stderr.contains("--cert-file"), "{}", e.stderr);
     // Control: a key that is not the certificate's, refused before any
     // request, in words and without a panic.
-    let e = push(
-        &w,
-        &reg.reference("c:bad"),
-        &[
-            "--ca-file",
-            ca,
-            "--cert-file",
-            pkcs1.0.to_str().unwrap(),
-            "--key-file",
-            sec1.1.to_str().unwrap(),
-        ],
-    )
-    .fails(1, "does not match certificate");
+    let e = refused(
+        push(
+            &w,
+            &reg.reference("c:bad"),
+            &[
+                "--ca-file",
+                ca,
+                "--cert-file",
+                pkcs1.0.to_str().unwrap(),
+                "--key-file",
+                sec1.1.to_str().unwrap(),
+            ],
+        ),
+        "mismatched key",
+        "does not match certificate",
+    );
     assert!(!e.stderr.contains("panicked"), "{}", e.stderr);
 }
 
