@@ -316,11 +316,7 @@ impl<'a> Graph<'a> {
         if let (Some(from), Some(mounter)) = (self.mount_from.clone(), self.dst.as_mounter()) {
             // The registry copies nothing when the mount works; when it is
             // refused, the upload below reports its own progress.
-            let mut source = Progress {
-                inner: &mut store_source,
-                hooks: &mut *self.hooks,
-                desc,
-            };
+            let mut source = Observed::new(&mut store_source, &mut *self.hooks, desc);
             if mounter.mount_or_push(desc, &from, &mut source)? {
                 self.hooks.event(Action::Mounted, desc);
             } else {
@@ -330,34 +326,49 @@ impl<'a> Graph<'a> {
             return Ok(());
         }
         self.hooks.event(self.verbs.start, desc);
-        let mut source = Progress {
-            inner: &mut store_source,
-            hooks: &mut *self.hooks,
-            desc,
-        };
+        let mut source = Observed::new(&mut store_source, &mut *self.hooks, desc);
         self.dst.push(desc, &mut source)?;
         self.hooks.event(self.verbs.done, desc);
         Ok(())
     }
 }
 
-/// A source that reports the bytes it hands out to the hooks, and stops
-/// when they say so.
-struct Progress<'s, 'h> {
+/// A source that reports the bytes it hands out to an observer (as
+/// [`Observer::progress`], starting at the offset a resumed transfer
+/// opens at), and stops the transfer with [`Error::Cancelled`] when the
+/// observer says so. The walk reports every blob through one; a caller
+/// that moves a blob itself (with [`crate::content::files::write_file`],
+/// say) can wrap its source the same way.
+pub struct Observed<'s> {
     inner: &'s mut dyn Source,
-    hooks: &'h mut dyn Hooks,
+    observer: &'s mut dyn Observer,
     desc: &'s Descriptor,
 }
 
-impl Source for Progress<'_, '_> {
+impl<'s> Observed<'s> {
+    /// Reports the bytes of `desc` read from `inner` to `observer`.
+    pub fn new(
+        inner: &'s mut dyn Source,
+        observer: &'s mut dyn Observer,
+        desc: &'s Descriptor,
+    ) -> Observed<'s> {
+        Observed {
+            inner,
+            observer,
+            desc,
+        }
+    }
+}
+
+impl Source for Observed<'_> {
     fn open(&mut self, offset: u64) -> Result<Stream<'_>> {
-        if self.hooks.progress(self.desc, offset).is_break() {
+        if self.observer.progress(self.desc, offset).is_break() {
             return Err(Error::Cancelled);
         }
         let stream = self.inner.open(offset)?;
         Ok(Box::new(Counting {
             inner: stream,
-            hooks: &mut *self.hooks,
+            observer: &mut *self.observer,
             desc: self.desc,
             done: offset,
             stopped: false,
@@ -367,11 +378,12 @@ impl Source for Progress<'_, '_> {
 
 struct Counting<'a> {
     inner: Stream<'a>,
-    hooks: &'a mut dyn Hooks,
+    observer: &'a mut dyn Observer,
     desc: &'a Descriptor,
     done: u64,
-    /// The hooks asked to stop: the bytes reported are handed over, and
-    /// the next read fails, so the destination keeps what was reported.
+    /// The observer asked to stop: the bytes reported are handed over,
+    /// and the next read fails, so the destination keeps what was
+    /// reported.
     stopped: bool,
 }
 
@@ -383,7 +395,7 @@ impl Read for Counting<'_> {
         let n = self.inner.read(buf)?;
         if n > 0 {
             self.done += n as u64;
-            self.stopped = self.hooks.progress(self.desc, self.done).is_break();
+            self.stopped = self.observer.progress(self.desc, self.done).is_break();
         }
         Ok(n)
     }

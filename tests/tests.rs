@@ -16,6 +16,7 @@ mod faults;
 mod interop;
 mod layout;
 mod library;
+mod progress;
 mod proxies;
 mod push_pull;
 mod referrers;

@@ -10,6 +10,7 @@ pub mod flags;
 pub mod help;
 pub mod options;
 pub mod output;
+pub mod progress;
 pub mod prompt;
 pub mod template;
 

@@ -47,6 +47,14 @@ pub fn plain_http(args: &Args, prefix: &str) -> Option<bool> {
     args.is_set(&flag).then(|| args.flag(&flag))
 }
 
+/// Whether to draw live progress: stderr is a terminal, and neither
+/// `--no-tty` nor `--debug` (whose trace would tear the drawing) was given,
+/// as oras decides.
+pub fn tty(args: &Args) -> bool {
+    use std::io::IsTerminal;
+    !args.flag("no-tty") && !debug(args) && std::io::stderr().is_terminal()
+}
+
 /// Transport settings from the remote flags.
 pub fn http_options(args: &Args, prefix: &str) -> Result<HttpOptions> {
     let f = |n: &str| name(prefix, n);

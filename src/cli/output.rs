@@ -59,7 +59,9 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
 
 /// Status lines for one command: `<word padded> <12 hex> <title>`, only for
 /// named content unless verbose (then the media type stands in for the
-/// name). Silent when the output format is JSON.
+/// name). Silent when the output format is JSON. On a terminal (see
+/// [`Status::on_terminal`]) the same events draw oras's live progress on
+/// stderr instead, and stdout keeps only the summary.
 pub struct Status {
     /// Width the status word is padded to (9 for push, 11 for pull, 7 for
     /// copy), matching oras's columns.
@@ -70,6 +72,11 @@ pub struct Status {
     pub quiet: bool,
     /// The first write error, reported when the command ends.
     pub error: Option<Error>,
+    /// Live progress, when stderr is a terminal.
+    board: Option<super::progress::Board>,
+    /// The word a finished download shows on the board (`Pulled` for
+    /// pull, as oras words it).
+    downloaded: &'static str,
 }
 
 impl Status {
@@ -80,7 +87,20 @@ impl Status {
             verbose,
             quiet,
             error: None,
+            board: None,
+            downloaded: "Downloaded",
         }
+    }
+
+    /// Draws live progress instead of status lines when `tty` (stderr is a
+    /// terminal, and neither `--no-tty` nor `--debug` was given); a
+    /// finished download is then shown as `downloaded`.
+    pub fn on_terminal(mut self, tty: bool, downloaded: &'static str) -> Status {
+        if tty {
+            self.board = Some(super::progress::Board::new());
+            self.downloaded = downloaded;
+        }
+        self
     }
 
     /// Prints one status line.
@@ -102,8 +122,10 @@ impl Status {
         }
     }
 
-    /// Fails with the first write error, if any.
+    /// Fails with the first write error, if any. The live progress, if
+    /// any, is drawn one last time and left on the screen.
     pub fn finish(&mut self) -> Result<()> {
+        self.board = None;
         match self.error.take() {
             Some(e) => Err(e),
             None => Ok(()),
@@ -132,7 +154,27 @@ pub fn word(action: Action) -> &'static str {
 
 impl Observer for Status {
     fn event(&mut self, action: Action, desc: &Descriptor) {
-        self.print(word(action), desc);
+        let Some(board) = self.board.as_mut() else {
+            return self.print(word(action), desc);
+        };
+        let w = self.width;
+        let pad = |word: &str| format!("{word:<w$}");
+        match action {
+            Action::Uploading | Action::Downloading | Action::Copying => {
+                board.start(&pad(word(action)), desc)
+            }
+            Action::Uploaded | Action::Copied => board.finish(&pad(word(action)), desc),
+            Action::Downloaded => board.finish(&pad(self.downloaded), desc),
+            Action::Processing => {}
+            other => board.note(&pad(word(other)), desc),
+        }
+    }
+
+    fn progress(&mut self, desc: &Descriptor, done: u64) -> std::ops::ControlFlow<()> {
+        if let Some(board) = self.board.as_mut() {
+            board.progress(desc, done);
+        }
+        std::ops::ControlFlow::Continue(())
     }
 }
 

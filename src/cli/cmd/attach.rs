@@ -44,7 +44,7 @@ pub fn run(args: &Args) -> Result<()> {
         subject = select_platform(target.as_ref(), subject, bytes, p)?.0;
     }
     let subject = Descriptor::new(subject.media_type, subject.digest, subject.size);
-    let mut status = Status::new(9, verbose, json);
+    let mut status = Status::new(9, verbose, json).on_terminal(options::tty(args), "Downloaded");
     let uploads = load_files(args, files, &annotations, &mut status, verbose)?;
     let opts = PackOptions::default()
         .spec(ImageSpec::V1_1)

@@ -8,6 +8,7 @@ use crate::cli::error::{Error, Result};
 use crate::cli::options::{self, TargetRef};
 use crate::cli::output::{self, Status};
 use oar::content::{OnceSource, Target, describe_file, fetch_verified};
+use oar::copy::{Action, Observed, Observer};
 use oar::descriptor::Descriptor;
 use oar::digest::{Digest, copy_stream};
 
@@ -56,12 +57,18 @@ pub fn fetch(args: &Args) -> Result<()> {
                 store: target.as_ref(),
                 desc: desc.clone(),
             };
+            // Only the live progress: oras prints no status lines here.
+            let mut status =
+                Status::new(11, false, true).on_terminal(options::tty(args), "Downloaded");
+            status.event(Action::Downloading, &desc);
             oar::content::files::write_file(
                 Path::new(path),
                 &desc,
-                &mut source,
+                &mut Observed::new(&mut source, &mut status, &desc),
                 &options::diagnostics(args),
             )?;
+            status.event(Action::Downloaded, &desc);
+            status.finish()?;
         }
         None => {}
     }
@@ -100,7 +107,8 @@ pub fn push(args: &Args) -> Result<()> {
         None => None,
     };
     let descriptor = args.flag("descriptor");
-    let mut status = Status::new(9, options::verbose(args) && !descriptor, false);
+    let mut status = Status::new(9, options::verbose(args) && !descriptor, false)
+        .on_terminal(options::tty(args), "Downloaded");
     let (desc, mut source): (Descriptor, Box<dyn oar::content::Source>) = if file == "-" {
         let digest = given.ok_or_else(|| {
             Error::usage(
@@ -133,11 +141,14 @@ pub fn push(args: &Args) -> Result<()> {
         (d, Box::new(src))
     };
     if target.exists(&desc)? {
-        status.print("Exists", &desc);
+        status.event(Action::Exists, &desc);
     } else {
-        status.print("Uploading", &desc);
-        target.push(&desc, source.as_mut())?;
-        status.print("Uploaded", &desc);
+        status.event(Action::Uploading, &desc);
+        target.push(
+            &desc,
+            &mut Observed::new(source.as_mut(), &mut status, &desc),
+        )?;
+        status.event(Action::Uploaded, &desc);
     }
     status.finish()?;
     if descriptor {

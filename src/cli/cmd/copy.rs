@@ -21,7 +21,8 @@ pub fn run(args: &Args) -> Result<()> {
     if let Some(p) = platform {
         opts = opts.platform(p);
     }
-    let mut status = Status::new(7, options::verbose(args), false);
+    let mut status =
+        Status::new(7, options::verbose(args), false).on_terminal(options::tty(args), "Downloaded");
     let (root, bytes) = copy(
         src.as_ref(),
         &selector,

@@ -51,7 +51,7 @@ pub fn run(args: &Args) -> Result<()> {
     if let Some(p) = platform {
         opts = opts.platform(p);
     }
-    let mut status = Status::new(11, verbose, json);
+    let mut status = Status::new(11, verbose, json).on_terminal(options::tty(args), "Pulled");
     let pulled = pull(target.as_ref(), &selector, &files, &opts, &mut status)?;
     status.finish()?;
     if json {

@@ -268,7 +268,7 @@ pub fn run(args: &Args) -> Result<()> {
     let verbose = options::verbose(args);
     let annotations = load_annotations(args)?;
     let Packing { opts, config } = packing(args, &annotations)?;
-    let mut status = Status::new(9, verbose, json);
+    let mut status = Status::new(9, verbose, json).on_terminal(options::tty(args), "Downloaded");
     let mut uploads = load_files(
         args,
         &args.positionals[1..],
