@@ -174,7 +174,7 @@ fn narrow_terminals_cut_names_and_other_outputs_keep_their_lines() {
     let reg = Registry::start();
     let d = TempDir::new("tty-narrow");
     let name = format!("{}.bin", "a-rather-long-file-name".repeat(3));
-    d.write(&name, &crate::util::pseudo_random(3 << 20, 9));
+    d.write(&name, crate::util::pseudo_random(3 << 20, 9));
     let reference = reg.reference("narrow:v1");
     let (ts, out, _) = on_terminal(d.path(), 60, &["push", "--plain-http", &reference, &name]);
     assert_eq!(out.lines().count(), 3, "{out}");
