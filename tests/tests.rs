@@ -6,6 +6,7 @@
 mod util;
 
 mod auth;
+mod blob_cache;
 mod certificates;
 mod cli;
 mod commands;

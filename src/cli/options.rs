@@ -516,10 +516,17 @@ pub fn open_registry(
     if let Some(cache) = dirs::cache_dir() {
         upload = upload.state_dir(cache.join("oar").join("uploads"));
     }
-    let opts = RegistryOptions::default()
+    let mut opts = RegistryOptions::default()
         .plain_http(plain_http(args, prefix))
         .http(http_options(args, prefix)?)
         .upload(upload);
+    // Where blobs were seen, so a blob the registry holds in another
+    // repository is mounted, not sent again (as skopeo does).
+    if let Some(cache) = dirs::cache_dir() {
+        opts = opts.blob_locations(std::sync::Arc::new(oar::registry::BlobLocations::new(
+            cache.join("oar").join("blob-locations"),
+        )));
+    }
     Ok(Registry::new(
         registry,
         opts,
