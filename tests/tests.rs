@@ -22,4 +22,5 @@ mod proxies;
 mod push_pull;
 mod referrers;
 mod security;
+mod tar_layout;
 mod tls;

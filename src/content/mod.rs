@@ -10,6 +10,7 @@
 pub mod files;
 pub mod layout;
 pub mod memory;
+pub mod tarlayout;
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
