@@ -267,6 +267,13 @@ impl<R: Read> VerifyReader<R> {
         }
     }
 
+    /// Stops reading part-way and hands back what a later
+    /// [`VerifyReader::resume`] needs: the hasher holding the bytes seen
+    /// (none once the end was checked) and how many there were.
+    pub fn into_state(self) -> (Option<Hasher>, u64) {
+        (self.hasher, self.seen)
+    }
+
     fn check_end(&mut self) -> io::Result<()> {
         if self.seen != self.size {
             return Err(Error::SizeMismatch {

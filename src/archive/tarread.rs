@@ -405,7 +405,7 @@ impl<R: Read> Read for Content<'_, R> {
         if n == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
-                "the directory layer ends inside a file",
+                "the archive ends inside an entry",
             ));
         }
         self.tar.remaining -= n as u64;

@@ -293,6 +293,118 @@ With -r, the artifact's referrers are copied too, recursively.",
         run: cmd::copy::run,
     },
     Command {
+        path: &["backup"],
+        aliases: &[],
+        usage: "[flags] --output <path> <registry>/<repository>[:<ref1>[,<ref2>...]]",
+        short: "Back up artifacts from a registry into an OCI image layout",
+        mark: "[Experimental]",
+        long: "Back up artifacts from a registry into an OCI image layout: a directory, or a tar archive when \
+the output path ends in \".tar\" (any case), or a tar archive written to stdout with --output -. Without a tag, \
+every tag of the repository is backed up. Every blob is verified against its digest before it is kept. Content \
+the output already holds is not fetched again, so a backup into an existing layout or archive adds only what is \
+new, and an interrupted backup continues where it stopped when run again. An archive lists oci-layout first, then \
+the blobs, then the manifests, and index.json last, so that restore can act on each member as it arrives; an \
+archive cut short has no index.json. With --verify, the argument is a layout or archive to check instead (- \
+for stdin): every blob's digest, and that everything index.json names is there.",
+        examples: &[
+            (
+                "Back up one artifact into a directory",
+                "oar backup --output hello localhost:5000/hello:v1",
+            ),
+            (
+                "Back up into a tar archive",
+                "oar backup --output hello.tar localhost:5000/hello:v1",
+            ),
+            (
+                "Back up an artifact with its referrers (signatures, SBOMs)",
+                "oar backup --output hello.tar --include-referrers localhost:5000/hello:v1",
+            ),
+            (
+                "Back up several tags",
+                "oar backup --output hello.tar localhost:5000/hello:v1,v2,v3",
+            ),
+            (
+                "Back up every tag of a repository",
+                "oar backup --output hello.tar localhost:5000/hello",
+            ),
+            (
+                "Stream a backup to another host, restored as it arrives",
+                "oar backup -o - localhost:5000/hello | ssh airgapped oar restore --input - registry.local/hello",
+            ),
+            (
+                "Log what was backed up as JSON",
+                "oar backup --output hello.tar --format json localhost:5000/hello > backup.json",
+            ),
+            (
+                "Check an archive before carrying it across",
+                "oar backup --verify hello.tar",
+            ),
+        ],
+        groups: &[
+            flags::BACKUP,
+            flags::FORMAT,
+            flags::DISTRIBUTION_SPEC,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &["json", "go-template"],
+        arity: (1, Some(1)),
+        wants: "the artifacts to back up",
+        run: cmd::backup::run,
+    },
+    Command {
+        path: &["restore"],
+        aliases: &[],
+        usage: "[flags] --input <path> <registry>/<repository>[:<ref1>[,<ref2>...]]",
+        short: "Restore artifacts to a registry from an OCI image layout",
+        mark: "[Experimental]",
+        long: "Restore artifacts to a registry from an OCI image layout: a directory, a tar archive, or a tar \
+archive read from stdin with --input -, handled as it arrives. Without a tag, every tag of the layout is \
+restored; referrers are restored too unless --exclude-referrers is given. Every blob is verified against its \
+digest as it is read, before it is sent; blobs the registry already holds are not sent again, so an interrupted \
+restore continues where it stopped when run again. Tags are written last, once everything they name is in \
+place: a restore that fails writes no tag. --dry-run contacts no registry.",
+        examples: &[
+            (
+                "Restore one artifact from a tar archive",
+                "oar restore --input hello.tar localhost:5000/hello:v1",
+            ),
+            (
+                "Restore every tag from a directory",
+                "oar restore --input hello localhost:5000/hello",
+            ),
+            (
+                "Restore without referrers",
+                "oar restore --input hello.tar --exclude-referrers localhost:5000/hello",
+            ),
+            (
+                "Show what would be restored, pushing nothing",
+                "oar restore --input hello.tar --dry-run localhost:5000/hello",
+            ),
+            (
+                "Restore an archive as it arrives on stdin",
+                "ssh connected oar backup -o - registry.example.com/hello | oar restore --input - localhost:5000/hello",
+            ),
+            (
+                "Log what was restored as JSON",
+                "oar restore --input hello.tar --format json localhost:5000/hello > restore.json",
+            ),
+        ],
+        groups: &[
+            flags::RESTORE,
+            flags::FORMAT,
+            flags::DISTRIBUTION_SPEC,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &["json", "go-template"],
+        arity: (1, Some(1)),
+        wants: "the targets to restore to",
+        run: cmd::restore::run,
+    },
+    Command {
         path: &["discover"],
         aliases: &[],
         usage: "[flags] <name>{:<tag>|@<digest>}",

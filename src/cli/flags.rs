@@ -383,6 +383,48 @@ pub static MANIFEST_PUSH: &[Flag] = &[
     CONCURRENCY,
 ];
 
+/// Flags of `backup` (ORAS CLI 1.3, plus `--verify`).
+pub static BACKUP: &[Flag] = &[
+    flag(
+        "output",
+        Some('o'),
+        Kind::Value,
+        "path",
+        "path to the target output, either a tar archive (*.tar) or a directory; - writes a tar archive to stdout",
+    ),
+    switch(
+        "include-referrers",
+        None,
+        "back up the artifact with its referrers (e.g., attestations, SBOMs)",
+    ),
+    with_default(CONCURRENCY, "3"),
+    switch(
+        "verify",
+        None,
+        "check the OCI layout the argument names (a directory, a tar archive, or - for stdin) instead of backing up: every blob digest, and that everything index.json names is there",
+    ),
+];
+
+/// Flags of `restore` (ORAS CLI 1.3).
+pub static RESTORE: &[Flag] = &[
+    value(
+        "input",
+        "path",
+        "path to the OCI layout, either a tar archive (*.tar) or a directory; - reads a tar archive from stdin",
+    ),
+    switch(
+        "exclude-referrers",
+        None,
+        "restore artifacts excluding their referrers",
+    ),
+    switch(
+        "dry-run",
+        None,
+        "simulate the restore process without actually uploading any artifacts",
+    ),
+    CONCURRENCY,
+];
+
 /// Flags of `blob fetch`.
 pub static BLOB_FETCH: &[Flag] = &[flag(
     "output",
@@ -445,6 +487,8 @@ mod tests {
             MANIFEST_PUSH,
             BLOB_FETCH,
             BLOB_PUSH,
+            BACKUP,
+            RESTORE,
         ] {
             for f in group {
                 assert!(!f.help.is_empty(), "{} has no help", f.long);

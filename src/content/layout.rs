@@ -153,6 +153,42 @@ impl OciLayout {
     }
 }
 
+/// Lists a manifest in `idx`, untagged, unless it is listed already (as
+/// oras-go lists every manifest it stores, so other OCI tools find it);
+/// true when `idx` changed.
+pub(crate) fn list_manifest(idx: &mut Index, desc: &Descriptor) -> bool {
+    if idx.manifests.iter().any(|m| m.digest == desc.digest) {
+        return false;
+    }
+    let mut d = desc.clone();
+    if let Some(a) = d.annotations.as_mut() {
+        a.remove(ANNOTATION_REF_NAME);
+    }
+    idx.manifests.push(d);
+    true
+}
+
+/// Points `tag` at `desc` in `idx`: the tag moves, and an untagged entry
+/// of the same manifest is absorbed.
+pub(crate) fn set_tag(idx: &mut Index, desc: &Descriptor, tag: &str) {
+    idx.manifests.retain(|d| {
+        let name = d.annotation(ANNOTATION_REF_NAME);
+        name != Some(tag) && !(name.is_none() && d.digest == desc.digest)
+    });
+    let mut d = desc.clone();
+    d.set_annotation(ANNOTATION_REF_NAME, tag);
+    idx.manifests.push(d);
+}
+
+/// Checks a layout tag: free text (oras takes "my tag"), but not empty
+/// and not a digest, which would name content instead.
+pub(crate) fn check_tag(tag: &str) -> Result<()> {
+    if tag.is_empty() || Digest::parse(tag).is_ok() {
+        return Err(Error::invalid(format!("invalid tag {tag:?}")));
+    }
+    Ok(())
+}
+
 /// Reads and parses an `index.json`, bounded by [`MAX_INDEX_SIZE`];
 /// `what` names it in errors.
 pub(crate) fn read_index(r: impl Read, what: &str) -> Result<Index> {
@@ -328,17 +364,8 @@ impl Storage for OciLayout {
             return self.with_lock(|| {
                 self.write_blob(desc, source)?;
                 let mut idx = self.index()?;
-                if idx.manifests.iter().any(|d| d.digest == desc.digest)
-                    && self.root.join("index.json").exists()
-                {
+                if !list_manifest(&mut idx, desc) && self.root.join("index.json").exists() {
                     return Ok(());
-                }
-                let mut d = desc.clone();
-                if let Some(a) = d.annotations.as_mut() {
-                    a.remove(ANNOTATION_REF_NAME);
-                }
-                if !idx.manifests.iter().any(|m| m.digest == desc.digest) {
-                    idx.manifests.push(d);
                 }
                 self.save_index(&idx)
             });
@@ -404,11 +431,7 @@ impl Resolver for OciLayout {
 
 impl Tagger for OciLayout {
     fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()> {
-        // Layout tags are free text (oras takes "my tag"), but not empty
-        // and not a digest, which would name content instead.
-        if tag.is_empty() || Digest::parse(tag).is_ok() {
-            return Err(Error::invalid(format!("invalid tag {tag:?}")));
-        }
+        check_tag(tag)?;
         if !self.exists(desc)? {
             return Err(Error::not_found(
                 Missing::Manifest,
@@ -416,15 +439,7 @@ impl Tagger for OciLayout {
             ));
         }
         self.update_index(|idx| {
-            // The tag moves; an untagged entry of the same manifest is
-            // absorbed.
-            idx.manifests.retain(|d| {
-                let name = d.annotation(ANNOTATION_REF_NAME);
-                name != Some(tag) && !(name.is_none() && d.digest == desc.digest)
-            });
-            let mut d = desc.clone();
-            d.set_annotation(ANNOTATION_REF_NAME, tag);
-            idx.manifests.push(d);
+            set_tag(idx, desc, tag);
             Ok((true, ()))
         })
     }

@@ -10,7 +10,9 @@
 pub mod files;
 pub mod layout;
 pub mod memory;
+pub(crate) mod spool;
 pub mod tarlayout;
+pub mod tarwriter;
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};

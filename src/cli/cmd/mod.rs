@@ -1,7 +1,9 @@
 //! One file per command (the `manifest`, `blob` and `repo` groups one file
 //! per group).
 
+pub mod airgap;
 pub mod attach;
+pub mod backup;
 pub mod blob;
 pub mod completion;
 pub mod copy;
@@ -13,5 +15,6 @@ pub mod pull;
 pub mod push;
 pub mod repo;
 pub mod resolve;
+pub mod restore;
 pub mod tag;
 pub mod version;

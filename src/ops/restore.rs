@@ -1,0 +1,1054 @@
+//! Restoring artifacts from an OCI image layout into a registry, as
+//! `oras restore` (ORAS CLI 1.3) does, from a directory, a tar archive, or
+//! a tar stream read as it arrives (`restore --input -`), and checking a
+//! layout without restoring it.
+//!
+//! From a directory or an archive file ([`restore`]), each tag is copied
+//! by the graph engine with its referrers, every blob verified against its
+//! digest as it is read (before its last byte is sent), and content the
+//! registry holds already is skipped, so a restore that was interrupted
+//! continues where it stopped. Tags are written last, once every artifact
+//! and referrer is in place: a restore that fails writes no tag.
+//!
+//! From a stream ([`restore_stream`]), members are handled as they
+//! arrive: each blob is verified as it is read and pushed (unless the
+//! registry has it), and manifests are set aside in a spool file. When
+//! `index.json`, the last member, arrives, the manifests are pushed from
+//! the spool, children first, and then the tags. A stream cut short or
+//! corrupted fails naming the member, and writes no tag.
+//!
+//! [`verify_stream`] and [`verify_directory`] check a layout the same way
+//! without a registry: every blob's digest, and that everything
+//! `index.json` names can be reached.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::Mutex;
+
+use super::backup::{Artifact, Moved, Outcome, Recorder};
+use crate::archive::tarread::{Kind, TarError, TarReader};
+use crate::content::layout::{
+    check_layout_version, read_index, resolve_in, scan_referrers, tags_in,
+};
+use crate::content::spool::Spool;
+use crate::content::tarlayout::Name;
+use crate::content::{
+    BytesSource, OCTET_STREAM, ReferrerLister, Resolver, Source, Storage, Stream, TagLister,
+    Tagger, Target, fetch_all, skip_to,
+};
+use crate::copy::{Action, Graph, Hooks, Observed, Observer, ObserverHooks, Verbs};
+use crate::descriptor::Descriptor;
+use crate::digest::{Digest, Hasher, VerifyReader, copy_stream};
+use crate::error::{Error, Missing, Result};
+use crate::manifest::{self, Document, Index, MAX_MANIFEST_SIZE};
+use crate::media_type;
+
+/// Restore settings.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RestoreOptions {
+    /// Also restore the referrers of each artifact (and, for an index,
+    /// those of its manifests), recursively. oras restores them unless
+    /// told not to.
+    pub referrers: bool,
+}
+
+impl RestoreOptions {
+    /// Restores referrers too.
+    pub fn referrers(mut self, yes: bool) -> Self {
+        self.referrers = yes;
+        self
+    }
+}
+
+/// What a restore (or a dry run) did.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Each tag restored, with its referrers.
+    pub artifacts: Vec<Artifact>,
+    /// Every piece of content handled, each once, in order.
+    pub content: Vec<Moved>,
+}
+
+/// A source store whose blobs are verified as they are read, also when an
+/// upload reads them in chunks: the hash runs on from one chunk to the
+/// next, and the digest is checked before the last byte is handed over.
+struct Verifying<'a> {
+    inner: &'a dyn Target,
+    /// Hashes of blobs read part-way, by digest: (hasher, bytes hashed).
+    running: Mutex<HashMap<Digest, (Hasher, u64)>>,
+    /// The first blob found corrupt, with what it hashed to: the upload
+    /// that read it fails with its own words, and this names the blob.
+    corrupt: Mutex<Option<Error>>,
+}
+
+/// A verified stream that leaves its hash for the next chunk when dropped.
+struct Running<'a> {
+    reader: Option<VerifyReader<Stream<'a>>>,
+    digest: Digest,
+    running: &'a Mutex<HashMap<Digest, (Hasher, u64)>>,
+    corrupt: &'a Mutex<Option<Error>>,
+}
+
+impl Read for Running<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(r) = self.reader.as_mut() else {
+            return Ok(0);
+        };
+        r.read(buf).inspect_err(|e| {
+            let inner = e.get_ref().and_then(|i| i.downcast_ref::<Error>());
+            let found = match inner {
+                Some(Error::DigestMismatch { actual, .. }) => Some(format!(
+                    "blob {} is corrupt in the restore source: its content hashes to {actual}",
+                    self.digest
+                )),
+                Some(Error::SizeMismatch { expected, actual }) => Some(format!(
+                    "blob {} is corrupt in the restore source: it is {actual} bytes, not {expected}",
+                    self.digest
+                )),
+                _ => None,
+            };
+            if let Some(m) = found {
+                lock(self.corrupt).get_or_insert(Error::Protocol(m));
+            }
+        })
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        if let Some(r) = self.reader.take()
+            && let (Some(h), seen) = r.into_state()
+        {
+            lock(self.running).insert(self.digest.clone(), (h, seen));
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl<'a> Verifying<'a> {
+    fn new(inner: &'a dyn Target) -> Verifying<'a> {
+        Verifying {
+            inner,
+            running: Mutex::new(HashMap::new()),
+            corrupt: Mutex::new(None),
+        }
+    }
+}
+
+impl Storage for Verifying<'_> {
+    fn exists(&self, desc: &Descriptor) -> Result<bool> {
+        self.inner.exists(desc)
+    }
+
+    fn fetch_range(&self, desc: &Descriptor, offset: u64) -> Result<(Stream<'_>, u64)> {
+        let kept = lock(&self.running).remove(&desc.digest);
+        let hasher = match kept {
+            Some((h, at)) if at == offset => h,
+            // A chunk sent again, or a first read that starts late: hash
+            // the bytes before it from the store (a local file).
+            _ => {
+                let mut h = Hasher::new(desc.digest.algorithm());
+                if offset > 0 {
+                    let (s, at) = self.inner.fetch_range(desc, 0)?;
+                    let n = copy_stream(&mut s.take(offset), &mut h)
+                        .map_err(|e| Error::from_io(format!("reading {}", desc.digest), e))?;
+                    if at != 0 || n != offset {
+                        return Err(Error::SizeMismatch {
+                            expected: desc.size,
+                            actual: n,
+                        });
+                    }
+                }
+                h
+            }
+        };
+        let (mut stream, at) = self.inner.fetch_range(desc, offset)?;
+        if at != offset {
+            skip_to(&mut stream, at, offset, desc.size)?;
+        }
+        let reader = VerifyReader::resume(stream, &desc.digest, desc.size, hasher, offset);
+        Ok((
+            Box::new(Running {
+                reader: Some(reader),
+                digest: desc.digest.clone(),
+                running: &self.running,
+                corrupt: &self.corrupt,
+            }),
+            offset,
+        ))
+    }
+
+    fn push(&self, _desc: &Descriptor, _source: &mut dyn Source) -> Result<()> {
+        Err(Error::Unsupported("the restore source is read-only".into()))
+    }
+}
+
+impl Resolver for Verifying<'_> {
+    fn resolve(&self, reference: &str) -> Result<Descriptor> {
+        self.inner.resolve(reference)
+    }
+
+    fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
+        self.inner.fetch_reference(reference)
+    }
+}
+
+impl Tagger for Verifying<'_> {
+    fn tag(&self, _desc: &Descriptor, _tag: &str) -> Result<()> {
+        Err(Error::Unsupported("the restore source is read-only".into()))
+    }
+
+    fn push_tagged(&self, _desc: &Descriptor, _bytes: &[u8], _tag: &str) -> Result<()> {
+        Err(Error::Unsupported("the restore source is read-only".into()))
+    }
+}
+
+impl Target for Verifying<'_> {
+    fn as_referrer_lister(&self) -> Option<&dyn ReferrerLister> {
+        self.inner.as_referrer_lister()
+    }
+}
+
+/// The destination of a restore walk, holding back every manifest with
+/// a `subject` (and whatever lists one) until the walk is over. Pushing
+/// a referrer writes a tag on a registry without the referrers API (the
+/// referrers index, `sha256-<hex>`), and no tag may be written before
+/// everything is in place: the held manifests go up once every blob was
+/// read and verified.
+struct Deferring<'a> {
+    inner: &'a dyn Storage,
+    held: Mutex<(Spool, HashSet<Digest>)>,
+}
+
+impl<'a> Deferring<'a> {
+    fn new(inner: &'a dyn Storage) -> Result<Deferring<'a>> {
+        Ok(Deferring {
+            inner,
+            held: Mutex::new((Spool::new()?, HashSet::new())),
+        })
+    }
+
+    /// Pushes what was held back, in the order it came (children first).
+    fn flush(self) -> Result<()> {
+        let (spool, _) = self.held.into_inner().unwrap_or_else(|e| e.into_inner());
+        for d in spool.descriptors() {
+            self.inner
+                .push(d, &mut BytesSource(&spool.get(&d.digest)?))?;
+        }
+        Ok(())
+    }
+}
+
+impl Storage for Deferring<'_> {
+    fn exists(&self, desc: &Descriptor) -> Result<bool> {
+        if lock(&self.held).1.contains(&desc.digest) {
+            return Ok(true);
+        }
+        self.inner.exists(desc)
+    }
+
+    fn fetch_range(&self, desc: &Descriptor, offset: u64) -> Result<(Stream<'_>, u64)> {
+        self.inner.fetch_range(desc, offset)
+    }
+
+    fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
+        if !media_type::is_manifest(&desc.media_type) {
+            return self.inner.push(desc, source);
+        }
+        let mut bytes = Vec::new();
+        VerifyReader::new(source.open(0)?, &desc.digest, desc.size)
+            .take(MAX_MANIFEST_SIZE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::from_io(format!("reading manifest {}", desc.digest), e))?;
+        let doc = Document::parse(&desc.media_type, &bytes)?;
+        let mut held = lock(&self.held);
+        let hold =
+            doc.subject().is_some() || doc.successors().iter().any(|c| held.1.contains(&c.digest));
+        if hold {
+            held.0.put(desc, &bytes)?;
+            held.1.insert(desc.digest.clone());
+            return Ok(());
+        }
+        drop(held);
+        self.inner.push(desc, &mut BytesSource(&bytes))
+    }
+
+    fn repository(&self) -> Option<crate::content::RepositoryLocation> {
+        self.inner.repository()
+    }
+
+    fn as_mounter(&self) -> Option<&dyn crate::content::Mounter> {
+        self.inner.as_mounter()
+    }
+}
+
+/// Copies every root (with its referrers) into `dst`, then the referrers
+/// held back, then tags them all.
+fn copy_then_tag(
+    src: &dyn Target,
+    dst: &dyn Target,
+    roots: &[(String, Descriptor)],
+    opts: &RestoreOptions,
+    hooks: &mut dyn Hooks,
+) -> Result<Vec<Artifact>> {
+    let mut artifacts = Vec::new();
+    let deferring = Deferring::new(dst)?;
+    {
+        let mut graph = Graph::new(src, &deferring, hooks, Verbs::UPLOAD);
+        for (tag, root) in roots {
+            let plain = Descriptor::new(root.media_type.clone(), root.digest.clone(), root.size);
+            graph.copy(&plain, None, None)?;
+            let referrers = if opts.referrers {
+                graph.copy_referrers(src, &plain)?
+            } else {
+                Vec::new()
+            };
+            artifacts.push(Artifact {
+                tag: tag.clone(),
+                root: plain,
+                referrers,
+            });
+        }
+    }
+    deferring.flush()?;
+    for a in &artifacts {
+        let bytes = fetch_all(src, &a.root)?;
+        dst.push_tagged(&a.root, &bytes, &a.tag)?;
+    }
+    Ok(artifacts)
+}
+
+/// Restores the artifacts `roots` (tags and what they name in `src`, a
+/// layout directory or archive) into `dst`, tagged the same there, with
+/// their referrers if asked. Reports to `obs` with the verbs
+/// `Uploading`/`Uploaded`. Every blob is verified as it is read; tags
+/// are written once everything else is in place.
+///
+/// ```
+/// use oar::content::Resolver;
+/// use oar::content::layout::OciLayout;
+/// use oar::ops::push::{Upload, push};
+/// use oar::ops::restore::{RestoreOptions, restore};
+///
+/// let dir = std::env::temp_dir().join(format!("oar-doc-restore-{}", std::process::id()));
+/// let backup = OciLayout::new(dir.join("backup"));
+/// let hello = Upload::bytes(b"hello".to_vec(), "text/plain", "hello.txt");
+/// let pushed = push(&backup, "application/vnd.example", vec![hello], Some("v1"))?;
+///
+/// let registry = OciLayout::new(dir.join("registry"));
+/// let roots = vec![("v1".to_string(), backup.resolve("v1")?)];
+/// let report = restore(&backup, &registry, &roots, &RestoreOptions::default(), &mut oar::copy::quiet())?;
+/// assert_eq!(registry.resolve("v1")?.digest, pushed.digest);
+/// assert_eq!(report.content.len(), 3); // the file, the empty config, the manifest
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), oar::Error>(())
+/// ```
+pub fn restore(
+    src: &dyn Target,
+    dst: &dyn Target,
+    roots: &[(String, Descriptor)],
+    opts: &RestoreOptions,
+    obs: &mut dyn Observer,
+) -> Result<Report> {
+    let verifying = Verifying::new(src);
+    let mut rec = Recorder::new(obs, Action::Uploaded);
+    let artifacts = copy_then_tag(&verifying, dst, roots, opts, &mut ObserverHooks(&mut rec))
+        .map_err(|e| {
+            // However the upload reported it, a corrupt blob is named.
+            lock(&verifying.corrupt).take().unwrap_or(e)
+        })?;
+    Ok(Report {
+        artifacts,
+        content: rec.into_moved(),
+    })
+}
+
+/// A destination that takes nothing and reads nothing: what a walk would
+/// push, for a dry run, or a check that everything named is held.
+struct Plan<'a> {
+    /// Content known to be held, with its size (a check); `None` takes
+    /// everything (a dry run).
+    held: Option<&'a HashMap<Digest, u64>>,
+    /// Content the walk reached.
+    reached: Mutex<HashSet<Digest>>,
+}
+
+impl Storage for Plan<'_> {
+    fn exists(&self, _desc: &Descriptor) -> Result<bool> {
+        Ok(false)
+    }
+
+    fn fetch_range(&self, desc: &Descriptor, _offset: u64) -> Result<(Stream<'_>, u64)> {
+        Err(Error::not_found(Missing::Content, desc.digest.to_string()))
+    }
+
+    fn push(&self, desc: &Descriptor, _source: &mut dyn Source) -> Result<()> {
+        if let Some(held) = self.held {
+            match held.get(&desc.digest) {
+                Some(&size) if size == desc.size => {}
+                Some(&size) => {
+                    return Err(Error::Protocol(format!(
+                        "{} is {size} bytes in the layout, but {} bytes where it is used",
+                        desc.digest, desc.size
+                    )));
+                }
+                None => {
+                    return Err(Error::not_found(
+                        Missing::Blob,
+                        format!("{} (missing from the layout)", desc.digest),
+                    ));
+                }
+            }
+        }
+        lock(&self.reached).insert(desc.digest.clone());
+        Ok(())
+    }
+}
+
+/// Walks what restoring `roots` from `src` would push, pushing and
+/// reading no blob: a dry run. The content is reported as transferred.
+pub fn plan(
+    src: &dyn Target,
+    roots: &[(String, Descriptor)],
+    opts: &RestoreOptions,
+) -> Result<Report> {
+    let plan = Plan {
+        held: None,
+        reached: Mutex::new(HashSet::new()),
+    };
+    let mut quiet = crate::copy::quiet();
+    let mut rec = Recorder::new(&mut quiet, Action::Uploaded);
+    let mut artifacts = Vec::new();
+    {
+        let mut hooks = ObserverHooks(&mut rec);
+        let mut graph = Graph::new(src, &plan, &mut hooks, Verbs::UPLOAD);
+        for (tag, root) in roots {
+            let plain = Descriptor::new(root.media_type.clone(), root.digest.clone(), root.size);
+            graph.copy(&plain, None, None)?;
+            let referrers = if opts.referrers {
+                graph.copy_referrers(src, &plain)?
+            } else {
+                Vec::new()
+            };
+            artifacts.push(Artifact {
+                tag: tag.clone(),
+                root: plain,
+                referrers,
+            });
+        }
+    }
+    Ok(Report {
+        artifacts,
+        content: rec.into_moved(),
+    })
+}
+
+/// Calls `f` for every member of a tar stream that an OCI layout names
+/// (`oci-layout`, `index.json`, `blobs/<alg>/<hex>`), with its size and
+/// content; what `f` leaves unread is skipped. `what` names the stream in
+/// errors.
+fn each_member(
+    input: &mut dyn Read,
+    what: &str,
+    f: &mut dyn FnMut(Name, u64, &mut dyn Read) -> Result<()>,
+) -> Result<()> {
+    let mut tar = TarReader::new(input, u64::MAX);
+    loop {
+        let at = tar.position();
+        let h = match tar.next_header() {
+            Ok(Some(h)) => h,
+            Ok(None) => return Ok(()),
+            Err(TarError::Io(e)) => return Err(Error::from_io(format!("reading {what}"), e)),
+            Err(TarError::Invalid(m)) if at == 0 => {
+                return Err(Error::Protocol(format!(
+                    "{what} does not look like a tar archive: {m}"
+                )));
+            }
+            Err(TarError::Invalid(m)) if m.starts_with("unexpected end") => {
+                return Err(Error::Protocol(format!(
+                    "{what} ends inside a header at byte {at}: the archive is truncated"
+                )));
+            }
+            Err(TarError::Invalid(m)) => {
+                return Err(Error::Protocol(format!(
+                    "{what}: the archive is damaged at byte {at}: {m}"
+                )));
+            }
+            Err(_) => {
+                return Err(Error::Protocol(format!(
+                    "{what}: the archive is damaged at byte {at}: an extended header is too large"
+                )));
+            }
+        };
+        let name = if h.kind == Kind::File {
+            Name::of(&h.name)
+        } else {
+            Name::Other
+        };
+        if name != Name::Other {
+            f(name, h.size, &mut tar.content())?;
+        }
+    }
+}
+
+/// Maps a failure reading member `member` of `what`: a stream that ends
+/// inside it, wrong content, or the stream itself.
+fn member_error(what: &str, member: &str, e: std::io::Error) -> Error {
+    let e = Error::from_io(format!("reading {member} from {what}"), e);
+    match e {
+        Error::DigestMismatch { expected, actual } => Error::Protocol(format!(
+            "{member} in {what} is corrupt: its content hashes to {actual}, not {expected}"
+        )),
+        Error::SizeMismatch { expected, actual } => Error::Protocol(format!(
+            "{member} in {what} is {actual} bytes, not {expected}"
+        )),
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::Protocol(format!(
+                "{what} ends inside {member}: the archive is truncated"
+            ))
+        }
+        other => other,
+    }
+}
+
+/// True when small content is a manifest or index (by its own media type
+/// or shape, and parsing as one), with its media type.
+fn document_type(bytes: &[u8]) -> Option<String> {
+    let mt = manifest::detect_media_type(bytes).ok()?;
+    (media_type::is_manifest(&mt) && Document::parse(&mt, bytes).is_ok()).then_some(mt)
+}
+
+/// The blob of a stream being pushed: read once, verified as it goes, and
+/// opened again only further on (the chunks of an upload).
+struct StreamSource<'r> {
+    verify: VerifyReader<&'r mut dyn Read>,
+    at: u64,
+}
+
+struct Tail<'s, 'r> {
+    src: &'s mut StreamSource<'r>,
+}
+
+impl Read for Tail<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.src.verify.read(buf)?;
+        self.src.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl Source for StreamSource<'_> {
+    fn open(&mut self, offset: u64) -> Result<Stream<'_>> {
+        if offset < self.at {
+            return Err(Error::Unsupported(
+                "a blob read from a stream cannot be read again from an earlier byte; run the restore again (what is restored stays)".into(),
+            ));
+        }
+        let skip = offset - self.at;
+        let n = copy_stream(&mut (&mut self.verify).take(skip), &mut std::io::sink())
+            .map_err(|e| Error::from_io("skipping to the resume offset", e))?;
+        self.at += n;
+        if n != skip {
+            return Err(Error::SizeMismatch {
+                expected: offset,
+                actual: self.at,
+            });
+        }
+        Ok(Box::new(Tail { src: self }))
+    }
+}
+
+/// Takes in the members of a layout as they come, from a tar stream or
+/// the files of a directory: checks `oci-layout`, verifies every blob,
+/// sends blobs on to a destination when there is one, and sets manifests
+/// aside.
+struct Intake<'a> {
+    what: String,
+    dst: Option<&'a dyn Storage>,
+    spool: Spool,
+    /// Content verified (or, with a destination, known to be there), with
+    /// its size.
+    held: HashMap<Digest, u64>,
+    /// Content the destination got or had during the intake.
+    sent: HashSet<Digest>,
+    index: Option<Index>,
+    bytes: u64,
+}
+
+impl<'a> Intake<'a> {
+    fn new(what: &str, dst: Option<&'a dyn Storage>) -> Result<Intake<'a>> {
+        Ok(Intake {
+            what: what.to_string(),
+            dst,
+            spool: Spool::new()?,
+            held: HashMap::new(),
+            sent: HashSet::new(),
+            index: None,
+            bytes: 0,
+        })
+    }
+
+    fn member(
+        &mut self,
+        name: Name,
+        size: u64,
+        content: &mut dyn Read,
+        rec: &mut Recorder<'_>,
+    ) -> Result<()> {
+        match name {
+            Name::Layout => {
+                let mut b = Vec::new();
+                content
+                    .take(1024)
+                    .read_to_end(&mut b)
+                    .map_err(|e| member_error(&self.what, "oci-layout", e))?;
+                check_layout_version(&b, &format!("{}:oci-layout", self.what))
+            }
+            Name::Index => {
+                self.index = Some(read_index(content, &format!("{}:index.json", self.what))?);
+                Ok(())
+            }
+            Name::Blob(digest) => self.blob(digest, size, content, rec),
+            Name::Other => Ok(()),
+        }
+    }
+
+    fn blob(
+        &mut self,
+        digest: Digest,
+        size: u64,
+        content: &mut dyn Read,
+        rec: &mut Recorder<'_>,
+    ) -> Result<()> {
+        if self.held.contains_key(&digest) {
+            return Ok(());
+        }
+        let member = format!("blob {digest}");
+        let desc = Descriptor::new(OCTET_STREAM, digest.clone(), size);
+        if size <= MAX_MANIFEST_SIZE {
+            let mut bytes = Vec::with_capacity(size as usize);
+            VerifyReader::new(content, &digest, size)
+                .read_to_end(&mut bytes)
+                .map_err(|e| member_error(&self.what, &member, e))?;
+            self.bytes += size;
+            if let Some(mt) = document_type(&bytes) {
+                self.spool
+                    .put(&Descriptor::new(mt, digest.clone(), size), &bytes)?;
+            } else if let Some(dst) = self.dst {
+                if dst.exists(&desc)? {
+                    rec.event(Action::Exists, &desc);
+                } else {
+                    rec.event(Action::Uploading, &desc);
+                    dst.push(&desc, &mut BytesSource(&bytes))?;
+                    rec.event(Action::Uploaded, &desc);
+                }
+                self.sent.insert(digest.clone());
+            }
+            self.held.insert(digest, size);
+            return Ok(());
+        }
+        match self.dst {
+            Some(dst) if dst.exists(&desc)? => {
+                // Not read, so not verified: it is not sent either.
+                rec.event(Action::Exists, &desc);
+                self.sent.insert(digest.clone());
+            }
+            Some(dst) => {
+                rec.event(Action::Uploading, &desc);
+                let mut source = StreamSource {
+                    verify: VerifyReader::new(content, &digest, size),
+                    at: 0,
+                };
+                let pushed = dst.push(&desc, &mut Observed::new(&mut source, rec, &desc));
+                if let Err(e) = pushed {
+                    return Err(match e {
+                        Error::Io { source: io, .. } => member_error(&self.what, &member, io),
+                        e @ (Error::DigestMismatch { .. } | Error::SizeMismatch { .. }) => {
+                            member_error(&self.what, &member, e.into())
+                        }
+                        other => other,
+                    });
+                }
+                if source.at != size {
+                    // The upload was answered before the content was all
+                    // read: read the rest, so that it is verified.
+                    copy_stream(&mut source.verify, &mut std::io::sink())
+                        .map_err(|e| member_error(&self.what, &member, e))?;
+                }
+                rec.event(Action::Uploaded, &desc);
+                self.sent.insert(digest.clone());
+            }
+            None => {
+                copy_stream(
+                    &mut VerifyReader::new(content, &digest, size),
+                    &mut std::io::sink(),
+                )
+                .map_err(|e| member_error(&self.what, &member, e))?;
+            }
+        }
+        self.bytes += size;
+        self.held.insert(digest, size);
+        Ok(())
+    }
+
+    /// The layout's `index.json`, or the error of a layout without one.
+    fn take_index(&mut self) -> Result<Index> {
+        self.index.take().ok_or_else(|| {
+            Error::Protocol(format!(
+                "{} has no index.json: the archive is incomplete (cut short, or an interrupted backup), so nothing in it was tagged",
+                self.what
+            ))
+        })
+    }
+}
+
+/// The manifests of an intake, and its `index.json`, as a read-only
+/// target: the source of the graph walk once the stream has gone by.
+struct Spooled<'a> {
+    spool: &'a Spool,
+    index: Index,
+    what: &'a str,
+}
+
+impl Storage for Spooled<'_> {
+    fn exists(&self, desc: &Descriptor) -> Result<bool> {
+        Ok(self.spool.contains(&desc.digest))
+    }
+
+    fn fetch_range(&self, desc: &Descriptor, offset: u64) -> Result<(Stream<'_>, u64)> {
+        let bytes = self.spool.get(&desc.digest).map_err(|_| {
+            Error::not_found(
+                Missing::Content,
+                format!("{} (not in {})", desc.digest, self.what),
+            )
+        })?;
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        Ok((
+            Box::new(std::io::Cursor::new(bytes[start..].to_vec())),
+            offset,
+        ))
+    }
+
+    fn push(&self, _desc: &Descriptor, _source: &mut dyn Source) -> Result<()> {
+        Err(Error::Unsupported("a stream is read-only".into()))
+    }
+}
+
+impl Resolver for Spooled<'_> {
+    fn resolve(&self, reference: &str) -> Result<Descriptor> {
+        resolve_in(
+            self,
+            &self.index,
+            reference,
+            |d| self.spool.size_of(d),
+            self.what,
+        )
+    }
+
+    fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
+        let d = self.resolve(reference)?;
+        let bytes = fetch_all(self, &d)?;
+        Ok((d, bytes))
+    }
+}
+
+impl Tagger for Spooled<'_> {
+    fn tag(&self, _desc: &Descriptor, _tag: &str) -> Result<()> {
+        Err(Error::Unsupported("a stream is read-only".into()))
+    }
+
+    fn push_tagged(&self, _desc: &Descriptor, _bytes: &[u8], _tag: &str) -> Result<()> {
+        Err(Error::Unsupported("a stream is read-only".into()))
+    }
+}
+
+impl TagLister for Spooled<'_> {
+    fn tags(&self, last: &str, page: &mut dyn FnMut(Vec<String>) -> Result<()>) -> Result<()> {
+        tags_in(&self.index, last, page)
+    }
+}
+
+impl ReferrerLister for Spooled<'_> {
+    /// Every manifest of the stream is scanned: they are all at hand.
+    fn referrers(
+        &self,
+        subject: &Descriptor,
+        artifact_type: Option<&str>,
+    ) -> Result<Vec<Descriptor>> {
+        scan_referrers(
+            self,
+            self.spool.descriptors().to_vec(),
+            subject,
+            artifact_type,
+        )
+    }
+}
+
+impl Target for Spooled<'_> {
+    fn as_tag_lister(&self) -> Option<&dyn TagLister> {
+        Some(self)
+    }
+
+    fn as_referrer_lister(&self) -> Option<&dyn ReferrerLister> {
+        Some(self)
+    }
+}
+
+/// The destination during the walk of a stream restore: what the intake
+/// sent is known to be there.
+struct Sent<'a> {
+    inner: &'a dyn Target,
+    sent: &'a HashSet<Digest>,
+}
+
+impl Storage for Sent<'_> {
+    fn exists(&self, desc: &Descriptor) -> Result<bool> {
+        Ok(self.sent.contains(&desc.digest) || self.inner.exists(desc)?)
+    }
+
+    fn fetch_range(&self, desc: &Descriptor, offset: u64) -> Result<(Stream<'_>, u64)> {
+        self.inner.fetch_range(desc, offset)
+    }
+
+    fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
+        self.inner.push(desc, source)
+    }
+}
+
+impl Resolver for Sent<'_> {
+    fn resolve(&self, reference: &str) -> Result<Descriptor> {
+        self.inner.resolve(reference)
+    }
+
+    fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
+        self.inner.fetch_reference(reference)
+    }
+}
+
+impl Tagger for Sent<'_> {
+    fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()> {
+        self.inner.tag(desc, tag)
+    }
+
+    fn push_tagged(&self, desc: &Descriptor, bytes: &[u8], tag: &str) -> Result<()> {
+        self.inner.push_tagged(desc, bytes, tag)
+    }
+}
+
+impl Target for Sent<'_> {}
+
+/// Passes events on, but not the `Exists` of content the intake already
+/// reported (it names it better, though: the record takes the name).
+struct Quieted<'r, 'o> {
+    rec: &'r mut Recorder<'o>,
+    sent: &'r HashSet<Digest>,
+}
+
+impl Observer for Quieted<'_, '_> {
+    fn event(&mut self, action: Action, desc: &Descriptor) {
+        if action == Action::Exists && self.sent.contains(&desc.digest) {
+            self.rec.record(desc, Outcome::Existed);
+        } else {
+            self.rec.event(action, desc);
+        }
+    }
+
+    fn progress(&mut self, desc: &Descriptor, done: u64) -> ControlFlow<()> {
+        self.rec.progress(desc, done)
+    }
+}
+
+/// The tags to restore: `tags` as given (each must be in the index), or
+/// every tag of the index.
+fn roots_in(src: &Spooled<'_>, tags: &[String]) -> Result<Vec<(String, Descriptor)>> {
+    let all = if tags.is_empty() {
+        crate::content::all_tags(src, "")?
+    } else {
+        tags.to_vec()
+    };
+    all.into_iter()
+        .map(|t| src.resolve(&t).map(|d| (t, d)))
+        .collect()
+}
+
+/// Restores from an OCI layout tar stream read as it arrives (a pipe,
+/// standard input) into `dst`: the tags `tags` (every tag of the
+/// archive's `index.json` when empty), with referrers if asked. Each blob
+/// is verified as it is read and pushed, unless `dst` has it; manifests
+/// wait in a spool file for `index.json`, then go up children first, and
+/// the tags last. With no `dst`, nothing is pushed: the stream is
+/// verified and the report says what a restore would push (a dry run).
+/// `what` names the stream in messages.
+///
+/// Memory holds one small member at a time (at most 4 MiB, a manifest),
+/// and where each spooled manifest lies; blobs stream.
+pub fn restore_stream(
+    input: &mut dyn Read,
+    what: &str,
+    dst: Option<&dyn Target>,
+    tags: &[String],
+    opts: &RestoreOptions,
+    obs: &mut dyn Observer,
+) -> Result<Report> {
+    let mut rec = Recorder::new(obs, Action::Uploaded);
+    let mut intake = Intake::new(what, dst.map(|d| d as &dyn Storage))?;
+    each_member(input, what, &mut |name, size, content| {
+        intake.member(name, size, content, &mut rec)
+    })?;
+    let index = intake.take_index()?;
+    let src = Spooled {
+        spool: &intake.spool,
+        index,
+        what,
+    };
+    let roots = roots_in(&src, tags)?;
+    let Some(dst) = dst else {
+        let planned = plan(&src, &roots, opts)?;
+        return Ok(planned);
+    };
+    let sent = Sent {
+        inner: dst,
+        sent: &intake.sent,
+    };
+    let mut quieted = Quieted {
+        rec: &mut rec,
+        sent: &intake.sent,
+    };
+    let artifacts = copy_then_tag(&src, &sent, &roots, opts, &mut ObserverHooks(&mut quieted))?;
+    Ok(Report {
+        artifacts,
+        content: rec.into_moved(),
+    })
+}
+
+/// What a check of a layout found.
+#[derive(Debug, Clone, Default)]
+pub struct Verified {
+    /// Blobs held (manifests included), each verified.
+    pub blobs: usize,
+    /// Their bytes.
+    pub bytes: u64,
+    /// How many of them are manifests or indexes.
+    pub manifests: usize,
+    /// The layout's tags.
+    pub tags: Vec<String>,
+    /// Entries of `index.json` (tagged or not) walked.
+    pub roots: usize,
+    /// Blobs no entry of `index.json` leads to (not an error: a layout
+    /// may hold them).
+    pub unreferenced: usize,
+}
+
+/// Walks everything `index.json` names through what the intake verified.
+fn check(intake: &mut Intake<'_>) -> Result<Verified> {
+    let index = intake.take_index()?;
+    let roots: Vec<Descriptor> = index
+        .manifests
+        .iter()
+        .map(|d| Descriptor::new(d.media_type.clone(), d.digest.clone(), d.size))
+        .collect();
+    let mut tags = Vec::new();
+    tags_in(&index, "", &mut |page| {
+        tags = page;
+        Ok(())
+    })?;
+    let src = Spooled {
+        spool: &intake.spool,
+        index,
+        what: &intake.what,
+    };
+    let plan = Plan {
+        held: Some(&intake.held),
+        reached: Mutex::new(HashSet::new()),
+    };
+    {
+        let mut quiet = crate::copy::quiet();
+        let mut hooks = ObserverHooks(&mut quiet);
+        let mut graph = Graph::new(&src, &plan, &mut hooks, Verbs::COPY);
+        for root in &roots {
+            graph.copy(root, None, None)?;
+        }
+    }
+    let reached = plan.reached.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(Verified {
+        blobs: intake.held.len(),
+        bytes: intake.bytes,
+        manifests: intake.spool.descriptors().len(),
+        tags,
+        roots: roots.len(),
+        unreferenced: intake.held.keys().filter(|d| !reached.contains(*d)).count(),
+    })
+}
+
+/// Checks an OCI layout tar stream (a file or standard input): every
+/// blob's digest, and that every manifest `index.json` names is whole
+/// (everything it leads to is there, at its size). Fails at the first
+/// bad or missing blob, naming it. Reads the stream once; memory as for
+/// [`restore_stream`].
+pub fn verify_stream(input: &mut dyn Read, what: &str) -> Result<Verified> {
+    let mut quiet = crate::copy::quiet();
+    let mut rec = Recorder::new(&mut quiet, Action::Uploaded);
+    let mut intake = Intake::new(what, None)?;
+    each_member(input, what, &mut |name, size, content| {
+        intake.member(name, size, content, &mut rec)
+    })?;
+    check(&mut intake)
+}
+
+/// Checks an OCI layout directory as [`verify_stream`] checks an
+/// archive: every file under `blobs/` is hashed, then everything
+/// `index.json` names is walked.
+pub fn verify_directory(dir: &Path) -> Result<Verified> {
+    let what = dir.display().to_string();
+    let mut quiet = crate::copy::quiet();
+    let mut rec = Recorder::new(&mut quiet, Action::Uploaded);
+    let mut intake = Intake::new(&what, None)?;
+    let io = |p: &Path, e| Error::io(format!("reading {}", p.display()), e);
+    let open = |p: &Path| std::fs::File::open(p).map_err(|e| io(p, e));
+    let layout = dir.join("oci-layout");
+    if layout.is_file() {
+        intake.member(Name::Layout, 0, &mut open(&layout)?, &mut rec)?;
+    }
+    let blobs = dir.join("blobs");
+    let mut algs: Vec<_> = match std::fs::read_dir(&blobs) {
+        Ok(r) => r.filter_map(|e| e.ok()).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(io(&blobs, e)),
+    };
+    algs.sort_by_key(|e| e.file_name());
+    for alg in algs {
+        let mut files: Vec<_> = std::fs::read_dir(alg.path())
+            .map_err(|e| io(&alg.path(), e))?
+            .filter_map(|e| e.ok())
+            .collect();
+        files.sort_by_key(|e| e.file_name());
+        for f in files {
+            let name = format!(
+                "blobs/{}/{}",
+                alg.file_name().to_string_lossy(),
+                f.file_name().to_string_lossy()
+            );
+            let Name::Blob(digest) = Name::of(&name) else {
+                continue;
+            };
+            let meta = f.metadata().map_err(|e| io(&f.path(), e))?;
+            if !meta.is_file() {
+                continue;
+            }
+            intake.blob(digest, meta.len(), &mut open(&f.path())?, &mut rec)?;
+        }
+    }
+    let index = dir.join("index.json");
+    if index.is_file() {
+        intake.member(Name::Index, 0, &mut open(&index)?, &mut rec)?;
+    }
+    check(&mut intake)
+}
