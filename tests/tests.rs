@@ -5,6 +5,7 @@
 
 mod util;
 
+mod air_gap;
 mod auth;
 mod blob_cache;
 mod certificates;

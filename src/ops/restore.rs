@@ -30,7 +30,7 @@ use std::sync::Mutex;
 use super::backup::{Artifact, Moved, Outcome, Recorder};
 use crate::archive::tarread::{Kind, TarError, TarReader};
 use crate::content::layout::{
-    check_layout_version, read_index, resolve_in, scan_referrers, tags_in,
+    MAX_INDEX_SIZE, check_layout_version, read_index, resolve_in, scan_referrers, tags_in,
 };
 use crate::content::spool::Spool;
 use crate::content::tarlayout::Name;
@@ -611,7 +611,13 @@ impl<'a> Intake<'a> {
                 check_layout_version(&b, &format!("{}:oci-layout", self.what))
             }
             Name::Index => {
-                self.index = Some(read_index(content, &format!("{}:index.json", self.what))?);
+                // Read whole first, so that a stream cut inside it says so.
+                let mut b = Vec::new();
+                content
+                    .take(MAX_INDEX_SIZE + 1)
+                    .read_to_end(&mut b)
+                    .map_err(|e| member_error(&self.what, "index.json", e))?;
+                self.index = Some(read_index(&b[..], &format!("{}:index.json", self.what))?);
                 Ok(())
             }
             Name::Blob(digest) => self.blob(digest, size, content, rec),
