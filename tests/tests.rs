@@ -18,6 +18,7 @@ mod faults;
 mod interop;
 mod layout;
 mod library;
+mod manifest_index;
 mod progress;
 mod proxies;
 mod push_pull;

@@ -161,16 +161,22 @@ pub static TARGET: &[Flag] = &[switch(
     "set the target as an OCI image layout",
 )];
 
+/// `-a/--annotation`.
+pub const ANNOTATION: Flag = flag(
+    "annotation",
+    Some('a'),
+    Kind::Multi,
+    "key=value",
+    "manifest annotations",
+);
+
+/// `--pretty`.
+pub const PRETTY: Flag = switch("pretty", None, "prettify JSON objects printed to stdout");
+
 /// Packing files into a manifest.
 pub static PACKER: &[Flag] = &[
     value("export-manifest", "path", "path of the pushed manifest"),
-    flag(
-        "annotation",
-        Some('a'),
-        Kind::Multi,
-        "key=value",
-        "manifest annotations",
-    ),
+    ANNOTATION,
     value("annotation-file", "path", "path of the annotation file"),
     switch("disable-path-validation", None, "skip path validation"),
 ];
@@ -257,7 +263,7 @@ pub static DESCRIPTOR: &[Flag] = &[
         None,
         "print the descriptor instead of the content",
     ),
-    switch("pretty", None, "prettify JSON objects printed to stdout"),
+    PRETTY,
 ];
 
 /// `-f/--force`.
@@ -425,6 +431,62 @@ pub static RESTORE: &[Flag] = &[
     CONCURRENCY,
 ];
 
+/// `-o/--output` of `manifest index create|update`.
+const INDEX_OUTPUT: Flag = flag(
+    "output",
+    Some('o'),
+    Kind::Value,
+    "path",
+    "file path to write the created index to, use - for stdout",
+);
+
+/// Flags of `manifest index create` (ORAS CLI 1.3).
+pub static INDEX_CREATE: &[Flag] = &[
+    value("artifact-type", "string", "artifact type for overall index"),
+    INDEX_OUTPUT,
+    ANNOTATION,
+    PRETTY,
+];
+
+/// Flags of `manifest index update` (ORAS CLI 1.3).
+pub static INDEX_UPDATE: &[Flag] = &[
+    value(
+        "artifact-type",
+        "string",
+        "new artifact type for overall index",
+    ),
+    flag(
+        "add",
+        None,
+        Kind::Multi,
+        "string",
+        "manifests to add to the index",
+    ),
+    flag(
+        "merge",
+        None,
+        Kind::Multi,
+        "string",
+        "indexes to be merged into the index",
+    ),
+    flag(
+        "remove",
+        None,
+        Kind::Multi,
+        "string",
+        "manifests to remove from the index, must be digests",
+    ),
+    flag(
+        "tag",
+        None,
+        Kind::Multi,
+        "string",
+        "extra tags for the updated index",
+    ),
+    INDEX_OUTPUT,
+    PRETTY,
+];
+
 /// Flags of `blob fetch`.
 pub static BLOB_FETCH: &[Flag] = &[flag(
     "output",
@@ -489,6 +551,8 @@ mod tests {
             BLOB_PUSH,
             BACKUP,
             RESTORE,
+            INDEX_CREATE,
+            INDEX_UPDATE,
         ] {
             for f in group {
                 assert!(!f.help.is_empty(), "{} has no help", f.long);

@@ -6,6 +6,7 @@
 //! oras's status lines, a library user can ignore it or draw progress.
 
 pub mod backup;
+pub mod index;
 pub mod pack;
 pub mod pull;
 pub mod push;

@@ -8,6 +8,7 @@ pub mod blob;
 pub mod completion;
 pub mod copy;
 pub mod discover;
+pub mod index;
 pub mod login;
 pub mod logout;
 pub mod manifest;
