@@ -112,6 +112,15 @@ pub fn skip_to(stream: &mut dyn Read, at: u64, offset: u64, size: u64) -> Result
     Ok(())
 }
 
+/// A stream of bytes held in memory, from `offset` (for stores that hold
+/// small content whole: manifests, a memory store).
+pub(crate) fn bytes_stream(bytes: &[u8], offset: u64) -> Stream<'static> {
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    Box::new(std::io::Cursor::new(bytes[start..].to_vec()))
+}
+
 /// Moves content by descriptor. Stores are shared between threads.
 pub trait Storage: Send + Sync {
     /// True if the store holds the content.

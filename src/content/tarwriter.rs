@@ -469,13 +469,7 @@ impl Storage for TarLayoutWriter {
         let bytes = self.manifest_bytes(&desc.digest).ok_or_else(|| {
             Error::not_found(Missing::Content, format!("{}@{}", self.name, desc.digest))
         })?;
-        let start = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(bytes.len());
-        Ok((
-            Box::new(std::io::Cursor::new(bytes[start..].to_vec())),
-            offset,
-        ))
+        Ok((super::bytes_stream(&bytes, offset), offset))
     }
 
     fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {

@@ -36,7 +36,7 @@ use crate::content::spool::Spool;
 use crate::content::tarlayout::Name;
 use crate::content::{
     BytesSource, OCTET_STREAM, ReferrerLister, Resolver, Source, Storage, Stream, TagLister,
-    Tagger, Target, fetch_all, skip_to,
+    Tagger, Target, bytes_stream, fetch_all, skip_to,
 };
 use crate::copy::{Action, Graph, Hooks, Observed, Observer, ObserverHooks, Verbs};
 use crate::descriptor::Descriptor;
@@ -288,38 +288,51 @@ impl Storage for Deferring<'_> {
     }
 }
 
+/// Walks each root (and with `opts.referrers` its referrers) through
+/// `graph`, untagged.
+fn walk_roots(
+    graph: &mut Graph<'_>,
+    src: &dyn Target,
+    roots: &[(String, Descriptor)],
+    opts: &RestoreOptions,
+) -> Result<Vec<Artifact>> {
+    let mut artifacts = Vec::new();
+    for (tag, root) in roots {
+        let plain = Descriptor::new(root.media_type.clone(), root.digest.clone(), root.size);
+        graph.copy(&plain, None, None)?;
+        let referrers = if opts.referrers {
+            graph.copy_referrers(src, &plain)?
+        } else {
+            Vec::new()
+        };
+        artifacts.push(Artifact {
+            tag: tag.clone(),
+            root: plain,
+            referrers,
+        });
+    }
+    Ok(artifacts)
+}
+
 /// Copies every root (with its referrers) into `dst`, then the referrers
-/// held back, then tags them all.
+/// held back, then tags them all with `tagger` (the destination's).
 fn copy_then_tag(
     src: &dyn Target,
-    dst: &dyn Target,
+    dst: &dyn Storage,
+    tagger: &dyn Tagger,
     roots: &[(String, Descriptor)],
     opts: &RestoreOptions,
     hooks: &mut dyn Hooks,
 ) -> Result<Vec<Artifact>> {
-    let mut artifacts = Vec::new();
     let deferring = Deferring::new(dst)?;
-    {
+    let artifacts = {
         let mut graph = Graph::new(src, &deferring, hooks, Verbs::UPLOAD);
-        for (tag, root) in roots {
-            let plain = Descriptor::new(root.media_type.clone(), root.digest.clone(), root.size);
-            graph.copy(&plain, None, None)?;
-            let referrers = if opts.referrers {
-                graph.copy_referrers(src, &plain)?
-            } else {
-                Vec::new()
-            };
-            artifacts.push(Artifact {
-                tag: tag.clone(),
-                root: plain,
-                referrers,
-            });
-        }
-    }
+        walk_roots(&mut graph, src, roots, opts)?
+    };
     deferring.flush()?;
     for a in &artifacts {
         let bytes = fetch_all(src, &a.root)?;
-        dst.push_tagged(&a.root, &bytes, &a.tag)?;
+        tagger.push_tagged(&a.root, &bytes, &a.tag)?;
     }
     Ok(artifacts)
 }
@@ -358,11 +371,18 @@ pub fn restore(
 ) -> Result<Report> {
     let verifying = Verifying::new(src);
     let mut rec = Recorder::new(obs, Action::Uploaded);
-    let artifacts = copy_then_tag(&verifying, dst, roots, opts, &mut ObserverHooks(&mut rec))
-        .map_err(|e| {
-            // However the upload reported it, a corrupt blob is named.
-            lock(&verifying.corrupt).take().unwrap_or(e)
-        })?;
+    let artifacts = copy_then_tag(
+        &verifying,
+        dst,
+        dst,
+        roots,
+        opts,
+        &mut ObserverHooks(&mut rec),
+    )
+    .map_err(|e| {
+        // However the upload reported it, a corrupt blob is named.
+        lock(&verifying.corrupt).take().unwrap_or(e)
+    })?;
     Ok(Report {
         artifacts,
         content: rec.into_moved(),
@@ -424,25 +444,11 @@ pub fn plan(
     };
     let mut quiet = crate::copy::quiet();
     let mut rec = Recorder::new(&mut quiet, Action::Uploaded);
-    let mut artifacts = Vec::new();
-    {
+    let artifacts = {
         let mut hooks = ObserverHooks(&mut rec);
         let mut graph = Graph::new(src, &plan, &mut hooks, Verbs::UPLOAD);
-        for (tag, root) in roots {
-            let plain = Descriptor::new(root.media_type.clone(), root.digest.clone(), root.size);
-            graph.copy(&plain, None, None)?;
-            let referrers = if opts.referrers {
-                graph.copy_referrers(src, &plain)?
-            } else {
-                Vec::new()
-            };
-            artifacts.push(Artifact {
-                tag: tag.clone(),
-                root: plain,
-                referrers,
-            });
-        }
-    }
+        walk_roots(&mut graph, src, roots, opts)?
+    };
     Ok(Report {
         artifacts,
         content: rec.into_moved(),
@@ -734,13 +740,7 @@ impl Storage for Spooled<'_> {
                 format!("{} (not in {})", desc.digest, self.what),
             )
         })?;
-        let start = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(bytes.len());
-        Ok((
-            Box::new(std::io::Cursor::new(bytes[start..].to_vec())),
-            offset,
-        ))
+        Ok((bytes_stream(&bytes, offset), offset))
     }
 
     fn push(&self, _desc: &Descriptor, _source: &mut dyn Source) -> Result<()> {
@@ -811,7 +811,7 @@ impl Target for Spooled<'_> {
 /// The destination during the walk of a stream restore: what the intake
 /// sent is known to be there.
 struct Sent<'a> {
-    inner: &'a dyn Target,
+    inner: &'a dyn Storage,
     sent: &'a HashSet<Digest>,
 }
 
@@ -828,28 +828,6 @@ impl Storage for Sent<'_> {
         self.inner.push(desc, source)
     }
 }
-
-impl Resolver for Sent<'_> {
-    fn resolve(&self, reference: &str) -> Result<Descriptor> {
-        self.inner.resolve(reference)
-    }
-
-    fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
-        self.inner.fetch_reference(reference)
-    }
-}
-
-impl Tagger for Sent<'_> {
-    fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()> {
-        self.inner.tag(desc, tag)
-    }
-
-    fn push_tagged(&self, desc: &Descriptor, bytes: &[u8], tag: &str) -> Result<()> {
-        self.inner.push_tagged(desc, bytes, tag)
-    }
-}
-
-impl Target for Sent<'_> {}
 
 /// Passes events on, but not the `Exists` of content the intake already
 /// reported (it names it better, though: the record takes the name).
@@ -928,7 +906,14 @@ pub fn restore_stream(
         rec: &mut rec,
         sent: &intake.sent,
     };
-    let artifacts = copy_then_tag(&src, &sent, &roots, opts, &mut ObserverHooks(&mut quieted))?;
+    let artifacts = copy_then_tag(
+        &src,
+        &sent,
+        dst,
+        &roots,
+        opts,
+        &mut ObserverHooks(&mut quieted),
+    )?;
     Ok(Report {
         artifacts,
         content: rec.into_moved(),

@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
 use crate::cli::output;
+use oar::content::Target;
 use oar::copy::{Action, Observer};
 use oar::descriptor::Descriptor;
 use oar::ops::backup::{Artifact, Moved, Outcome};
@@ -49,6 +51,59 @@ pub fn parse_refs(arg: &str) -> Result<(String, Vec<String>)> {
         }
     }
     Ok((repo, tags))
+}
+
+/// The path flag a command cannot run without (`--output`, `--input`),
+/// refused as oras refuses it when missing or empty.
+pub fn required_path<'a>(args: &'a Args, flag: &str) -> Result<&'a str> {
+    let v = args.value(flag).ok_or_else(|| {
+        Error::usage(format!("required flag(s) \"{flag}\" not set")).with_usage(args.cmd)
+    })?;
+    if v.is_empty() {
+        return Err(Error::usage(format!("the {flag} path cannot be empty")));
+    }
+    Ok(v)
+}
+
+/// The tags to move and what they name in `src`: `tags`, or every tag
+/// `src` lists. None is an error naming `place` (`repository "x"`, `OCI
+/// layout "x"`) with oras's hint to list tags with `hint`. Prints oras's
+/// `Found …` line(s) with `found_in`, then resolves every tag before
+/// anything is copied, as oras does.
+pub fn resolve_tags(
+    src: &dyn Target,
+    tags: Vec<String>,
+    place: &str,
+    hint: &str,
+    say: Say,
+    found_in: &str,
+) -> Result<Vec<(String, Descriptor)>> {
+    let tags = if tags.is_empty() {
+        let lister = src
+            .as_tag_lister()
+            .ok_or_else(|| Error::other("the target does not support tag listing"))?;
+        oar::content::all_tags(lister, "")
+            .map_err(|e| Error::from(e).wrap("failed to find tags"))?
+    } else {
+        tags
+    };
+    if tags.is_empty() {
+        let name = place.split_once(' ').map_or(place, |(_, n)| n);
+        return Err(
+            Error::other(format!("no tags found in {place}")).recommend(format!(
+                "If you want to list available tags in {name}, use \"{} {hint}\"",
+                crate::cli::program()
+            )),
+        );
+    }
+    say.found(&tags, found_in)?;
+    tags.into_iter()
+        .map(|t| {
+            src.resolve(&t)
+                .map(|d| (t.clone(), d))
+                .map_err(|e| Error::from(e).wrap(format!("failed to resolve tag {t:?}")))
+        })
+        .collect()
 }
 
 /// Where the command's lines go: stdout, or stderr when stdout carries

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::airgap::{
     ArtifactJson, ContentJson, Say, Status, artifacts_json, content_json, human_bytes,
-    human_duration, parse_refs,
+    human_duration, parse_refs, required_path, resolve_tags,
 };
 use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
@@ -90,12 +90,7 @@ pub fn run(args: &Args) -> Result<()> {
     if args.flag("verify") {
         return verify(args, &args.positionals[0]);
     }
-    let output = args
-        .value("output")
-        .ok_or_else(|| Error::usage("required flag(s) \"output\" not set").with_usage(args.cmd))?;
-    if output.is_empty() {
-        return Err(Error::usage("the output path cannot be empty"));
-    }
+    let output = required_path(args, "output")?;
     let (repository, tags) = parse_refs(&args.positionals[0])?;
     let format = options::format(args)?;
     let to_stdout = output == "-";
@@ -119,34 +114,19 @@ pub fn run(args: &Args) -> Result<()> {
     let (src, _) = options::open_target(args, "", &repository, &["pull"])?;
 
     // The tags first, as oras resolves them all before copying any.
-    let tags = if tags.is_empty() {
-        let lister = src
-            .as_tag_lister()
-            .ok_or_else(|| Error::other("the target does not support tag listing"))?;
-        oar::content::all_tags(lister, "")
-            .map_err(|e| Error::from(e).wrap("failed to find tags"))?
-    } else {
-        tags
-    };
-    if tags.is_empty() {
-        return Err(
-            Error::other(format!("no tags found in repository {repository:?}")).recommend(format!(
-                "If you want to list available tags in {repository:?}, use \"{} repo tags\"",
-                crate::cli::program()
-            )),
-        );
-    }
-    say.found(&tags, &repository)?;
-    let mut roots = Vec::new();
-    for t in &tags {
-        let d = src
-            .resolve(t)
-            .map_err(|e| Error::from(e).wrap(format!("failed to resolve tag {t:?}")))?;
-        roots.push((t.clone(), d));
-    }
+    let roots = resolve_tags(
+        src.as_ref(),
+        tags,
+        &format!("repository {repository:?}"),
+        "repo tags",
+        say,
+        &repository,
+    )?;
 
     let out = if to_stdout {
-        Output::Tar(Box::new(TarLayoutWriter::stream(stdout_file()?)?))
+        Output::Tar(Box::new(
+            TarLayoutWriter::stream(stdout_file()?).map_err(|e| pipe_failure(e.into()))?,
+        ))
     } else if tar {
         Output::Tar(Box::new(TarLayoutWriter::open(output)?))
     } else {
@@ -200,7 +180,7 @@ pub fn run(args: &Args) -> Result<()> {
     let took = start.elapsed();
     say.line(&format!(
         "Successfully backed up {} tag(s) from {repository:?} to {output:?} in {}.",
-        tags.len(),
+        roots.len(),
         human_duration(took)
     ))?;
     if format.is_structured() {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::airgap::{
     ArtifactJson, ContentJson, Say, Status, artifacts_json, content_json, human_bytes,
-    human_duration, parse_refs,
+    human_duration, parse_refs, required_path, resolve_tags,
 };
 use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
@@ -36,12 +36,7 @@ struct Record {
 
 /// `oar restore`.
 pub fn run(args: &Args) -> Result<()> {
-    let input = args
-        .value("input")
-        .ok_or_else(|| Error::usage("required flag(s) \"input\" not set").with_usage(args.cmd))?;
-    if input.is_empty() {
-        return Err(Error::usage("the input path cannot be empty"));
-    }
+    let input = required_path(args, "input")?;
     let (repository, tags) = parse_refs(&args.positionals[0])?;
     let format = options::format(args)?;
     let say = Say {
@@ -107,31 +102,14 @@ pub fn run(args: &Args) -> Result<()> {
                 "input path {input:?} must be a directory or a tar archive"
             )));
         };
-        let tags = if tags.is_empty() {
-            oar::content::all_tags(
-                src.as_tag_lister()
-                    .ok_or_else(|| Error::other("the layout cannot list tags"))?,
-                "",
-            )?
-        } else {
-            tags
-        };
-        if tags.is_empty() {
-            return Err(
-                Error::other(format!("no tags found in OCI layout {input:?}")).recommend(format!(
-                    "If you want to list available tags in {input:?}, use \"{} repo tags --oci-layout\"",
-                    crate::cli::program()
-                )),
-            );
-        }
-        say.found(&tags, "the backup")?;
-        let mut roots = Vec::new();
-        for t in &tags {
-            let d = src
-                .resolve(t)
-                .map_err(|e| Error::from(e).wrap(format!("failed to resolve tag {t:?}")))?;
-            roots.push((t.clone(), d));
-        }
+        let roots = resolve_tags(
+            src.as_ref(),
+            tags,
+            &format!("OCI layout {input:?}"),
+            "repo tags --oci-layout",
+            say,
+            "the backup",
+        )?;
         if dry_run {
             plan(src.as_ref(), &roots, &opts).map_err(failed)?
         } else {
