@@ -398,3 +398,12 @@ fn broken_archives_fail_clearly_and_archives_are_never_written() {
     .fails(1, "read-only");
     assert_eq!(std::fs::read(d.join(&tar)).unwrap(), before);
 }
+
+/// Fails to compile when the archive stores stop being shareable between
+/// threads, as every store of the library is.
+#[test]
+fn archive_stores_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<oar::content::tarlayout::TarLayout>();
+    assert_send_sync::<oar::content::tarwriter::TarLayoutWriter>();
+}
