@@ -170,3 +170,49 @@ fn pushes_mount_known_blobs_and_a_stale_entry_costs_one_refused_mount() {
     run(&d, &["pull", "--plain-http", &p3, "-o", "back"]).ok();
     assert_eq!(d.read("back/big.bin"), d.read("big.bin"));
 }
+
+#[test]
+fn a_restore_into_a_second_repository_mounts_what_the_first_received() {
+    let src = Registry::start();
+    let dst = Registry::start();
+    let proxy = FaultProxy::start(&dst.host);
+    let d = TempDir::new("blob-cache-restore");
+    d.write("a.bin", pseudo_random(2 << 20, 90));
+    d.write("b.bin", pseudo_random(1 << 20, 91));
+    let src_ref = src.reference("air:v1");
+    run(&d, &["push", "--plain-http", &src_ref, "a.bin", "b.bin"]).ok();
+    run(&d, &["backup", "--plain-http", "-o", "air.tar", &src_ref]).ok();
+    let into = |repo: &str| {
+        let target = format!("{}/{repo}", proxy.host());
+        run(
+            &d,
+            &["restore", "--plain-http", "--input", "air.tar", &target],
+        )
+        .ok()
+    };
+    into("first");
+    assert_eq!(
+        uploads_and_mounts(&proxy),
+        (3, 0),
+        "two files and the config"
+    );
+    proxy.reset_records();
+    into("second");
+    assert_eq!(
+        uploads_and_mounts(&proxy),
+        (0, 3),
+        "nothing uploaded twice to one registry"
+    );
+    run(
+        &d,
+        &[
+            "pull",
+            "--plain-http",
+            "-o",
+            "back",
+            &format!("{}/second:v1", proxy.host()),
+        ],
+    )
+    .ok();
+    assert_eq!(d.read("back/a.bin"), d.read("a.bin"));
+}
