@@ -466,21 +466,37 @@ pub fn copy(
         dst_tag.map(|t| (dst as &dyn Tagger, t)),
     )?;
     if opts.referrers {
-        let mut seen = HashSet::new();
-        copy_referrers(src, &mut graph, &root, 0, &mut seen)?;
+        graph.copy_referrers(src, &root)?;
     }
     Ok((root, bytes))
 }
 
+impl Graph<'_> {
+    /// Copies the referrers of `subject` that `src` lists, their
+    /// referrers, and (for an index) the referrers of its manifests, as
+    /// `cp -r` does; returns them, each once. Each subject is visited
+    /// once, so referrer cycles end.
+    pub fn copy_referrers(
+        &mut self,
+        src: &dyn Target,
+        subject: &Descriptor,
+    ) -> Result<Vec<Descriptor>> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        copy_referrers(src, self, subject, 0, &mut seen, &mut out)?;
+        Ok(out)
+    }
+}
+
 /// Copies the referrers of `subject`, their referrers, and (for an
-/// index) the referrers of its manifests. Each subject is visited once,
-/// so referrer cycles end.
+/// index) the referrers of its manifests, adding each to `out` once.
 fn copy_referrers(
     src: &dyn Target,
     graph: &mut Graph<'_>,
     subject: &Descriptor,
     depth: usize,
     seen: &mut HashSet<Digest>,
+    out: &mut Vec<Descriptor>,
 ) -> Result<()> {
     if depth > MAX_DEPTH || !seen.insert(subject.digest.clone()) {
         return Ok(());
@@ -491,13 +507,16 @@ fn copy_referrers(
     for r in lister.referrers(subject, None)? {
         let plain = Descriptor::new(r.media_type.clone(), r.digest.clone(), r.size);
         graph.copy(&plain, None, None)?;
-        copy_referrers(src, graph, &plain, depth + 1, seen)?;
+        if !out.iter().any(|o: &Descriptor| o.digest == r.digest) {
+            out.push(r);
+        }
+        copy_referrers(src, graph, &plain, depth + 1, seen, out)?;
     }
     if media_type::is_index(&subject.media_type) {
         let bytes = fetch_all(src, subject)?;
         if let Document::Index(idx) = Document::parse(&subject.media_type, &bytes)? {
             for m in idx.manifests {
-                copy_referrers(src, graph, &m, depth + 1, seen)?;
+                copy_referrers(src, graph, &m, depth + 1, seen, out)?;
             }
         }
     }

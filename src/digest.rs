@@ -235,7 +235,9 @@ pub fn copy_stream(r: &mut dyn Read, w: &mut dyn Write) -> io::Result<u64> {
 
 /// A reader that passes bytes through while hashing them, and fails instead
 /// of returning end-of-file when the content is not exactly `size` bytes with
-/// the expected digest. It never yields a byte beyond `size`.
+/// the expected digest. It never yields a byte beyond `size`, and the read
+/// that would complete content with the wrong digest fails instead, so
+/// wrong content is never handed over whole.
 ///
 /// Errors surface as `io::Error` wrapping an [`Error`]; recover them with
 /// [`Error::from_io`].
@@ -263,6 +265,13 @@ impl<R: Read> VerifyReader<R> {
             size,
             seen,
         }
+    }
+
+    /// Stops reading part-way and hands back what a later
+    /// [`VerifyReader::resume`] needs: the hasher holding the bytes seen
+    /// (none once the end was checked) and how many there were.
+    pub fn into_state(self) -> (Option<Hasher>, u64) {
+        (self.hasher, self.seen)
     }
 
     fn check_end(&mut self) -> io::Result<()> {
@@ -319,6 +328,12 @@ impl<R: Read> Read for VerifyReader<R> {
             h.update(&buf[..n]);
         }
         self.seen += n as u64;
+        if self.seen == self.size {
+            // The digest is checked before the last bytes are handed
+            // over: a reader that stops at the expected size (an upload
+            // with a Content-Length) never passes on wrong content whole.
+            self.check_end()?;
+        }
         Ok(n)
     }
 }

@@ -5,7 +5,9 @@
 
 mod util;
 
+mod air_gap;
 mod auth;
+mod blob_cache;
 mod certificates;
 mod cli;
 mod commands;
@@ -16,9 +18,11 @@ mod faults;
 mod interop;
 mod layout;
 mod library;
+mod manifest_index;
 mod progress;
 mod proxies;
 mod push_pull;
 mod referrers;
 mod security;
+mod tar_layout;
 mod tls;

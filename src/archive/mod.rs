@@ -13,7 +13,7 @@
 //! gzip level) gives the same bytes.
 
 mod extract;
-mod tarread;
+pub(crate) mod tarread;
 
 use std::fs;
 use std::io::{self, Write};

@@ -1,4 +1,5 @@
-//! A streaming tar reader for untrusted archives (directory layers).
+//! A streaming tar reader for untrusted archives: directory layers, and
+//! OCI image layouts packed as tar archives (`content::tarlayout`).
 //!
 //! It reads the forms real tools write (ustar with its name prefix, GNU
 //! long names and long links, PAX records for `path`, `linkpath`, `size`
@@ -18,7 +19,7 @@
 //! follows, still within the budget, so that the caller's digest covers
 //! the whole stream.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 
 use crate::error::Error;
 
@@ -162,6 +163,12 @@ impl<R: Read> TarReader<R> {
     /// The underlying stream.
     pub fn into_inner(self) -> R {
         self.inner
+    }
+
+    /// Bytes of the stream consumed so far: after [`TarReader::next_header`],
+    /// where the entry's content starts.
+    pub fn position(&self) -> u64 {
+        self.pos
     }
 
     fn read_some(&mut self, buf: &mut [u8]) -> TarResult<usize> {
@@ -358,6 +365,24 @@ impl<R: Read> TarReader<R> {
     }
 }
 
+impl<R: Read + Seek> TarReader<R> {
+    /// Moves past the current entry's content and padding with a seek
+    /// instead of reading them, so that indexing a large archive costs one
+    /// read per header. Past the end of a truncated archive the seek still
+    /// succeeds: the caller compares [`TarReader::position`] with the
+    /// archive's length.
+    pub fn skip_entry(&mut self) -> io::Result<()> {
+        let rest = self.remaining + self.padding;
+        let step = i64::try_from(rest)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "entry too large"))?;
+        self.inner.seek(SeekFrom::Current(step))?;
+        self.pos += rest;
+        self.remaining = 0;
+        self.padding = 0;
+        Ok(())
+    }
+}
+
 /// The content of the current entry.
 pub struct Content<'a, R> {
     tar: &'a mut TarReader<R>,
@@ -380,7 +405,7 @@ impl<R: Read> Read for Content<'_, R> {
         if n == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
-                "the directory layer ends inside a file",
+                "the archive ends inside an entry",
             ));
         }
         self.tar.remaining -= n as u64;

@@ -293,6 +293,118 @@ With -r, the artifact's referrers are copied too, recursively.",
         run: cmd::copy::run,
     },
     Command {
+        path: &["backup"],
+        aliases: &[],
+        usage: "[flags] --output <path> <registry>/<repository>[:<ref1>[,<ref2>...]]",
+        short: "Back up artifacts from a registry into an OCI image layout",
+        mark: "[Experimental]",
+        long: "Back up artifacts from a registry into an OCI image layout: a directory, or a tar archive when \
+the output path ends in \".tar\" (any case), or a tar archive written to stdout with --output -. Without a tag, \
+every tag of the repository is backed up. Every blob is verified against its digest before it is kept. Content \
+the output already holds is not fetched again, so a backup into an existing layout or archive adds only what is \
+new, and an interrupted backup continues where it stopped when run again. An archive lists oci-layout first, then \
+the blobs, then the manifests, and index.json last, so that restore can act on each member as it arrives; an \
+archive cut short has no index.json. With --verify, the argument is a layout or archive to check instead (- \
+for stdin): every blob's digest, and that everything index.json names is there.",
+        examples: &[
+            (
+                "Back up one artifact into a directory",
+                "oar backup --output hello localhost:5000/hello:v1",
+            ),
+            (
+                "Back up into a tar archive",
+                "oar backup --output hello.tar localhost:5000/hello:v1",
+            ),
+            (
+                "Back up an artifact with its referrers (signatures, SBOMs)",
+                "oar backup --output hello.tar --include-referrers localhost:5000/hello:v1",
+            ),
+            (
+                "Back up several tags",
+                "oar backup --output hello.tar localhost:5000/hello:v1,v2,v3",
+            ),
+            (
+                "Back up every tag of a repository",
+                "oar backup --output hello.tar localhost:5000/hello",
+            ),
+            (
+                "Stream a backup to another host, restored as it arrives",
+                "oar backup -o - localhost:5000/hello | ssh airgapped oar restore --input - registry.local/hello",
+            ),
+            (
+                "Log what was backed up as JSON",
+                "oar backup --output hello.tar --format json localhost:5000/hello > backup.json",
+            ),
+            (
+                "Check an archive before carrying it across",
+                "oar backup --verify hello.tar",
+            ),
+        ],
+        groups: &[
+            flags::BACKUP,
+            flags::FORMAT,
+            flags::DISTRIBUTION_SPEC,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &["json", "go-template"],
+        arity: (1, Some(1)),
+        wants: "the artifacts to back up",
+        run: cmd::backup::run,
+    },
+    Command {
+        path: &["restore"],
+        aliases: &[],
+        usage: "[flags] --input <path> <registry>/<repository>[:<ref1>[,<ref2>...]]",
+        short: "Restore artifacts to a registry from an OCI image layout",
+        mark: "[Experimental]",
+        long: "Restore artifacts to a registry from an OCI image layout: a directory, a tar archive, or a tar \
+archive read from stdin with --input -, handled as it arrives. Without a tag, every tag of the layout is \
+restored; referrers are restored too unless --exclude-referrers is given. Every blob is verified against its \
+digest as it is read, before it is sent; blobs the registry already holds are not sent again, so an interrupted \
+restore continues where it stopped when run again. Tags are written last, once everything they name is in \
+place: a restore that fails writes no tag. --dry-run contacts no registry.",
+        examples: &[
+            (
+                "Restore one artifact from a tar archive",
+                "oar restore --input hello.tar localhost:5000/hello:v1",
+            ),
+            (
+                "Restore every tag from a directory",
+                "oar restore --input hello localhost:5000/hello",
+            ),
+            (
+                "Restore without referrers",
+                "oar restore --input hello.tar --exclude-referrers localhost:5000/hello",
+            ),
+            (
+                "Show what would be restored, pushing nothing",
+                "oar restore --input hello.tar --dry-run localhost:5000/hello",
+            ),
+            (
+                "Restore an archive as it arrives on stdin",
+                "ssh connected oar backup -o - registry.example.com/hello | oar restore --input - localhost:5000/hello",
+            ),
+            (
+                "Log what was restored as JSON",
+                "oar restore --input hello.tar --format json localhost:5000/hello > restore.json",
+            ),
+        ],
+        groups: &[
+            flags::RESTORE,
+            flags::FORMAT,
+            flags::DISTRIBUTION_SPEC,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &["json", "go-template"],
+        arity: (1, Some(1)),
+        wants: "the targets to restore to",
+        run: cmd::restore::run,
+    },
+    Command {
         path: &["discover"],
         aliases: &[],
         usage: "[flags] <name>{:<tag>|@<digest>}",
@@ -784,6 +896,106 @@ where the registry has no referrers API.",
         run: cmd::manifest::push,
     },
     Command {
+        path: &["manifest", "index", "create"],
+        aliases: &["pack"],
+        usage: "[flags] <name>[:<tag>[,<tag>][...]] [{<tag>|<digest>}...]",
+        short: "Create and push an index from provided manifests",
+        mark: "[Experimental]",
+        long: "Create an image index listing the given manifests (by tag or digest, all in the target's \
+repository or layout), each with the platform its config names and its artifact type, and push it, tagged if \
+the target names tags. The index is byte for byte what oras creates from the same manifests. With --output, \
+it is written to a file (- for stdout) and not pushed.",
+        examples: &[
+            (
+                "Create an index from the manifests tagged linux-amd64 and linux-arm64, pushed untagged",
+                "oar manifest index create localhost:5000/hello linux-amd64 linux-arm64",
+            ),
+            (
+                "Create an index and tag it v1",
+                "oar manifest index create localhost:5000/hello:v1 linux-amd64 linux-arm64",
+            ),
+            (
+                "Create an index from a tag and a digest, tagged several times",
+                "oar manifest index create localhost:5000/hello:v1,latest linux-amd64 sha256:99e4703fbf30916f549cd6bfa9cdbab614b5392fbe64fdee971359a77073cdf9",
+            ),
+            (
+                "Create an index with annotations and an artifact type",
+                "oar manifest index create --artifact-type application/vnd.example+type -a key=value localhost:5000/hello:v1 linux-amd64",
+            ),
+            (
+                "Create an index in an OCI image layout folder",
+                "oar manifest index create --oci-layout layout-dir:v1 linux-amd64 linux-arm64",
+            ),
+            (
+                "Write the index to a file instead of pushing it",
+                "oar manifest index create --output index.json localhost:5000/hello linux-amd64 linux-arm64",
+            ),
+            (
+                "Print the index, prettified, instead of pushing it",
+                "oar manifest index create --output - --pretty localhost:5000/hello linux-amd64",
+            ),
+        ],
+        groups: &[
+            flags::INDEX_CREATE,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, None),
+        wants: "the destination index to create.",
+        run: cmd::index::create,
+    },
+    Command {
+        path: &["manifest", "index", "update"],
+        aliases: &[],
+        usage: "[flags] <name>{:<tag>|@<digest>} [{--add|--merge|--remove} {<tag>|<digest>}] [...]",
+        short: "Update and push an image index",
+        mark: "[Experimental]",
+        long: "Update an image index: remove manifests (by digest), add manifests and merge the manifests of \
+other indexes (by tag or digest, in the same repository or layout), set or clear its artifact type, and push \
+the result under the index's tag (or by digest) and the --tag tags. With --output, the index is written to a \
+file (- for stdout) and not pushed.",
+        examples: &[
+            (
+                "Remove a manifest and add two to the index tagged v1, which then names the new index",
+                "oar manifest index update localhost:5000/hello:v1 --add linux-amd64 --add linux-arm64 --remove sha256:99e4703fbf30916f549cd6bfa9cdbab614b5392fbe64fdee971359a77073cdf9",
+            ),
+            (
+                "Make a new index from one named by digest, tagged v2",
+                "oar manifest index update localhost:5000/hello@sha256:99e4703fbf30916f549cd6bfa9cdbab614b5392fbe64fdee971359a77073cdf9 --add linux-amd64 --tag v2",
+            ),
+            (
+                "Merge the manifests of the index v2-windows into v2",
+                "oar manifest index update localhost:5000/hello:v2 --merge v2-windows",
+            ),
+            (
+                "Clear the index's artifact type",
+                "oar manifest index update localhost:5000/hello:v1 --artifact-type=\"\"",
+            ),
+            (
+                "Update an index in an OCI image layout folder",
+                "oar manifest index update --oci-layout layout-dir:v1 --add linux-arm64",
+            ),
+            (
+                "Print the updated index instead of pushing it",
+                "oar manifest index update localhost:5000/hello:v2 --add linux-amd64 --output - --pretty",
+            ),
+        ],
+        groups: &[
+            flags::INDEX_UPDATE,
+            flags::TARGET,
+            flags::REMOTE,
+            flags::COMMON,
+        ],
+        prefixed_groups: &[],
+        formats: &[],
+        arity: (1, Some(1)),
+        wants: "the target index to update",
+        run: cmd::index::update,
+    },
+    Command {
         path: &["repo", "ls"],
         aliases: &["list"],
         usage: "[flags] <registry>",
@@ -864,7 +1076,8 @@ digest in the reference, only the tags pointing at that manifest are shown.",
     ),
 ];
 
-/// Commands that only group others (`manifest`, `blob`, `repo`).
+/// Commands that only group others at the top level (`manifest`, `blob`,
+/// `repo`).
 pub fn groups() -> Vec<&'static str> {
     let mut g: Vec<&'static str> = COMMANDS
         .iter()
@@ -873,6 +1086,21 @@ pub fn groups() -> Vec<&'static str> {
         .collect();
     g.dedup();
     g
+}
+
+/// Every group, nested ones included, as its words joined by spaces
+/// (`manifest`, `manifest index`), in table order.
+pub fn group_paths() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in COMMANDS {
+        for depth in 1..c.path.len() {
+            let g = c.path[..depth].join(" ");
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+    }
+    out
 }
 
 /// Other names of the grouping commands.
@@ -889,33 +1117,33 @@ fn word_matches(c: &Command, depth: usize, word: &str) -> bool {
         || group_alias
 }
 
-/// Finds the command named by the leading words of `argv`. Returns the
-/// command (or `None` for a bare group such as `oar manifest`), the group
-/// word if one matched, and how many words were used.
+/// Finds the command named by the leading words of `argv`, through
+/// groups of any depth (`manifest index create`). Returns the command
+/// (or `None` for a bare group such as `oar manifest`), the group's path
+/// if a group was named, and how many words were used. An unknown word
+/// is returned with the words before it.
 pub fn find(
     argv: &[String],
-) -> std::result::Result<(Option<&'static Command>, Option<&'static str>, usize), String> {
-    let Some(first) = argv.first() else {
-        return Ok((None, None, 0));
-    };
-    let top: Vec<&'static Command> = COMMANDS
-        .iter()
-        .filter(|c| word_matches(c, 0, first))
-        .collect();
-    if top.is_empty() {
-        return Err(first.clone());
-    }
-    if let Some(c) = top.iter().find(|c| c.path.len() == 1) {
-        return Ok((Some(c), None, 1));
-    }
-    let group = top[0].path[0];
-    match argv.get(1) {
-        Some(second) if !second.starts_with('-') => top
-            .iter()
-            .find(|c| word_matches(c, 1, second))
-            .map(|c| (Some(*c), Some(group), 2))
-            .ok_or_else(|| format!("{group} {second}")),
-        _ => Ok((None, Some(group), 1)),
+) -> std::result::Result<(Option<&'static Command>, Option<String>, usize), String> {
+    let mut candidates: Vec<&'static Command> = COMMANDS.iter().collect();
+    let mut depth = 0;
+    loop {
+        let group = (depth > 0).then(|| candidates[0].path[..depth].join(" "));
+        let word = match argv.get(depth) {
+            Some(w) if depth == 0 || !w.starts_with('-') => w,
+            _ => return Ok((None, group, depth)),
+        };
+        candidates.retain(|c| c.path.len() > depth && word_matches(c, depth, word));
+        if candidates.is_empty() {
+            return Err(match group {
+                Some(g) => format!("{g} {word}"),
+                None => word.clone(),
+            });
+        }
+        if let Some(c) = candidates.iter().find(|c| c.path.len() == depth + 1) {
+            return Ok((Some(*c), group, depth + 1));
+        }
+        depth += 1;
     }
 }
 
@@ -978,5 +1206,26 @@ mod tests {
         let w = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         assert_eq!(find(&w("push a b")).unwrap().0.unwrap().name(), "push");
         assert!(find(&w("nope")).is_err());
+        assert_eq!(
+            find(&w("repository ls")).unwrap().0.unwrap().name(),
+            "repo ls"
+        );
+        let (c, g, used) = find(&w("manifest")).unwrap();
+        assert!(c.is_none() && g.as_deref() == Some("manifest") && used == 1);
+        let (c, g, used) = find(&w("manifest index --help")).unwrap();
+        assert!(c.is_none() && g.as_deref() == Some("manifest index") && used == 2);
+        let (c, _, used) = find(&w("manifest index pack r s")).unwrap();
+        assert_eq!(
+            (c.unwrap().name(), used),
+            ("manifest index create".into(), 3)
+        );
+        assert_eq!(
+            find(&w("manifest index nope")).err().as_deref(),
+            Some("manifest index nope")
+        );
+        assert_eq!(
+            group_paths(),
+            ["blob", "manifest", "manifest index", "repo", "completion"]
+        );
     }
 }

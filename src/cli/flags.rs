@@ -161,16 +161,22 @@ pub static TARGET: &[Flag] = &[switch(
     "set the target as an OCI image layout",
 )];
 
+/// `-a/--annotation`.
+pub const ANNOTATION: Flag = flag(
+    "annotation",
+    Some('a'),
+    Kind::Multi,
+    "key=value",
+    "manifest annotations",
+);
+
+/// `--pretty`.
+pub const PRETTY: Flag = switch("pretty", None, "prettify JSON objects printed to stdout");
+
 /// Packing files into a manifest.
 pub static PACKER: &[Flag] = &[
     value("export-manifest", "path", "path of the pushed manifest"),
-    flag(
-        "annotation",
-        Some('a'),
-        Kind::Multi,
-        "key=value",
-        "manifest annotations",
-    ),
+    ANNOTATION,
     value("annotation-file", "path", "path of the annotation file"),
     switch("disable-path-validation", None, "skip path validation"),
 ];
@@ -257,7 +263,7 @@ pub static DESCRIPTOR: &[Flag] = &[
         None,
         "print the descriptor instead of the content",
     ),
-    switch("pretty", None, "prettify JSON objects printed to stdout"),
+    PRETTY,
 ];
 
 /// `-f/--force`.
@@ -383,6 +389,104 @@ pub static MANIFEST_PUSH: &[Flag] = &[
     CONCURRENCY,
 ];
 
+/// Flags of `backup` (ORAS CLI 1.3, plus `--verify`).
+pub static BACKUP: &[Flag] = &[
+    flag(
+        "output",
+        Some('o'),
+        Kind::Value,
+        "path",
+        "path to the target output, either a tar archive (*.tar) or a directory; - writes a tar archive to stdout",
+    ),
+    switch(
+        "include-referrers",
+        None,
+        "back up the artifact with its referrers (e.g., attestations, SBOMs)",
+    ),
+    with_default(CONCURRENCY, "3"),
+    switch(
+        "verify",
+        None,
+        "check the OCI layout the argument names (a directory, a tar archive, or - for stdin) instead of backing up: every blob digest, and that everything index.json names is there",
+    ),
+];
+
+/// Flags of `restore` (ORAS CLI 1.3).
+pub static RESTORE: &[Flag] = &[
+    value(
+        "input",
+        "path",
+        "path to the OCI layout, either a tar archive (*.tar) or a directory; - reads a tar archive from stdin",
+    ),
+    switch(
+        "exclude-referrers",
+        None,
+        "restore artifacts excluding their referrers",
+    ),
+    switch(
+        "dry-run",
+        None,
+        "simulate the restore process without actually uploading any artifacts",
+    ),
+    CONCURRENCY,
+];
+
+/// `-o/--output` of `manifest index create|update`.
+const INDEX_OUTPUT: Flag = flag(
+    "output",
+    Some('o'),
+    Kind::Value,
+    "path",
+    "file path to write the created index to, use - for stdout",
+);
+
+/// Flags of `manifest index create` (ORAS CLI 1.3).
+pub static INDEX_CREATE: &[Flag] = &[
+    value("artifact-type", "string", "artifact type for overall index"),
+    INDEX_OUTPUT,
+    ANNOTATION,
+    PRETTY,
+];
+
+/// Flags of `manifest index update` (ORAS CLI 1.3).
+pub static INDEX_UPDATE: &[Flag] = &[
+    value(
+        "artifact-type",
+        "string",
+        "new artifact type for overall index",
+    ),
+    flag(
+        "add",
+        None,
+        Kind::Multi,
+        "string",
+        "manifests to add to the index",
+    ),
+    flag(
+        "merge",
+        None,
+        Kind::Multi,
+        "string",
+        "indexes to be merged into the index",
+    ),
+    flag(
+        "remove",
+        None,
+        Kind::Multi,
+        "string",
+        "manifests to remove from the index, must be digests",
+    ),
+    flag(
+        "tag",
+        None,
+        Kind::Multi,
+        "string",
+        "extra tags for the updated index",
+    ),
+    INDEX_OUTPUT,
+    PRETTY,
+];
+
 /// Flags of `blob fetch`.
 pub static BLOB_FETCH: &[Flag] = &[flag(
     "output",
@@ -445,6 +549,10 @@ mod tests {
             MANIFEST_PUSH,
             BLOB_FETCH,
             BLOB_PUSH,
+            BACKUP,
+            RESTORE,
+            INDEX_CREATE,
+            INDEX_UPDATE,
         ] {
             for f in group {
                 assert!(!f.help.is_empty(), "{} has no help", f.long);

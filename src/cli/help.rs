@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::args::{Spec, specs};
-use super::commands::{COMMANDS, Command, groups};
+use super::commands::{COMMANDS, Command, group_paths, groups};
 use super::flags::Kind;
 
 /// One-line descriptions of the grouping commands.
@@ -16,13 +16,15 @@ pub const GROUP_HELP: &[(&str, &str)] = &[
         "Generate the autocompletion script for the specified shell",
     ),
     ("manifest", "Manifest operations"),
+    ("manifest index", "[Experimental] Index operations"),
     ("repo", "Repository operations"),
 ];
 
 /// What `oar` is, for the top-level help and `oar(1)`.
 const ABOUT: &str = "oar is a small, fast ORAS client: it pushes and pulls OCI artifacts (any files, not only \
 container images) to and from OCI registries and OCI image layouts. It takes the same commands, flags and \
-output as ORAS CLI 1.2, so scripts written for oras run unchanged (ln -s oar oras).";
+output as ORAS CLI 1.2, with 1.3's backup, restore, manifest index and layouts packed as tar archives, so \
+scripts written for oras run unchanged (ln -s oar oras).";
 
 pub fn group_help(name: &str) -> &'static str {
     GROUP_HELP
@@ -136,14 +138,24 @@ pub fn overview(group: Option<&str>) -> String {
             v.push(("help".into(), "Help about any command".to_string()));
             (ABOUT.to_string(), v)
         }
-        Some(g) => (
-            group_help(g).to_string(),
-            COMMANDS
+        Some(g) => {
+            // The group's commands, then the groups nested in it.
+            let depth = g.split(' ').count();
+            let within = |c: &&Command| c.path.len() > depth && c.path[..depth].join(" ") == g;
+            let mut v: Vec<(String, String)> = COMMANDS
                 .iter()
-                .filter(|c| c.path.len() == 2 && c.path[0] == g)
-                .map(|c| (c.path[1].to_string(), short_line(c)))
-                .collect(),
-        ),
+                .filter(|c| within(c) && c.path.len() == depth + 1)
+                .map(|c| (c.path[depth].to_string(), short_line(c)))
+                .collect();
+            for sub in group_paths() {
+                if let Some(word) = sub.strip_prefix(&format!("{g} "))
+                    && !word.contains(' ')
+                {
+                    v.push((word.to_string(), group_help(&sub).to_string()));
+                }
+            }
+            (group_help(g).to_string(), v)
+        }
     };
     let program = super::program();
     let prefix = group.map_or(program.to_string(), |g| format!("{program} {g}"));

@@ -106,12 +106,12 @@ pub fn run(argv: &[String]) -> Result<()> {
         // A bare group such as `oar manifest`.
         let rest = &argv[used..];
         if rest.is_empty() || rest.iter().any(|a| a == "-h" || a == "--help") {
-            return output::bytes(help::overview(group).as_bytes());
+            return output::bytes(help::overview(group.as_deref()).as_bytes());
         }
         return Err(Error::usage(format!(
             "unknown flag for \"{} {}\": {}",
             program(),
-            group.unwrap_or(""),
+            group.as_deref().unwrap_or(""),
             rest[0]
         )));
     };
@@ -153,7 +153,7 @@ fn help_for(words: &[String]) -> Result<()> {
     }
     match commands::find(words) {
         Ok((Some(c), _, _)) => output::bytes(help::command_help(c).as_bytes()),
-        Ok((None, g, _)) => output::bytes(help::overview(g).as_bytes()),
+        Ok((None, g, _)) => output::bytes(help::overview(g.as_deref()).as_bytes()),
         Err(w) => Err(Error::usage(format!("unknown help topic {w:?}"))),
     }
 }

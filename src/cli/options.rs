@@ -15,6 +15,7 @@ use oar::archive::ExtractLimits;
 use oar::content::Target;
 use oar::content::files::FileStoreOptions;
 use oar::content::layout::OciLayout;
+use oar::content::tarlayout::TarLayout;
 use oar::credentials::{self, Credential, CredentialSource, StaticCredential};
 use oar::diagnostics::Hook;
 use oar::http::{HttpOptions, ResolveEntry};
@@ -462,9 +463,15 @@ pub fn open_target_with(
             ));
         }
         let (path, selector) = parse_layout_ref(raw)?;
-        let layout = OciLayout::new(&path);
+        // A regular file is a layout packed as a tar archive, read in
+        // place (as oras 1.3 tells them apart: by what is on disk).
+        let layout: Box<dyn Target> = if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            Box::new(TarLayout::open(&path)?)
+        } else {
+            Box::new(OciLayout::new(&path))
+        };
         return Ok((
-            Box::new(layout),
+            layout,
             TargetRef {
                 raw: raw.to_string(),
                 layout: true,
@@ -516,10 +523,17 @@ pub fn open_registry(
     if let Some(cache) = dirs::cache_dir() {
         upload = upload.state_dir(cache.join("oar").join("uploads"));
     }
-    let opts = RegistryOptions::default()
+    let mut opts = RegistryOptions::default()
         .plain_http(plain_http(args, prefix))
         .http(http_options(args, prefix)?)
         .upload(upload);
+    // Where blobs were seen, so a blob the registry holds in another
+    // repository is mounted, not sent again (as skopeo does).
+    if let Some(cache) = dirs::cache_dir() {
+        opts = opts.blob_locations(std::sync::Arc::new(oar::registry::BlobLocations::new(
+            cache.join("oar").join("blob-locations"),
+        )));
+    }
     Ok(Registry::new(
         registry,
         opts,

@@ -37,11 +37,11 @@ use crate::manifest::{self, Index, MAX_MANIFEST_SIZE};
 use crate::media_type::{self, ANNOTATION_REF_NAME};
 
 /// The content of the `oci-layout` file.
-const LAYOUT_FILE: &[u8] = br#"{"imageLayoutVersion":"1.0.0"}"#;
+pub(crate) const LAYOUT_FILE: &[u8] = br#"{"imageLayoutVersion":"1.0.0"}"#;
 
 /// Largest `index.json` read: it lists every manifest, so it may outgrow
 /// a single manifest.
-const MAX_INDEX_SIZE: u64 = 4 * MAX_MANIFEST_SIZE;
+pub(crate) const MAX_INDEX_SIZE: u64 = 4 * MAX_MANIFEST_SIZE;
 
 /// The lock file that serialises changes to `index.json`.
 pub const LOCK_FILE: &str = "index.json.lock";
@@ -77,21 +77,7 @@ impl OciLayout {
     fn index(&self) -> Result<Index> {
         let path = self.root.join("index.json");
         let idx = match File::open(&path) {
-            Ok(f) => {
-                let mut buf = Vec::new();
-                f.take(MAX_INDEX_SIZE + 1)
-                    .read_to_end(&mut buf)
-                    .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-                if buf.len() as u64 > MAX_INDEX_SIZE {
-                    return Err(Error::TooLarge {
-                        what: path.display().to_string(),
-                        limit: MAX_INDEX_SIZE,
-                    });
-                }
-                serde_json::from_slice(&buf).map_err(|e| {
-                    Error::Protocol(format!("{}: invalid index: {e}", path.display()))
-                })?
-            }
+            Ok(f) => read_index(f, &path.display().to_string())?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if !self.root.is_dir() {
                     return Ok(Index::new());
@@ -149,20 +135,7 @@ impl OciLayout {
     fn check_layout_file(&self) -> Result<()> {
         let p = self.root.join("oci-layout");
         match fs::read(&p) {
-            Ok(b) => {
-                #[derive(serde::Deserialize)]
-                struct L {
-                    #[serde(rename = "imageLayoutVersion")]
-                    v: String,
-                }
-                let l: L = serde_json::from_slice(&b).map_err(|_| {
-                    Error::Protocol(format!("{}: invalid oci-layout file", p.display()))
-                })?;
-                if l.v != "1.0.0" {
-                    return Err(Error::Unsupported(format!("image layout version {}", l.v)));
-                }
-                Ok(())
-            }
+            Ok(b) => check_layout_version(&b, &p.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(Error::io(format!("reading {}", p.display()), e)),
         }
@@ -178,27 +151,179 @@ impl OciLayout {
         }
         Ok(())
     }
+}
 
-    fn find(&self, reference: &str) -> Result<Option<Descriptor>> {
-        let idx = self.index()?;
-        let by_digest = reference.contains(':');
-        let found = idx.manifests.into_iter().find(|d| {
-            if by_digest {
-                d.digest.to_string() == reference
-            } else {
-                d.annotation(ANNOTATION_REF_NAME) == Some(reference)
-            }
-        });
-        // As oras-go's store answers: a tag names its index.json entry as
-        // written (annotations, platform); a digest names plain content.
-        Ok(found.map(|d| {
-            if by_digest {
-                Descriptor::new(d.media_type, d.digest, d.size)
-            } else {
-                d
-            }
-        }))
+/// Lists a manifest in `idx`, untagged, unless it is listed already (as
+/// oras-go lists every manifest it stores, so other OCI tools find it);
+/// true when `idx` changed.
+pub(crate) fn list_manifest(idx: &mut Index, desc: &Descriptor) -> bool {
+    if idx.manifests.iter().any(|m| m.digest == desc.digest) {
+        return false;
     }
+    let mut d = desc.clone();
+    if let Some(a) = d.annotations.as_mut() {
+        a.remove(ANNOTATION_REF_NAME);
+    }
+    idx.manifests.push(d);
+    true
+}
+
+/// Points `tag` at `desc` in `idx`: the tag moves, and an untagged entry
+/// of the same manifest is absorbed.
+pub(crate) fn set_tag(idx: &mut Index, desc: &Descriptor, tag: &str) {
+    idx.manifests.retain(|d| {
+        let name = d.annotation(ANNOTATION_REF_NAME);
+        name != Some(tag) && !(name.is_none() && d.digest == desc.digest)
+    });
+    let mut d = desc.clone();
+    d.set_annotation(ANNOTATION_REF_NAME, tag);
+    idx.manifests.push(d);
+}
+
+/// Checks a layout tag: free text (oras takes "my tag"), but not empty
+/// and not a digest, which would name content instead.
+pub(crate) fn check_tag(tag: &str) -> Result<()> {
+    if tag.is_empty() || Digest::parse(tag).is_ok() {
+        return Err(Error::invalid(format!("invalid tag {tag:?}")));
+    }
+    Ok(())
+}
+
+/// Reads and parses an `index.json`, bounded by [`MAX_INDEX_SIZE`];
+/// `what` names it in errors.
+pub(crate) fn read_index(r: impl Read, what: &str) -> Result<Index> {
+    let mut buf = Vec::new();
+    r.take(MAX_INDEX_SIZE + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(format!("reading {what}"), e))?;
+    if buf.len() as u64 > MAX_INDEX_SIZE {
+        return Err(Error::TooLarge {
+            what: what.to_string(),
+            limit: MAX_INDEX_SIZE,
+        });
+    }
+    serde_json::from_slice(&buf).map_err(|e| Error::Protocol(format!("{what}: invalid index: {e}")))
+}
+
+/// Checks the content of an `oci-layout` file (`what` names it).
+pub(crate) fn check_layout_version(bytes: &[u8], what: &str) -> Result<()> {
+    #[derive(serde::Deserialize)]
+    struct L {
+        #[serde(rename = "imageLayoutVersion")]
+        v: String,
+    }
+    let l: L = serde_json::from_slice(bytes)
+        .map_err(|_| Error::Protocol(format!("{what}: invalid oci-layout file")))?;
+    if l.v != "1.0.0" {
+        return Err(Error::Unsupported(format!("image layout version {}", l.v)));
+    }
+    Ok(())
+}
+
+/// The `index.json` entry a reference names: a tag names its entry as
+/// written (annotations, platform), as oras-go's store answers; a digest
+/// names plain content.
+pub(crate) fn find_in(idx: &Index, reference: &str) -> Option<Descriptor> {
+    let by_digest = reference.contains(':');
+    let found = idx.manifests.iter().find(|d| {
+        if by_digest {
+            d.digest.to_string() == reference
+        } else {
+            d.annotation(ANNOTATION_REF_NAME) == Some(reference)
+        }
+    })?;
+    Some(if by_digest {
+        Descriptor::new(found.media_type.clone(), found.digest.clone(), found.size)
+    } else {
+        found.clone()
+    })
+}
+
+/// Resolves a reference in a layout whose `index.json` is `idx`: a
+/// listed tag or digest, else a digest of content held but not listed
+/// (the child of an index, say), whose media type is read from the
+/// content. `size_of` gives the size of held content; `name` names the
+/// layout in errors.
+pub(crate) fn resolve_in(
+    store: &dyn Storage,
+    idx: &Index,
+    reference: &str,
+    size_of: impl Fn(&Digest) -> Option<u64>,
+    name: &str,
+) -> Result<Descriptor> {
+    if let Some(d) = find_in(idx, reference) {
+        return Ok(d);
+    }
+    let not_found = || Error::not_found(Missing::Manifest, format!("{name}:{reference}"));
+    if !reference.contains(':') {
+        return Err(not_found());
+    }
+    let digest = Digest::parse(reference)?;
+    let size = size_of(&digest).ok_or_else(not_found)?;
+    let probe = Descriptor::new(media_type::OCI_MANIFEST, digest.clone(), size);
+    let bytes = fetch_all(store, &probe)?;
+    let mt = manifest::detect_media_type(&bytes)?;
+    Ok(Descriptor::new(mt, digest, size))
+}
+
+/// Hands the tags of `idx` after `last` to `page`, sorted, as one page.
+pub(crate) fn tags_in(
+    idx: &Index,
+    last: &str,
+    page: &mut dyn FnMut(Vec<String>) -> Result<()>,
+) -> Result<()> {
+    let mut tags: Vec<String> = idx
+        .manifests
+        .iter()
+        .filter_map(|d| d.annotation(ANNOTATION_REF_NAME).map(str::to_string))
+        .filter(|t| last.is_empty() || t.as_str() > last)
+        .collect();
+    tags.sort();
+    tags.dedup();
+    page(tags)
+}
+
+/// Finds the referrers of `subject` among the manifests of `queue` and
+/// the children of the indexes among them, read from `store`; bounded by
+/// [`MAX_SCANNED`] manifests. Unreadable manifests are passed over.
+pub(crate) fn scan_referrers(
+    store: &dyn Storage,
+    mut queue: Vec<Descriptor>,
+    subject: &Descriptor,
+    artifact_type: Option<&str>,
+) -> Result<Vec<Descriptor>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<Descriptor> = Vec::new();
+    while let Some(d) = queue.pop() {
+        if !seen.insert(d.digest.clone()) || !media_type::is_manifest(&d.media_type) {
+            continue;
+        }
+        if seen.len() > MAX_SCANNED {
+            return Err(Error::TooLarge {
+                what: "manifests scanned for referrers".into(),
+                limit: MAX_SCANNED as u64,
+            });
+        }
+        let Ok(bytes) = fetch_all(store, &d) else {
+            continue;
+        };
+        let Ok(doc) = manifest::Document::parse(&d.media_type, &bytes) else {
+            continue;
+        };
+        if let manifest::Document::Index(i) = &doc {
+            queue.extend(i.manifests.iter().cloned());
+        }
+        if doc.subject().is_some_and(|s| s.digest == subject.digest) {
+            let r = doc.referrer_descriptor(&d);
+            if artifact_type.is_none_or(|t| r.artifact_type.as_deref() == Some(t))
+                && !out.iter().any(|o| o.digest == r.digest)
+            {
+                out.push(r);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.digest.cmp(&b.digest));
+    Ok(out)
 }
 
 impl Storage for OciLayout {
@@ -239,17 +364,8 @@ impl Storage for OciLayout {
             return self.with_lock(|| {
                 self.write_blob(desc, source)?;
                 let mut idx = self.index()?;
-                if idx.manifests.iter().any(|d| d.digest == desc.digest)
-                    && self.root.join("index.json").exists()
-                {
+                if !list_manifest(&mut idx, desc) && self.root.join("index.json").exists() {
                     return Ok(());
-                }
-                let mut d = desc.clone();
-                if let Some(a) = d.annotations.as_mut() {
-                    a.remove(ANNOTATION_REF_NAME);
-                }
-                if !idx.manifests.iter().any(|m| m.digest == desc.digest) {
-                    idx.manifests.push(d);
                 }
                 self.save_index(&idx)
             });
@@ -291,30 +407,19 @@ impl OciLayout {
 
 impl Resolver for OciLayout {
     fn resolve(&self, reference: &str) -> Result<Descriptor> {
-        if let Some(d) = self.find(reference)? {
-            return Ok(d);
-        }
-        let not_found = || {
-            Error::not_found(
-                Missing::Manifest,
-                format!("{}:{reference}", self.root.display()),
-            )
+        let size_of = |d: &Digest| {
+            fs::metadata(self.blob_path(d))
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
         };
-        if reference.contains(':') {
-            // A digest not listed in index.json (a child of an index, say):
-            // find the blob and read its media type from the content.
-            let digest = Digest::parse(reference)?;
-            let path = self.blob_path(&digest);
-            let size = match fs::metadata(&path) {
-                Ok(m) => m.len(),
-                Err(_) => return Err(not_found()),
-            };
-            let probe = Descriptor::new(media_type::OCI_MANIFEST, digest.clone(), size);
-            let bytes = fetch_all(self, &probe)?;
-            let mt = manifest::detect_media_type(&bytes)?;
-            return Ok(Descriptor::new(mt, digest, size));
-        }
-        Err(not_found())
+        resolve_in(
+            self,
+            &self.index()?,
+            reference,
+            size_of,
+            &self.root.display().to_string(),
+        )
     }
 
     fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
@@ -326,11 +431,7 @@ impl Resolver for OciLayout {
 
 impl Tagger for OciLayout {
     fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()> {
-        // Layout tags are free text (oras takes "my tag"), but not empty
-        // and not a digest, which would name content instead.
-        if tag.is_empty() || Digest::parse(tag).is_ok() {
-            return Err(Error::invalid(format!("invalid tag {tag:?}")));
-        }
+        check_tag(tag)?;
         if !self.exists(desc)? {
             return Err(Error::not_found(
                 Missing::Manifest,
@@ -338,15 +439,7 @@ impl Tagger for OciLayout {
             ));
         }
         self.update_index(|idx| {
-            // The tag moves; an untagged entry of the same manifest is
-            // absorbed.
-            idx.manifests.retain(|d| {
-                let name = d.annotation(ANNOTATION_REF_NAME);
-                name != Some(tag) && !(name.is_none() && d.digest == desc.digest)
-            });
-            let mut d = desc.clone();
-            d.set_annotation(ANNOTATION_REF_NAME, tag);
-            idx.manifests.push(d);
+            set_tag(idx, desc, tag);
             Ok((true, ()))
         })
     }
@@ -384,16 +477,7 @@ impl Deleter for OciLayout {
 impl TagLister for OciLayout {
     /// One page, sorted.
     fn tags(&self, last: &str, page: &mut dyn FnMut(Vec<String>) -> Result<()>) -> Result<()> {
-        let idx = self.index()?;
-        let mut tags: Vec<String> = idx
-            .manifests
-            .iter()
-            .filter_map(|d| d.annotation(ANNOTATION_REF_NAME).map(str::to_string))
-            .filter(|t| last.is_empty() || t.as_str() > last)
-            .collect();
-        tags.sort();
-        tags.dedup();
-        page(tags)
+        tags_in(&self.index()?, last, page)
     }
 }
 
@@ -406,39 +490,7 @@ impl ReferrerLister for OciLayout {
         subject: &Descriptor,
         artifact_type: Option<&str>,
     ) -> Result<Vec<Descriptor>> {
-        let mut queue: Vec<Descriptor> = self.index()?.manifests;
-        let mut seen = std::collections::HashSet::new();
-        let mut out: Vec<Descriptor> = Vec::new();
-        while let Some(d) = queue.pop() {
-            if !seen.insert(d.digest.clone()) || !media_type::is_manifest(&d.media_type) {
-                continue;
-            }
-            if seen.len() > MAX_SCANNED {
-                return Err(Error::TooLarge {
-                    what: "manifests scanned for referrers".into(),
-                    limit: MAX_SCANNED as u64,
-                });
-            }
-            let Ok(bytes) = fetch_all(self, &d) else {
-                continue;
-            };
-            let Ok(doc) = manifest::Document::parse(&d.media_type, &bytes) else {
-                continue;
-            };
-            if let manifest::Document::Index(i) = &doc {
-                queue.extend(i.manifests.iter().cloned());
-            }
-            if doc.subject().is_some_and(|s| s.digest == subject.digest) {
-                let r = doc.referrer_descriptor(&d);
-                if artifact_type.is_none_or(|t| r.artifact_type.as_deref() == Some(t))
-                    && !out.iter().any(|o| o.digest == r.digest)
-                {
-                    out.push(r);
-                }
-            }
-        }
-        out.sort_by(|a, b| a.digest.cmp(&b.digest));
-        Ok(out)
+        scan_referrers(self, self.index()?.manifests, subject, artifact_type)
     }
 }
 

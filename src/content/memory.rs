@@ -52,13 +52,7 @@ impl Storage for MemoryStore {
         let (_, data) = blobs
             .get(&desc.digest)
             .ok_or_else(|| Error::not_found(Missing::Content, desc.digest.to_string()))?;
-        let start = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(data.len());
-        Ok((
-            Box::new(std::io::Cursor::new(data[start..].to_vec())),
-            offset,
-        ))
+        Ok((super::bytes_stream(data, offset), offset))
     }
 
     fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {

@@ -10,6 +10,9 @@
 pub mod files;
 pub mod layout;
 pub mod memory;
+pub(crate) mod spool;
+pub mod tarlayout;
+pub mod tarwriter;
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -107,6 +110,15 @@ pub fn skip_to(stream: &mut dyn Read, at: u64, offset: u64, size: u64) -> Result
         });
     }
     Ok(())
+}
+
+/// A stream of bytes held in memory, from `offset` (for stores that hold
+/// small content whole: manifests, a memory store).
+pub(crate) fn bytes_stream(bytes: &[u8], offset: u64) -> Stream<'static> {
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    Box::new(std::io::Cursor::new(bytes[start..].to_vec()))
 }
 
 /// Moves content by descriptor. Stores are shared between threads.

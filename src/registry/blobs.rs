@@ -30,7 +30,11 @@ impl Repository {
 
     pub(super) fn blob_exists(&self, desc: &Descriptor) -> Result<bool> {
         let u = endpoints::blob(self.origin(), &self.name, &desc.digest.to_string());
-        self.head_exists(Request::new("HEAD", u))
+        let exists = self.head_exists(Request::new("HEAD", u))?;
+        if exists {
+            self.registry.seen(&desc.digest, &self.name);
+        }
+        Ok(exists)
     }
 
     /// One `GET` of a blob from `offset`; returns the body and where it
@@ -67,6 +71,7 @@ impl Repository {
 
     pub(super) fn fetch_blob(&self, desc: &Descriptor, offset: u64) -> Result<(Stream<'_>, u64)> {
         let (inner, at) = self.open_blob(desc, offset)?;
+        self.registry.seen(&desc.digest, &self.name);
         Ok((
             Box::new(ResumingReader {
                 repo: self,

@@ -172,7 +172,17 @@ impl Storage for Repository {
 
     fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
         if !media_type::is_manifest(&desc.media_type) {
-            return self.push_blob(desc, source);
+            // A blob another repository of this registry was seen to hold
+            // is mounted from there; a refused mount uploads (through the
+            // session the registry opened instead).
+            match self.registry.holders(&desc.digest, &self.name).first() {
+                Some(from) => {
+                    self.mount_blob(desc, from, source)?;
+                }
+                None => self.push_blob(desc, source)?,
+            }
+            self.registry.seen(&desc.digest, &self.name);
+            return Ok(());
         }
         let bytes = read_source(desc, source)?;
         self.put_manifest(desc, &bytes, &desc.digest.to_string())?

@@ -10,6 +10,7 @@
 mod blobs;
 pub(crate) mod endpoints;
 pub(crate) mod link;
+pub mod locations;
 mod manifests;
 pub(crate) mod range;
 pub mod referrers;
@@ -27,6 +28,7 @@ use crate::error::{Error, Missing, Result};
 use crate::http::{Client, HttpOptions, Request, Response};
 use crate::reference::{registry_host, validate_registry};
 
+pub use locations::BlobLocations;
 pub use upload::{DEFAULT_CHUNK_SIZE, UploadOptions};
 
 /// Most pages followed when listing tags or repositories; a registry that
@@ -45,6 +47,9 @@ pub struct RegistryOptions {
     pub http: HttpOptions,
     /// Blob upload settings.
     pub upload: UploadOptions,
+    /// Where blobs were seen, to mount them from there instead of
+    /// uploading them again (none by default).
+    pub blob_locations: Option<Arc<BlobLocations>>,
 }
 
 impl RegistryOptions {
@@ -66,6 +71,14 @@ impl RegistryOptions {
         self.upload = upload;
         self
     }
+
+    /// Remembers where blobs were seen in `locations` (shared by every
+    /// registry given it), and mounts a blob from a repository known to
+    /// hold it before uploading it.
+    pub fn blob_locations(mut self, locations: Arc<BlobLocations>) -> Self {
+        self.blob_locations = Some(locations);
+        self
+    }
 }
 
 /// One registry host.
@@ -75,6 +88,7 @@ pub struct Registry {
     auth: AuthClient,
     upload: UploadOptions,
     warned: Mutex<HashSet<String>>,
+    locations: Option<Arc<BlobLocations>>,
 }
 
 /// True when plain HTTP is used unless HTTPS is asked for: a host named
@@ -110,6 +124,7 @@ impl Registry {
             auth: AuthClient::new(http, name, credentials),
             upload: opts.upload,
             warned: Mutex::new(HashSet::new()),
+            locations: opts.blob_locations,
         }))
     }
 
@@ -121,6 +136,21 @@ impl Registry {
     /// `scheme://host[:port]`.
     pub fn origin(&self) -> &str {
         &self.origin
+    }
+
+    /// Notes that `repo` holds `digest` (when locations are kept).
+    pub(crate) fn seen(&self, digest: &crate::digest::Digest, repo: &str) {
+        if let Some(l) = &self.locations {
+            l.seen(&self.origin, digest, repo);
+        }
+    }
+
+    /// Other repositories of this registry known to hold `digest`.
+    pub(crate) fn holders(&self, digest: &crate::digest::Digest, except: &str) -> Vec<String> {
+        self.locations
+            .as_ref()
+            .map(|l| l.holders(&self.origin, digest, except))
+            .unwrap_or_default()
     }
 
     /// The auth client (for token counts in tests and diagnostics).

@@ -96,7 +96,9 @@ impl Mounter for Repository {
         from: &str,
         source: &mut dyn Source,
     ) -> Result<bool> {
-        self.mount_blob(desc, from, source)
+        let mounted = self.mount_blob(desc, from, source)?;
+        self.registry.seen(&desc.digest, &self.name);
+        Ok(mounted)
     }
 }
 
@@ -189,7 +191,12 @@ impl Repository {
     /// registry refuses (it answers 202 with an upload session, or an
     /// error), the blob is uploaded from `source` instead. Returns true if
     /// it was mounted.
-    fn mount_blob(&self, desc: &Descriptor, from: &str, source: &mut dyn Source) -> Result<bool> {
+    pub(super) fn mount_blob(
+        &self,
+        desc: &Descriptor,
+        from: &str,
+        source: &mut dyn Source,
+    ) -> Result<bool> {
         let mut u = endpoints::uploads(self.origin(), &self.name);
         u = url::append_query(&u, "mount", &desc.digest.to_string());
         u = url::append_query(&u, "from", from);

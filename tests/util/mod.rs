@@ -190,6 +190,10 @@ pub fn wrapped_cmd(dir: &Path, wrapper: &[&str], args: &[&str]) -> Command {
         .current_dir(dir)
         .env("DOCKER_CONFIG", dir.join(".docker-test"))
         .env("HOME", dir)
+        // Caches and certs.d under the test's own HOME, whatever the
+        // machine's XDG settings.
+        .env_remove("XDG_CACHE_HOME")
+        .env_remove("XDG_CONFIG_HOME")
         .env_remove("HTTPS_PROXY")
         .env_remove("HTTP_PROXY")
         .env_remove("ALL_PROXY")

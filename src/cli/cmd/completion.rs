@@ -4,14 +4,14 @@
 //! parser accepts: commands, group sub-commands and each command's flags;
 //! arguments complete as file names.
 //!
-//! Every script finds the command being typed the same way: the first
-//! word that is not a flag, and for a group (`manifest`, `repository`)
-//! the next one.
+//! Every script finds the command being typed the same way: the words
+//! that are not flags, as long as they name a group (`manifest`,
+//! `repository`, `manifest index`), and the one after.
 
 use std::fmt::Write as _;
 
 use crate::cli::args::{Args, specs};
-use crate::cli::commands::{COMMANDS, GROUP_ALIASES, groups};
+use crate::cli::commands::{COMMANDS, GROUP_ALIASES, group_paths, groups};
 use crate::cli::error::Result;
 use crate::cli::help::group_help;
 use crate::cli::output;
@@ -43,7 +43,25 @@ fn first_sentence(s: &str) -> String {
     s.trim_end_matches('.').to_string()
 }
 
-/// Every path with what follows it: the root, each group, each command.
+/// The spellings of a path of words whose first word may be a group with
+/// aliases (`repo ls`, `repository ls`).
+fn path_spellings(words: &[&str]) -> Vec<String> {
+    match words.split_first() {
+        None => vec![String::new()],
+        Some((first, rest)) => group_spellings(first)
+            .into_iter()
+            .map(|g| {
+                std::iter::once(g.as_str())
+                    .chain(rest.iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect(),
+    }
+}
+
+/// Every path with what follows it: the root, each group (nested ones
+/// too), each command.
 fn nodes() -> Vec<Node> {
     let mut root: Vec<(String, String)> = COMMANDS
         .iter()
@@ -59,14 +77,24 @@ fn nodes() -> Vec<Node> {
         words: root,
         flags: false,
     }];
-    for g in groups() {
+    for g in group_paths() {
+        let words: Vec<&str> = g.split(' ').collect();
+        let depth = words.len();
+        let mut offered: Vec<(String, String)> = COMMANDS
+            .iter()
+            .filter(|c| c.path.len() == depth + 1 && c.path[..depth] == words[..])
+            .map(|c| (c.path[depth].to_string(), c.short.to_string()))
+            .collect();
+        for sub in group_paths() {
+            if let Some(w) = sub.strip_prefix(&format!("{g} "))
+                && !w.contains(' ')
+            {
+                offered.push((w.to_string(), group_help(&sub).to_string()));
+            }
+        }
         out.push(Node {
-            spellings: group_spellings(g),
-            words: COMMANDS
-                .iter()
-                .filter(|c| c.path.len() == 2 && c.path[0] == g)
-                .map(|c| (c.path[1].to_string(), c.short.to_string()))
-                .collect(),
+            spellings: path_spellings(&words),
+            words: offered,
             flags: false,
         });
     }
@@ -75,13 +103,18 @@ fn nodes() -> Vec<Node> {
         let lasts: Vec<&str> = std::iter::once(*last)
             .chain(c.aliases.iter().copied())
             .collect();
-        let spellings = match parents.first() {
-            Some(g) => group_spellings(g)
-                .iter()
-                .flat_map(|g| lasts.iter().map(move |l| format!("{g} {l}")))
-                .collect(),
-            None => lasts.iter().map(|l| l.to_string()).collect(),
-        };
+        let spellings = path_spellings(parents)
+            .iter()
+            .flat_map(|p| {
+                lasts.iter().map(move |l| {
+                    if p.is_empty() {
+                        l.to_string()
+                    } else {
+                        format!("{p} {l}")
+                    }
+                })
+            })
+            .collect();
         let mut words = Vec::new();
         for s in specs(c) {
             let about = first_sentence(&s.help);
@@ -99,13 +132,12 @@ fn nodes() -> Vec<Node> {
     out
 }
 
-/// The group names (and their aliases) as a shell `case` pattern.
-fn group_pattern() -> String {
-    groups()
+/// Every group's spellings (nested groups as their words with spaces).
+fn group_spellings_all() -> Vec<String> {
+    group_paths()
         .iter()
-        .flat_map(|g| group_spellings(g))
-        .collect::<Vec<_>>()
-        .join("|")
+        .flat_map(|g| path_spellings(&g.split(' ').collect::<Vec<_>>()))
+        .collect()
 }
 
 /// The bash function; zsh runs it through `bashcompinit`.
@@ -128,16 +160,11 @@ fn bash_function(prog: &str) -> String {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w="${{COMP_WORDS[i]}}"
         [[ $w == -* ]] && continue
-        if [[ -z $key ]]; then
-            key=$w
-            case "$key" in
-                {groups}) ;;
-                *) break ;;
-            esac
-        else
-            key="$key $w"
-            break
-        fi
+        if [[ -z $key ]]; then key=$w; else key="$key $w"; fi
+        case "$key" in
+            {groups}) ;;
+            *) break ;;
+        esac
     done
     local words="" flags=0
     case "$key" in
@@ -149,7 +176,11 @@ fn bash_function(prog: &str) -> String {
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }}
 "#,
-        groups = group_pattern()
+        groups = group_spellings_all()
+            .iter()
+            .map(|g| format!("\"{g}\""))
+            .collect::<Vec<_>>()
+            .join("|")
     )
 }
 
@@ -187,7 +218,7 @@ function __{prog}_path
     for w in (commandline -opc)[2..-1]
         string match -q -- '-*' $w; and continue
         set -a path $w
-        if test (count $path) -ge 2; or not contains -- $path[1] {groups}
+        if not contains -- "$path" {groups}
             break
         end
     end
@@ -197,7 +228,11 @@ function __{prog}_at
     test (__{prog}_path) = "$argv[1]"
 end
 "#,
-        groups = group_pattern().replace('|', " ")
+        groups = group_spellings_all()
+            .iter()
+            .map(|g| single_quoted(g, true))
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     for n in nodes() {
         let cond = n
@@ -254,8 +289,8 @@ fn powershell(prog: &str, descriptions: bool) -> String {
             );
         }
     }
-    let groups: Vec<String> = group_pattern()
-        .split('|')
+    let groups: Vec<String> = group_spellings_all()
+        .iter()
         .map(|g| single_quoted(g, false))
         .collect();
     format!(
@@ -272,13 +307,8 @@ Register-ArgumentCompleter -Native -CommandName '{prog}' -ScriptBlock {{
     $key = ''
     foreach ($w in $elements) {{
         if ($w -like '-*') {{ continue }}
-        if ($key -eq '') {{
-            $key = $w
-            if ($groups -notcontains $w) {{ break }}
-        }} else {{
-            $key = "$key $w"
-            break
-        }}
+        if ($key -eq '') {{ $key = $w }} else {{ $key = "$key $w" }}
+        if ($groups -notcontains $key) {{ break }}
     }}
     $node = $table[$key]
     if ($null -eq $node) {{ return }}

@@ -1,0 +1,348 @@
+//! What `backup` and `restore` share on the command line: their reference
+//! grammar (`<registry>/<repository>[:<tag>[,<tag>…]]`, no digests), the
+//! lines they print (status lines, oras's summaries, sizes and durations
+//! in oras's human units), and the JSON record of what crossed.
+
+use std::io::Write;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::cli::args::Args;
+use crate::cli::error::{Error, Result};
+use crate::cli::output;
+use oar::content::Target;
+use oar::copy::{Action, Observer};
+use oar::descriptor::Descriptor;
+use oar::ops::backup::{Artifact, Moved, Outcome};
+
+/// Splits `<registry>/<repository>[:<tag>[,<tag>…]]` into the repository
+/// reference and its tags (none: every tag), as oras 1.3 checks it:
+/// digests are refused, and every tag must be a valid one.
+pub fn parse_refs(arg: &str) -> Result<(String, Vec<String>)> {
+    if arg.is_empty() {
+        return Err(Error::usage("artifact reference cannot be empty"));
+    }
+    if arg.contains('@') {
+        return Err(Error::usage(format!(
+            "digest references are not supported: {arg:?}"
+        )));
+    }
+    let mut parts = arg.split(',');
+    let main = parts.next().unwrap_or_default();
+    let extra: Vec<String> = parts.map(str::to_string).collect();
+    let r = oar::Reference::parse(main)
+        .map_err(|e| Error::usage(format!("invalid reference {main:?}: {e}")))?;
+    let repo = r.name();
+    let first = r.selector();
+    if first.is_none() && extra.is_empty() {
+        return Ok((repo, Vec::new()));
+    }
+    let mut tags = vec![first.unwrap_or_default()];
+    tags.extend(extra);
+    for t in &tags {
+        if t.is_empty() {
+            return Err(Error::usage(format!("empty tag in reference {arg:?}")));
+        }
+        if !oar::reference::is_valid_tag(t) {
+            return Err(Error::usage(format!(
+                "invalid tag {t:?} in reference {arg:?}"
+            )));
+        }
+    }
+    Ok((repo, tags))
+}
+
+/// The path flag a command cannot run without (`--output`, `--input`),
+/// refused as oras refuses it when missing or empty.
+pub fn required_path<'a>(args: &'a Args, flag: &str) -> Result<&'a str> {
+    let v = args.value(flag).ok_or_else(|| {
+        Error::usage(format!("required flag(s) \"{flag}\" not set")).with_usage(args.cmd)
+    })?;
+    if v.is_empty() {
+        return Err(Error::usage(format!("the {flag} path cannot be empty")));
+    }
+    Ok(v)
+}
+
+/// The tags to move and what they name in `src`: `tags`, or every tag
+/// `src` lists. None is an error naming `place` (`repository "x"`, `OCI
+/// layout "x"`) with oras's hint to list tags with `hint`. Prints oras's
+/// `Found …` line(s) with `found_in`, then resolves every tag before
+/// anything is copied, as oras does.
+pub fn resolve_tags(
+    src: &dyn Target,
+    tags: Vec<String>,
+    place: &str,
+    hint: &str,
+    say: Say,
+    found_in: &str,
+) -> Result<Vec<(String, Descriptor)>> {
+    let tags = if tags.is_empty() {
+        let lister = src
+            .as_tag_lister()
+            .ok_or_else(|| Error::other("the target does not support tag listing"))?;
+        oar::content::all_tags(lister, "")
+            .map_err(|e| Error::from(e).wrap("failed to find tags"))?
+    } else {
+        tags
+    };
+    if tags.is_empty() {
+        let name = place.split_once(' ').map_or(place, |(_, n)| n);
+        return Err(
+            Error::other(format!("no tags found in {place}")).recommend(format!(
+                "If you want to list available tags in {name}, use \"{} {hint}\"",
+                crate::cli::program()
+            )),
+        );
+    }
+    say.found(&tags, found_in)?;
+    tags.into_iter()
+        .map(|t| {
+            src.resolve(&t)
+                .map(|d| (t.clone(), d))
+                .map_err(|e| Error::from(e).wrap(format!("failed to resolve tag {t:?}")))
+        })
+        .collect()
+}
+
+/// Where the command's lines go: stdout, or stderr when stdout carries
+/// an archive (`backup -o -`); nothing when the output is JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct Say {
+    /// Write to stderr.
+    pub stderr: bool,
+    /// Write nothing.
+    pub quiet: bool,
+}
+
+impl Say {
+    /// One line, control characters escaped.
+    pub fn line(&self, s: &str) -> Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        if self.stderr {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{}", oar::text::escape_controls(s));
+            return Ok(());
+        }
+        output::line(s)
+    }
+
+    /// oras's `Found N tag(s) in <where>: a, b` (one per line past five).
+    pub fn found(&self, tags: &[String], place: &str) -> Result<()> {
+        if tags.len() <= 5 {
+            return self.line(&format!(
+                "Found {} tag(s) in {place}: {}",
+                tags.len(),
+                tags.join(", ")
+            ));
+        }
+        self.line(&format!("Found {} tag(s) in {place}:", tags.len()))?;
+        for t in tags {
+            self.line(t)?;
+        }
+        Ok(())
+    }
+}
+
+/// The status lines of a backup (`Pulling`, `Pulled`) or a restore
+/// (`Pushing`, `Pushed`), with `Exists`, `Skipped` and `Mounted`, padded
+/// to oras's column; unnamed content shows its media type, as oras always
+/// shows it for these commands.
+pub struct Status {
+    /// Where lines go.
+    pub say: Say,
+    /// The words for the walk's start and end verbs.
+    pub start: (Action, &'static str),
+    /// See `start`.
+    pub done: (Action, &'static str),
+    /// The first write error, reported at the end.
+    pub error: Option<Error>,
+}
+
+impl Status {
+    /// Fails with the first write error, if any.
+    pub fn finish(&mut self) -> Result<()> {
+        self.error.take().map_or(Ok(()), Err)
+    }
+}
+
+impl Observer for Status {
+    fn event(&mut self, action: Action, desc: &Descriptor) {
+        let word = match action {
+            a if a == self.start.0 => self.start.1,
+            a if a == self.done.0 => self.done.1,
+            Action::Exists => "Exists",
+            Action::Skipped => "Skipped",
+            Action::Mounted => "Mounted",
+            _ => return,
+        };
+        if self.error.is_some() {
+            return;
+        }
+        let name = desc.title().unwrap_or(&desc.media_type);
+        if let Err(e) = self
+            .say
+            .line(&format!("{word:<9} {} {name}", desc.digest.short()))
+        {
+            self.error = Some(e);
+        }
+    }
+}
+
+/// A size as oras prints it: `%g %2s` of the value in 1024-based units,
+/// rounded to at most four characters (`1.5 KB`, `512  B`).
+pub fn human_bytes(size: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let f = size as f64;
+    let (value, unit) = if f < 1024.0 {
+        (f, UNITS[0])
+    } else {
+        let e = ((f.ln() / 1024f64.ln()).floor() as usize).min(UNITS.len() - 1);
+        let p = f / 1024f64.powi(e as i32);
+        let rounded = if p < 10.0 {
+            (p * 100.0).round() / 100.0
+        } else if p < 100.0 {
+            (p * 10.0).round() / 10.0
+        } else {
+            p.round()
+        };
+        (rounded, UNITS[e])
+    };
+    format!("{value} {unit:>2}")
+}
+
+/// A duration as oras prints it: rounded to the second above a second,
+/// to the millisecond above a millisecond, else to the microsecond, and
+/// written as Go writes durations (`1m5s`, `350ms`, `12µs`).
+pub fn human_duration(d: Duration) -> String {
+    let ns = d.as_nanos();
+    let round = |unit: u128| (ns + unit / 2) / unit * unit;
+    let ns = if ns > 1_000_000_000 {
+        round(1_000_000_000)
+    } else if ns > 1_000_000 {
+        round(1_000_000)
+    } else {
+        round(1_000)
+    };
+    if ns == 0 {
+        return "0s".into();
+    }
+    if ns < 1_000_000 {
+        return format!("{}µs", ns / 1_000);
+    }
+    if ns < 1_000_000_000 {
+        return format!("{}ms", ns / 1_000_000);
+    }
+    let secs = ns / 1_000_000_000;
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m{s}s"),
+        _ => format!("{h}h{m}m{s}s"),
+    }
+}
+
+/// An artifact in the JSON record: its tag, its root descriptor, and its
+/// referrers.
+#[derive(Serialize)]
+pub struct ArtifactJson {
+    /// The tag.
+    pub tag: String,
+    /// The root.
+    #[serde(flatten)]
+    pub root: Descriptor,
+    /// The referrers moved with it.
+    pub referrers: Vec<Descriptor>,
+}
+
+/// A piece of content in the JSON record, and what happened to it.
+#[derive(Serialize)]
+pub struct ContentJson {
+    /// The descriptor.
+    #[serde(flatten)]
+    pub desc: Descriptor,
+    /// `transferred`, `exists`, `mounted`, or `planned` (a dry run).
+    pub status: &'static str,
+}
+
+/// The artifacts of a report, for the record.
+pub fn artifacts_json(artifacts: &[Artifact]) -> Vec<ArtifactJson> {
+    artifacts
+        .iter()
+        .map(|a| ArtifactJson {
+            tag: a.tag.clone(),
+            root: a.root.clone(),
+            referrers: a.referrers.clone(),
+        })
+        .collect()
+}
+
+/// The content of a report, for the record, and the bytes transferred.
+pub fn content_json(moved: &[Moved], planned: bool) -> (Vec<ContentJson>, u64) {
+    let mut bytes = 0;
+    let list = moved
+        .iter()
+        .map(|m| {
+            let status = match m.outcome {
+                _ if planned => "planned",
+                Outcome::Transferred => {
+                    bytes += m.desc.size;
+                    "transferred"
+                }
+                Outcome::Existed => "exists",
+                Outcome::Mounted => "mounted",
+                _ => "other",
+            };
+            ContentJson {
+                desc: m.desc.clone(),
+                status,
+            }
+        })
+        .collect();
+    (list, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_as_oras_checks_them() {
+        assert_eq!(
+            parse_refs("localhost:5000/a/b:v1,v2").unwrap(),
+            ("localhost:5000/a/b".into(), vec!["v1".into(), "v2".into()])
+        );
+        assert_eq!(
+            parse_refs("localhost:5000/a").unwrap(),
+            ("localhost:5000/a".into(), vec![])
+        );
+        for bad in [
+            "",
+            "localhost:5000/a@sha256:abc",
+            "invalid/format:v1,@sha256:123abc",
+            "localhost:5000/a:v1,,v2",
+            "localhost:5000/a,v2",
+            "localhost:5000/a:v1,bad+tag",
+        ] {
+            assert!(parse_refs(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn sizes_and_durations_as_oras_writes_them() {
+        assert_eq!(human_bytes(512), "512  B");
+        assert_eq!(human_bytes(1024), "1 KB");
+        assert_eq!(human_bytes(1536), "1.5 KB");
+        assert_eq!(human_bytes(10 * 1024 * 1024 + 200 * 1024), "10.2 MB");
+        assert_eq!(human_bytes(1 << 30), "1 GB");
+        assert_eq!(human_duration(Duration::from_millis(1500)), "2s");
+        assert_eq!(human_duration(Duration::from_secs(65)), "1m5s");
+        assert_eq!(human_duration(Duration::from_secs(3661)), "1h1m1s");
+        assert_eq!(human_duration(Duration::from_micros(350_400)), "350ms");
+        assert_eq!(human_duration(Duration::from_micros(12)), "12µs");
+        assert_eq!(human_duration(Duration::ZERO), "0s");
+    }
+}

@@ -1,0 +1,243 @@
+//! Where blobs were last seen: a small, bounded, crash-safe record of
+//! which repositories of which registry hold which digests, so that a
+//! blob the registry already has elsewhere is mounted
+//! (`POST …/blobs/uploads/?mount=<digest>&from=<repo>`) instead of sent
+//! again — skopeo's blob-info cache, for oar.
+//!
+//! It holds registry origins, digests and repository names, never
+//! credentials. A wrong or stale entry costs one refused mount (the
+//! registry then opens an upload session, which is used): the registry
+//! checks the digest, so a mount can never give a wrong blob.
+//!
+//! The file is one line per entry, `<origin> <digest> <repository>`,
+//! newest last, at most [`MAX_ENTRIES`] lines. It is read once, when the
+//! first registry of a process wants it, and written back atomically
+//! (temporary file, then rename) when the record is dropped, merged with
+//! what other processes wrote meanwhile; a crash loses the new entries,
+//! never the file.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::digest::Digest;
+use crate::fsutil;
+
+/// Most entries kept (the oldest go first): about 2 MiB of file.
+pub const MAX_ENTRIES: usize = 20_000;
+
+/// Most repositories remembered per blob.
+const PER_BLOB: usize = 4;
+
+/// Largest file read; a longer one is treated as damaged and started
+/// afresh.
+const MAX_FILE: u64 = 4 << 20;
+
+/// `(origin, digest)` → repositories, newest last.
+type Table = HashMap<(String, String), Vec<String>>;
+
+/// The record of where blobs were seen, shared by the registries of a
+/// process.
+#[derive(Debug)]
+pub struct BlobLocations {
+    path: PathBuf,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    table: Table,
+    /// Insertion order of keys, for eviction (newest last).
+    order: Vec<(String, String)>,
+    loaded: bool,
+    changed: bool,
+}
+
+impl State {
+    fn add(&mut self, origin: &str, digest: &str, repo: &str) {
+        let key = (origin.to_string(), digest.to_string());
+        let repos = self.table.entry(key.clone()).or_default();
+        if repos.last().map(String::as_str) == Some(repo) {
+            return;
+        }
+        repos.retain(|r| r != repo);
+        repos.push(repo.to_string());
+        if repos.len() > PER_BLOB {
+            repos.remove(0);
+        }
+        self.order.retain(|k| *k != key);
+        self.order.push(key);
+        while self.order.len() > MAX_ENTRIES {
+            let old = self.order.remove(0);
+            self.table.remove(&old);
+        }
+        self.changed = true;
+    }
+
+    fn merge_text(&mut self, text: &str) {
+        for line in text.lines() {
+            let mut parts = line.split(' ');
+            if let (Some(o), Some(d), Some(r), None) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+                && Digest::parse(d).is_ok()
+                && !o.is_empty()
+                && !r.is_empty()
+            {
+                self.add(o, d, r);
+            }
+        }
+    }
+
+    fn text(&self) -> String {
+        let mut out = String::new();
+        for key in &self.order {
+            for repo in self.table.get(key).into_iter().flatten() {
+                out.push_str(&format!("{} {} {repo}\n", key.0, key.1));
+            }
+        }
+        out
+    }
+}
+
+/// Reads the file, bounded; missing or damaged reads as empty.
+fn read_file(path: &Path) -> String {
+    let Ok(f) = std::fs::File::open(path) else {
+        return String::new();
+    };
+    let mut text = String::new();
+    match f.take(MAX_FILE + 1).read_to_string(&mut text) {
+        Ok(n) if (n as u64) <= MAX_FILE => text,
+        _ => String::new(),
+    }
+}
+
+impl BlobLocations {
+    /// The record kept in the file at `path` (created when first saved).
+    pub fn new(path: impl Into<PathBuf>) -> BlobLocations {
+        BlobLocations {
+            path: path.into(),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        let mut s = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !s.loaded {
+            s.loaded = true;
+            let text = read_file(&self.path);
+            s.merge_text(&text);
+            s.changed = false;
+        }
+        f(&mut s)
+    }
+
+    /// Notes that repository `repo` of the registry at `origin` holds
+    /// `digest`.
+    pub fn seen(&self, origin: &str, digest: &Digest, repo: &str) {
+        self.with(|s| s.add(origin, &digest.to_string(), repo));
+    }
+
+    /// Repositories of `origin` known to hold `digest`, newest first,
+    /// other than `except`.
+    pub fn holders(&self, origin: &str, digest: &Digest, except: &str) -> Vec<String> {
+        self.with(|s| {
+            s.table
+                .get(&(origin.to_string(), digest.to_string()))
+                .map(|repos| {
+                    repos
+                        .iter()
+                        .rev()
+                        .filter(|r| *r != except)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    }
+
+    /// Writes the record back if it changed: merged with the file as it is
+    /// now, then replaced atomically (mode 0600).
+    pub fn save(&self) -> crate::Result<()> {
+        let text = {
+            let mut s = self
+                .state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !s.changed {
+                return Ok(());
+            }
+            // What others wrote since comes first; ours stays newest.
+            let mut merged = State::default();
+            merged.merge_text(&read_file(&self.path));
+            merged.merge_text(&s.text());
+            s.changed = false;
+            merged.text()
+        };
+        if let Some(dir) = self.path.parent() {
+            fsutil::ensure_dir(dir)?;
+        }
+        fsutil::write_atomic(&self.path, text.as_bytes(), 0o600)
+    }
+}
+
+impl Drop for BlobLocations {
+    fn drop(&mut self) {
+        // Best effort: a record that cannot be saved costs uploads later,
+        // never a failed command.
+        let _ = self.save();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(n: u8) -> Digest {
+        Digest::sha256(&[n])
+    }
+
+    #[test]
+    fn remembers_newest_first_bounded_and_survives_a_round_trip() {
+        let dir = std::env::temp_dir().join(format!("oar-locations-{}", std::process::id()));
+        let path = dir.join("blob-locations");
+        let l = BlobLocations::new(&path);
+        for repo in ["a", "b", "c", "d", "e"] {
+            l.seen("http://r", &d(1), repo);
+        }
+        assert_eq!(l.holders("http://r", &d(1), "e"), ["d", "c", "b"]);
+        assert!(l.holders("http://other", &d(1), "").is_empty());
+        l.save().unwrap();
+        // Another process added an entry meanwhile: both are kept.
+        let other = BlobLocations::new(&path);
+        other.seen("http://r", &d(2), "x");
+        drop(other);
+        l.seen("http://r", &d(3), "y");
+        drop(l);
+        let again = BlobLocations::new(&path);
+        assert_eq!(again.holders("http://r", &d(1), ""), ["e", "d", "c", "b"]);
+        assert_eq!(again.holders("http://r", &d(2), ""), ["x"]);
+        assert_eq!(again.holders("http://r", &d(3), ""), ["y"]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("Basic") && text.lines().all(|l| l.split(' ').count() == 3));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn damaged_lines_are_ignored_and_entries_are_bounded() {
+        let mut s = State::default();
+        s.merge_text("garbage\nhttp://r notadigest repo\n\nhttp://r sha256:00 x y z\n");
+        assert!(s.table.is_empty());
+        for i in 0..(MAX_ENTRIES + 10) {
+            s.add("http://r", &format!("sha256:{i:064x}"), "repo");
+        }
+        assert_eq!(s.order.len(), MAX_ENTRIES);
+        assert!(
+            !s.table
+                .contains_key(&("http://r".into(), format!("sha256:{:064x}", 0)))
+        );
+    }
+}
