@@ -231,32 +231,41 @@ peak() { cut -d' ' -f2 "$1.times" | sort -n | tail -n 1; }
 worst() { cut -d' ' -f"$2" "$1" | sort -n | tail -n 1; }
 
 misses=
+result=
 # judge OK LABEL: sets result to PASS if OK is 1, else to MISS and
 # remembers LABEL among the misses.
 judge() {
   if [ "$1" = 1 ]; then result=PASS; else result=MISS misses="$misses
   $2"; fi
 }
-# row LABEL OAR BASELABEL BASE TARGET: one line of the table; TARGET is
-# the largest ratio oar/base meeting it, or - for a comparison only.
+# mib KIB: KiB in MiB, one decimal.
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+# line LABEL OAR-TIME OAR-RSS BASELABEL BASE-TIME BASE-RSS RATIO TARGET
+# RESULT: one line of the table.
+line() {
+  printf '%-25s %8s %9s   %-27s %8s %9s %7s  %-9s %s\n' "$@"
+}
+# row LABEL OAR BASELABEL BASE TARGET: the line comparing the medians of
+# OAR and BASE; TARGET is the largest ratio meeting it, or - for a
+# comparison only. The exact ratio is judged; three decimals are shown.
 row() {
-  ratio=$(awk -v a="$(median "$2")" -v b="$(median "$4")" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 0.001) }')
+  ratio=$(awk -v a="$(median "$2")" -v b="$(median "$4")" 'BEGIN { printf "%.6f", a / (b > 0 ? b : 0.001) }')
   if [ "$5" = - ]; then target= result=; else
     target="<= ${5}x"
-    judge "$(awk -v r="$ratio" -v t="$5" 'BEGIN { print (r <= t) }')" "$1 vs $3: ${ratio}x"
+    judge "$(awk -v r="$ratio" -v t="$5" 'BEGIN { print (r <= t) }')" "$1 vs $3: $(printf %.3f "$ratio")x"
   fi
-  printf '%-26s %7.2f s %5.1f MiB  %-27s %7.2f s %6sx %-9s %s\n' "$1" "$(median "$2")" \
-    "$(awk -v k="$(peak "$2")" 'BEGIN { print k / 1024 }')" "$3" "$(median "$4")" "$ratio" "$target" "$result"
+  line "$1" "$(printf %.2f "$(median "$2")") s" "$(mib "$(peak "$2")") MiB" "$3" "$(printf %.2f "$(median "$4")") s" "$(mib "$(peak "$4")") MiB" \
+    "$(awk -v r="$ratio" 'BEGIN { printf "%.3fx", r }')" "$target" "$result"
 }
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
 echo
-echo "oar bench: median of $RUNS runs, $(nproc) cores ($cpu), load $load, $(date -u +%F)"
+echo "oar bench, $(date -u +%F): median of $RUNS runs; $(nproc) cores ($cpu); load after: $load"
 [ "$ENFORCE" = 1 ] || echo "(targets reported, not enforced)"
-printf '%-26s %9s %9s  %-27s %9s %7s %s\n' measurement oar 'peak RSS' baseline time ratio target
+line measurement "oar" "peak RSS" baseline "time" "peak RSS" ratio target
 row "pull $MIB MiB" oar_pull "curl | tee | openssl" base_pull 1.05
-row "push $MIB MiB" oar_push "openssl + curl POST, PUT" base_push 1.10
+row "push $MIB MiB" oar_push "openssl, curl POST + PUT" base_push 1.10
 row "pull $MIB MiB on a TTY" oar_tty "the same pull, no TTY" oar_pull 1.05
 row "push $FILES x 4 KiB" oar_spush "keep-alive, $((3 * (FILES + 1) + 1)) requests" base_spush 1.15
 row "pull $FILES x 4 KiB" oar_spull "keep-alive, $((FILES + 1)) requests" base_spull 1.15
@@ -264,9 +273,7 @@ row "cp 5 layers, $CP_MIB MiB" oar_cp1 "skopeo copy" sko_cp1 1.00
 row "cp again, 2nd repository" oar_cp2 "skopeo copy" sko_cp2 1.00
 up=$(worst oar_cp2.blobs 1)
 judge "$([ "$up" = 0 ] && echo 1)" "blob uploads on the second copy: $up"
-printf '%-26s %7s   %-9s  %-27s %9s %7s %-9s %s\n' "  blob uploads in it" "$up" \
-  "($(worst oar_cp2.blobs 2) mnt)" "skopeo: $(worst sko_cp2.blobs 1) up, $(worst sko_cp2.blobs 2) mounts" "" "" "= 0" \
-  "$result"
+line "  blobs uploaded, mounted" "$up, $(worst oar_cp2.blobs 2)" "" "skopeo copy" "$(worst sko_cp2.blobs 1), $(worst sko_cp2.blobs 2)" "" "" "0 uploads" "$result"
 row "pull $MIB MiB" oar_pull "curl -o, no hash (wire)" wire -
 row "push $MIB MiB" oar_push "openssl dgst -sha256 alone" hash -
 row "pull $MIB MiB" oar_pull "oras-py" py_pull -
@@ -282,18 +289,14 @@ for c in oar_push oar_pull oar_tty oar_spush oar_spull oar_cp1 oar_cp2; do
 done
 rss_ok=$([ "$rss" -le $((MAX_RSS_MIB * 1024)) ] && echo 1 || true)
 judge "$rss_ok" "peak RSS $rss KiB (${rsscmd#oar_})"
-printf '%-26s %9s %5.1f MiB  %-27s %9s %7s %-9s %s\n' "peak RSS, all oar commands" "" \
-  "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "(largest: ${rsscmd#oar_})" "" "" "<= $MAX_RSS_MIB MiB" \
-  "$result"
+line "peak RSS, every oar run" "" "$(mib "$rss") MiB" "(the largest: ${rsscmd#oar_})" "" "" "" "<= $MAX_RSS_MIB MiB" "$result"
 if [ -n "$STATIC" ] && [ -f "$STATIC" ]; then
   size=$(stat -c %s "$STATIC")
   judge "$([ "$size" -le $((MAX_STATIC_MIB * 1048576)) ] && echo 1)" "static binary $size bytes"
-  printf '%-26s %9s %5.2f MiB  %-27s %9s %7s %-9s %s\n' "static binary (musl)" "" \
-    "$(awk -v s="$size" 'BEGIN { print s / 1048576 }')" "$size bytes" "" "" "<= $MAX_STATIC_MIB MiB" \
-    "$result"
+  line "static binary (musl)" "" "$(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }') MiB" "$size bytes" "" "" "" "<= $MAX_STATIC_MIB MiB" "$result"
 else
   [ "$ENFORCE" != 1 ] || fail "no static binary at ${OAR_STATIC:-target/x86_64-unknown-linux-musl/release/oar}: run make static"
-  echo "static binary (musl)       not built (make static)"
+  line "static binary (musl)" "" "" "not built (make static)" "" "" "" "" ""
 fi
 
 [ -n "$rss_ok" ] || fail "an oar command peaked at $rss KiB (${rsscmd#oar_}), over BENCH_MAX_RSS_MIB=$MAX_RSS_MIB"
