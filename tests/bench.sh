@@ -31,6 +31,8 @@
 # empty cache directory (XDG_CACHE_HOME) except the second copy of a pair,
 # which gets the first one's; each run's cp artifact is new random data,
 # so no cache (oar's or skopeo's) can know it before its first copy.
+# (skopeo runs with --insecure-policy and no credentials, and keeps its
+# blob-info cache where it always does: /var/lib/containers/cache as root.)
 #
 # The bench fails loudly: any command that fails stops it, every pulled
 # and copied artifact is checked against its digest, and an oar command
@@ -68,6 +70,8 @@ for c in docker-registry curl openssl skopeo script; do
 done
 [ -x /usr/bin/time ] || fail "GNU time missing: run make test-deps"
 
+# The load before the bench adds its own: how quiet the machine was.
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
 pids=
 cleanup() {
@@ -258,10 +262,9 @@ row() {
     "$(awk -v r="$ratio" 'BEGIN { printf "%.3fx", r }')" "$target" "$result"
 }
 
-load=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
 echo
-echo "oar bench, $(date -u +%F): median of $RUNS runs; $(nproc) cores ($cpu); load after: $load"
+echo "oar bench, $(date -u +%F): median of $RUNS runs; $(nproc) cores ($cpu); load before: $load"
 [ "$ENFORCE" = 1 ] || echo "(targets reported, not enforced)"
 line measurement "oar" "peak RSS" baseline "time" "peak RSS" ratio target
 row "pull $MIB MiB" oar_pull "curl | tee | openssl" base_pull 1.05
