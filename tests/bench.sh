@@ -247,7 +247,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 # line LABEL OAR-TIME OAR-RSS BASELABEL BASE-TIME BASE-RSS RATIO TARGET
 # RESULT: one line of the table.
 line() {
-  printf '%-25s %8s %9s   %-27s %8s %9s %7s  %-9s %s\n' "$@"
+  printf '%-25s %8s %9s   %-27s %8s %10s %7s  %-9s %s\n' "$@"
 }
 # row LABEL OAR BASELABEL BASE TARGET: the line comparing the medians of
 # OAR and BASE; TARGET is the largest ratio meeting it, or - for a
