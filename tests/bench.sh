@@ -79,7 +79,9 @@ cleanup() {
   [ -n "${BENCH_KEEP:-}" ] && echo "bench: kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# A signal (even SIGPIPE, as in `make bench | head`) must not leave the
+# registries running: exit, so that the EXIT trap runs.
+trap 'exit 130' HUP INT PIPE TERM
 
 # A header only our registries send: the proof that the server answering
 # on a port is the one started here.
