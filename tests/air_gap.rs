@@ -13,7 +13,7 @@ use std::path::Path;
 use crate::util::double::{Config, Double};
 use crate::util::faults::{Fault, FaultProxy, Rule};
 use crate::util::registry::Registry;
-use crate::util::{TempDir, json, oar, oar_input, pseudo_random, require, sh};
+use crate::util::{TempDir, json, oar, oar_input, oar_input_env, pseudo_random, require, sh};
 
 const CREATED: &str = "org.opencontainers.image.created=2025-01-01T00:00:00Z";
 
@@ -507,7 +507,8 @@ fn an_interrupted_restore_finishes_with_only_what_was_missing() {
     let dst = Registry::start();
     let proxy = FaultProxy::start(&dst.host);
     let host = proxy.host();
-    // Uploads of the big blob (chunked: PATCH) are refused, every time.
+    // Uploads of the big blob (chunked in 4 MiB PATCHes) are refused,
+    // every time.
     proxy.add(Rule {
         method: "PATCH",
         path: "/blobs/uploads/",
@@ -521,7 +522,7 @@ fn an_interrupted_restore_finishes_with_only_what_was_missing() {
         } else {
             Vec::new()
         };
-        let r = oar_input(
+        let r = oar_input_env(
             d.path(),
             &[
                 "restore",
@@ -531,6 +532,7 @@ fn an_interrupted_restore_finishes_with_only_what_was_missing() {
                 &format!("{host}/r{}:s1,s2,big", input.len()),
             ],
             &stdin,
+            &[("OAR_CHUNK_SIZE", "4194304")],
         );
         assert_eq!(r.code, 1, "{}", r.stdout);
         // No tag was written.

@@ -41,8 +41,11 @@ pub struct UploadOptions {
     pub state_dir: Option<PathBuf>,
 }
 
-/// The default chunk: 16 MiB.
-pub const DEFAULT_CHUNK_SIZE: u64 = 16 * 1024 * 1024;
+/// The default chunk: 64 MiB. Each chunk costs a round trip and the
+/// registry's work to append it; at 16 MiB a 5-layer, 200 MiB copy ran at
+/// 1.05 × skopeo (which sends a layer in one request), while a cut upload
+/// re-sends at most one chunk. Blobs up to this size go in one request.
+pub const DEFAULT_CHUNK_SIZE: u64 = 64 * 1024 * 1024;
 
 impl Default for UploadOptions {
     fn default() -> Self {

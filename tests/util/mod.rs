@@ -217,8 +217,14 @@ pub fn oar_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
 
 /// Runs `oar args…` in `dir` with `input` on stdin.
 pub fn oar_input(dir: &Path, args: &[&str], input: &[u8]) -> Run {
+    oar_input_env(dir, args, input, &[])
+}
+
+/// [`oar_input`] with environment variables set.
+pub fn oar_input_env(dir: &Path, args: &[&str], input: &[u8], env: &[(&str, &str)]) -> Run {
     let mut c = oar_cmd(dir, args);
-    c.stdin(Stdio::piped())
+    c.envs(env.iter().copied())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = c.spawn().expect("running oar");
