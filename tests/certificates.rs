@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::util::registry::{Certs, Options, Registry, new_csr, self_signed, sign};
-use crate::util::{Run, TempDir, oar, oar_cmd, require, sh};
+use crate::util::{Run, TempDir, oar, oar_env, require, sh};
 
 /// Runs openssl in `dir`.
 fn openssl(dir: &Path, args: &[&str]) {
@@ -55,21 +55,16 @@ fn docker_docs_cert(days: &str) -> Certs {
 }
 
 fn push(d: &TempDir, reference: &str, extra: &[&str]) -> Run {
+    push_env(d, reference, extra, &[])
+}
+
+/// `push` with environment variables set.
+fn push_env(d: &TempDir, reference: &str, extra: &[&str], env: &[(&str, &str)]) -> Run {
     d.write("f.txt", "over tls");
     let mut args = vec!["push"];
     args.extend_from_slice(extra);
     args.extend([reference, "f.txt"]);
-    oar(d.path(), &args)
-}
-
-/// `push` with environment variables set.
-fn push_env(d: &TempDir, reference: &str, env: &[(&str, &str)]) -> std::process::Output {
-    d.write("f.txt", "over tls");
-    let mut cmd = oar_cmd(d.path(), &["push", reference, "f.txt"]);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
+    oar_env(d.path(), &args, env)
 }
 
 /// Asserts a refusal (exit 1, an error line containing `needle`) and
@@ -105,12 +100,7 @@ fn docker_docs_self_signed_certificate_is_trusted_as_itself() {
     assert_eq!(d.read("out/f.txt"), b"over tls");
     // SSL_CERT_FILE is the system store: trusted there, it is trusted as
     // the server's own certificate too.
-    let out = push_env(&d, &reg.reference("s:v2"), &[("SSL_CERT_FILE", ca)]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    push_env(&d, &reg.reference("s:v2"), &[], &[("SSL_CERT_FILE", ca)]).ok();
     // Control: not trusted, it is refused in words, with the way out.
     let e = refused(
         push(&d, &reg.reference("s:v3"), &[]),
@@ -409,34 +399,12 @@ fn certs_d_directories_trust_a_registry_without_flags() {
             ("client.key", &key),
         ],
     );
-    let out = push_env(
-        &w,
-        &reg.reference("d:v3"),
-        &[("XDG_CONFIG_HOME", home.path().to_str().unwrap())],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let xdg = [("XDG_CONFIG_HOME", home.path().to_str().unwrap())];
+    push_env(&w, &reg.reference("d:v3"), &[], &xdg).ok();
     // Control: the directory belongs to that host:port only; another
     // name for the same registry is not covered.
     let other_name = format!("localhost:{}/d:v4", reg.port);
-    let out = {
-        w.write("f.txt", "x");
-        let mut c = oar_cmd(
-            w.path(),
-            &["push", "--plain-http=false", &other_name, "f.txt"],
-        );
-        c.env("XDG_CONFIG_HOME", home.path().to_str().unwrap());
-        c.output().unwrap()
-    };
-    assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("x509: "),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    push_env(&w, &other_name, &["--plain-http=false"], &xdg).fails(1, "x509: ");
     // Control: a client certificate without its key is an error that says
     // so, as in docker.
     let broken = TempDir::new("xdg-broken");
@@ -445,15 +413,6 @@ fn certs_d_directories_trust_a_registry_without_flags() {
         &reg.host,
         &[("client.cert", &cert)],
     );
-    let out = push_env(
-        &w,
-        &reg.reference("d:v5"),
-        &[("XDG_CONFIG_HOME", broken.path().to_str().unwrap())],
-    );
-    assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("missing key"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let broken_xdg = [("XDG_CONFIG_HOME", broken.path().to_str().unwrap())];
+    push_env(&w, &reg.reference("d:v5"), &[], &broken_xdg).fails(1, "missing key");
 }

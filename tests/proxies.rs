@@ -8,7 +8,7 @@ use std::net::TcpListener;
 
 use crate::util::proxy::Proxy;
 use crate::util::registry::{Certs, Options, Registry, self_signed};
-use crate::util::{Run, TempDir, oar_cmd};
+use crate::util::{Run, TempDir, oar_env};
 
 /// A proxy address where nothing listens.
 fn dead_proxy() -> String {
@@ -29,11 +29,7 @@ fn push(d: &TempDir, name_port: &str, tag: &str, extra: &[&str], env: &[(&str, &
     let mut args = vec!["push", "--resolve", &resolve];
     args.extend_from_slice(extra);
     args.extend([reference.as_str(), "p.txt"]);
-    let mut cmd = oar_cmd(d.path(), &args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    Run::from_output(cmd.output().unwrap())
+    oar_env(d.path(), &args, env)
 }
 
 #[test]

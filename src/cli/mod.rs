@@ -8,6 +8,7 @@ pub mod commands;
 pub mod error;
 pub mod flags;
 pub mod help;
+pub mod humanize;
 pub mod options;
 pub mod output;
 pub mod progress;

@@ -21,6 +21,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use super::humanize;
 use oar::descriptor::Descriptor;
 use oar::text::escape_controls;
 
@@ -35,62 +36,6 @@ const SAVE: &str = "\x1b7";
 const RESTORE: &str = "\x1b8";
 const ERASE_TAIL: &str = "\x1b[0K";
 const SPINNER: &[char] = &['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
-/// Sizes as oras shows them: up to four significant figures and a unit
-/// of powers of 1024 (`190.7 MB`).
-fn human(bytes: u64) -> (f64, &'static str) {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let f = bytes as f64;
-    if f < 1024.0 {
-        return (f, UNITS[0]);
-    }
-    let e = ((f.ln() / 1024f64.ln()).floor() as usize).min(UNITS.len() - 1);
-    (round_to(f / 1024f64.powi(e as i32)), UNITS[e])
-}
-
-/// Keeps a size to at most four characters of digits, as oras rounds.
-fn round_to(size: f64) -> f64 {
-    if size < 10.0 {
-        (size * 100.0).round() / 100.0
-    } else if size < 100.0 {
-        (size * 10.0).round() / 10.0
-    } else {
-        size.round()
-    }
-}
-
-/// `190.7 MB`, `512  B`: Go's `%g %2s`.
-fn human_text(bytes: u64) -> String {
-    let (n, unit) = human(bytes);
-    format!("{n} {unit:>2}")
-}
-
-/// A duration as Go prints it after oras's rounding: `3s`, `1m5s`,
-/// `150ms`, `12µs`, `0s`.
-fn go_duration(d: Duration) -> String {
-    if d > Duration::from_secs(1) {
-        let s = (d.as_millis() + 500) / 1000;
-        let (h, m, s) = (s / 3600, s % 3600 / 60, s % 60);
-        return match (h, m) {
-            (0, 0) => format!("{s}s"),
-            (0, _) => format!("{m}m{s}s"),
-            _ => format!("{h}h{m}m{s}s"),
-        };
-    }
-    if d > Duration::from_millis(1) {
-        let ms = (d.as_micros() + 500) / 1000;
-        return if ms >= 1000 {
-            "1s".into()
-        } else {
-            format!("{ms}ms")
-        };
-    }
-    match (d.as_nanos() + 500) / 1000 {
-        0 => "0s".into(),
-        1000 => "1ms".into(),
-        us => format!("{us}µs"),
-    }
-}
 
 /// One node's entry.
 struct Entry {
@@ -125,14 +70,14 @@ impl Entry {
     fn elapsed(&self, now: Instant) -> String {
         match self.started {
             None => "0s".into(),
-            Some(s) => go_duration(self.ended.unwrap_or(now) - s),
+            Some(s) => humanize::duration(self.ended.unwrap_or(now) - s),
         }
     }
 
     /// The two lines of the entry for a terminal `width` columns wide.
     fn lines(&mut self, width: usize, now: Instant) -> (String, String) {
         let total = self.desc.size;
-        let (total_n, total_unit) = human(total);
+        let (total_n, total_unit) = humanize::size(total);
         let done = self.ended.is_some();
         let fraction = if done {
             1.0
@@ -144,7 +89,7 @@ impl Entry {
         let offset = if done {
             format!("{total_n}")
         } else {
-            format!("{:.2}", round_to(total_n * fraction))
+            format!("{:.2}", humanize::round_to(total_n * fraction))
         };
         let right = format!(
             " {offset}/{total_n} {total_unit:>2} {:6.2}% {:>6}",
@@ -179,7 +124,7 @@ impl Entry {
                 "\x1b[93m{mark}\x1b[0m [\x1b[104m{}\x1b[0m{}]({:>SPEED$}/s) {} {shown}",
                 " ".repeat(cells),
                 ".".repeat(BAR - cells),
-                human_text(rate),
+                humanize::bytes(rate),
                 self.prompt
             )
         };
@@ -294,8 +239,8 @@ impl Board {
     }
 
     /// The newest unfinished entry of `desc`.
-    fn find(&mut self, desc: &Descriptor) -> Option<&mut Entry> {
-        self.entries.iter_mut().rev().find(|e| {
+    fn find(&self, desc: &Descriptor) -> Option<usize> {
+        self.entries.iter().rposition(|e| {
             e.ended.is_none() && e.desc.digest == desc.digest && e.desc.title() == desc.title()
         })
     }
@@ -308,32 +253,32 @@ impl Board {
 
     /// Bytes of `desc` held so far.
     pub fn progress(&mut self, desc: &Descriptor, done: u64) {
-        if let Some(e) = self.find(desc) {
-            e.done_bytes = done;
+        if let Some(i) = self.find(desc) {
+            self.entries[i].done_bytes = done;
         }
         self.draw(false);
     }
 
     /// A transfer ends, with its final word.
     pub fn finish(&mut self, prompt: &str, desc: &Descriptor) {
-        let i = match self.entries.iter().rposition(|e| {
-            e.ended.is_none() && e.desc.digest == desc.digest && e.desc.title() == desc.title()
-        }) {
+        let i = match self.find(desc) {
             Some(i) => i,
             None => self.add(prompt, desc, false),
         };
-        let e = &mut self.entries[i];
-        e.prompt = prompt.to_string();
-        e.done_bytes = e.desc.size;
-        e.ended = Some(Instant::now());
-        self.draw(false);
+        self.close(i, prompt);
     }
 
     /// A node that needs no transfer (`Exists`, `Skipped`, …): a finished
     /// entry at once.
     pub fn note(&mut self, prompt: &str, desc: &Descriptor) {
         let i = self.add(prompt, desc, false);
+        self.close(i, prompt);
+    }
+
+    /// Entry `i` turns into its final line.
+    fn close(&mut self, i: usize, prompt: &str) {
         let e = &mut self.entries[i];
+        e.prompt = prompt.to_string();
         e.done_bytes = e.desc.size;
         e.ended = Some(Instant::now());
         self.draw(false);
@@ -386,20 +331,6 @@ impl Drop for Board {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_and_durations_read_as_in_oras() {
-        assert_eq!(human_text(512), "512  B");
-        assert_eq!(human_text(190_700_000), "182 MB");
-        assert_eq!(human_text(50_000_000), "47.7 MB");
-        assert_eq!(human_text(1024 * 1024 * 5 / 2), "2.5 MB");
-        assert_eq!(human_text(1 << 30), "1 GB");
-        assert_eq!(go_duration(Duration::from_millis(3400)), "3s");
-        assert_eq!(go_duration(Duration::from_secs(65)), "1m5s");
-        assert_eq!(go_duration(Duration::from_millis(150)), "150ms");
-        assert_eq!(go_duration(Duration::from_micros(12)), "12µs");
-        assert_eq!(go_duration(Duration::ZERO), "0s");
-    }
 
     fn entry(title: &str, size: u64) -> Entry {
         let mut d = Descriptor::new(

@@ -463,23 +463,24 @@ impl Client {
         let extra = tls::ca_files(&self.opts.ca_files)?;
         let authority = url::split(&self.home).map_or("", |(_, a, _)| a);
         let own = tls::certs_d(&self.opts.certs_dirs, authority)?;
-        let mut home_extra = extra.clone();
-        home_extra.extend(own.cas);
         let identity = match self.opts.client_cert.as_ref().or(own.client.as_ref()) {
             Some((cert, key)) => Some(tls::client_identity(cert, key)?),
             None => None,
         };
+        // The system bundle is parsed once; the registry's own certs.d CAs
+        // make the home roots differ from the others only when there are
+        // any.
+        let other_roots = tls::roots(system.as_deref(), &extra);
+        let home_roots = if own.cas.is_empty() {
+            other_roots.clone()
+        } else {
+            let mut home_extra = extra;
+            home_extra.extend(own.cas);
+            tls::roots(system.as_deref(), &home_extra)
+        };
         let configs = TlsConfigs {
-            home: tls::client_config(
-                tls::roots(system.as_deref(), &home_extra),
-                self.opts.insecure,
-                identity,
-            )?,
-            other: tls::client_config(
-                tls::roots(system.as_deref(), &extra),
-                self.opts.insecure,
-                None,
-            )?,
+            home: tls::client_config(&home_roots, self.opts.insecure, identity)?,
+            other: tls::client_config(&other_roots, self.opts.insecure, None)?,
         };
         Ok(self.agents.tls.get_or_init(|| configs))
     }

@@ -182,11 +182,13 @@ pub(crate) fn certs_d(dirs: &[PathBuf], authority: &str) -> Result<CertsD> {
 
 /// The roots of one configuration: the system store (or the built-in
 /// roots) plus `extra`.
+/// Shared, so that configurations with the same roots parse them once.
+#[derive(Clone)]
 pub(crate) struct Roots {
-    store: RootCertStore,
+    store: Arc<RootCertStore>,
     /// Every trusted certificate in full, to accept one presented as
     /// itself.
-    own: HashSet<Vec<u8>>,
+    own: Arc<HashSet<Vec<u8>>>,
 }
 
 /// The roots to trust: the system store (or, without one, the built-in
@@ -208,7 +210,10 @@ pub(crate) fn roots(
     if system.is_none() && extra.is_empty() {
         store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     }
-    Roots { store, own }
+    Roots {
+        store: Arc::new(store),
+        own: Arc::new(own),
+    }
 }
 
 /// Reads `--ca-file`s: each must hold at least one certificate.
@@ -290,7 +295,7 @@ impl ResolvesClientCert for Identity {
 /// The rustls configuration for one set of roots and an optional client
 /// identity; with `insecure`, the server's certificate is not checked.
 pub(crate) fn client_config(
-    roots: Roots,
+    roots: &Roots,
     insecure: bool,
     identity: Option<Arc<CertifiedKey>>,
 ) -> Result<Arc<ClientConfig>> {
@@ -301,7 +306,7 @@ pub(crate) fn client_config(
     } else {
         Some(
             WebPkiServerVerifier::builder_with_provider(
-                Arc::new(roots.store),
+                Arc::clone(&roots.store),
                 Arc::clone(&provider),
             )
             .build()
@@ -310,7 +315,7 @@ pub(crate) fn client_config(
     };
     let verifier = Arc::new(Verifier {
         webpki,
-        own: roots.own,
+        own: Arc::clone(&roots.own),
         algorithms,
     });
     let builder = ClientConfig::builder_with_provider(provider)
@@ -329,7 +334,7 @@ pub(crate) fn client_config(
 /// certificate is taken; the handshake signatures are checked either way.
 struct Verifier {
     webpki: Option<Arc<WebPkiServerVerifier>>,
-    own: HashSet<Vec<u8>>,
+    own: Arc<HashSet<Vec<u8>>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 

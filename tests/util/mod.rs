@@ -94,11 +94,6 @@ pub struct Run {
 }
 
 impl Run {
-    /// The result of a finished command.
-    pub fn from_output(out: Output) -> Run {
-        Run::from(out)
-    }
-
     fn from(out: Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),

@@ -1,10 +1,9 @@
 //! What `backup` and `restore` share on the command line: their reference
 //! grammar (`<registry>/<repository>[:<tag>[,<tag>…]]`, no digests), the
-//! lines they print (status lines, oras's summaries, sizes and durations
-//! in oras's human units), and the JSON record of what crossed.
+//! lines they print (status lines and oras's summaries, with sizes and
+//! durations from `cli::humanize`), and the JSON record of what crossed.
 
 use std::io::Write;
-use std::time::Duration;
 
 use serde::Serialize;
 
@@ -192,59 +191,6 @@ impl Observer for Status {
     }
 }
 
-/// A size as oras prints it: `%g %2s` of the value in 1024-based units,
-/// rounded to at most four characters (`1.5 KB`, `512  B`).
-pub fn human_bytes(size: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let f = size as f64;
-    let (value, unit) = if f < 1024.0 {
-        (f, UNITS[0])
-    } else {
-        let e = ((f.ln() / 1024f64.ln()).floor() as usize).min(UNITS.len() - 1);
-        let p = f / 1024f64.powi(e as i32);
-        let rounded = if p < 10.0 {
-            (p * 100.0).round() / 100.0
-        } else if p < 100.0 {
-            (p * 10.0).round() / 10.0
-        } else {
-            p.round()
-        };
-        (rounded, UNITS[e])
-    };
-    format!("{value} {unit:>2}")
-}
-
-/// A duration as oras prints it: rounded to the second above a second,
-/// to the millisecond above a millisecond, else to the microsecond, and
-/// written as Go writes durations (`1m5s`, `350ms`, `12µs`).
-pub fn human_duration(d: Duration) -> String {
-    let ns = d.as_nanos();
-    let round = |unit: u128| (ns + unit / 2) / unit * unit;
-    let ns = if ns > 1_000_000_000 {
-        round(1_000_000_000)
-    } else if ns > 1_000_000 {
-        round(1_000_000)
-    } else {
-        round(1_000)
-    };
-    if ns == 0 {
-        return "0s".into();
-    }
-    if ns < 1_000_000 {
-        return format!("{}µs", ns / 1_000);
-    }
-    if ns < 1_000_000_000 {
-        return format!("{}ms", ns / 1_000_000);
-    }
-    let secs = ns / 1_000_000_000;
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    match (h, m) {
-        (0, 0) => format!("{s}s"),
-        (0, _) => format!("{m}m{s}s"),
-        _ => format!("{h}h{m}m{s}s"),
-    }
-}
-
 /// An artifact in the JSON record: its tag, its root descriptor, and its
 /// referrers.
 #[derive(Serialize)]
@@ -329,20 +275,5 @@ mod tests {
         ] {
             assert!(parse_refs(bad).is_err(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn sizes_and_durations_as_oras_writes_them() {
-        assert_eq!(human_bytes(512), "512  B");
-        assert_eq!(human_bytes(1024), "1 KB");
-        assert_eq!(human_bytes(1536), "1.5 KB");
-        assert_eq!(human_bytes(10 * 1024 * 1024 + 200 * 1024), "10.2 MB");
-        assert_eq!(human_bytes(1 << 30), "1 GB");
-        assert_eq!(human_duration(Duration::from_millis(1500)), "2s");
-        assert_eq!(human_duration(Duration::from_secs(65)), "1m5s");
-        assert_eq!(human_duration(Duration::from_secs(3661)), "1h1m1s");
-        assert_eq!(human_duration(Duration::from_micros(350_400)), "350ms");
-        assert_eq!(human_duration(Duration::from_micros(12)), "12µs");
-        assert_eq!(human_duration(Duration::ZERO), "0s");
     }
 }

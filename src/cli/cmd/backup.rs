@@ -11,11 +11,12 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::airgap::{
-    ArtifactJson, ContentJson, Say, Status, artifacts_json, content_json, human_bytes,
-    human_duration, parse_refs, required_path, resolve_tags,
+    ArtifactJson, ContentJson, Say, Status, artifacts_json, content_json, parse_refs,
+    required_path, resolve_tags,
 };
 use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
+use crate::cli::humanize;
 use crate::cli::options::{self, Format};
 use oar::content::Target;
 use oar::content::layout::OciLayout;
@@ -173,7 +174,7 @@ pub fn run(args: &Args) -> Result<()> {
             let shown = if to_stdout { "stdout" } else { output };
             say.line(&format!("Exporting to {shown}"))?;
             let size = w.finish().map_err(|e| pipe_failure(e.into()))?;
-            say.line(&format!("Exported to {shown} ({})", human_bytes(size)))?;
+            say.line(&format!("Exported to {shown} ({})", humanize::bytes(size)))?;
             Some(size)
         }
     };
@@ -181,7 +182,7 @@ pub fn run(args: &Args) -> Result<()> {
     say.line(&format!(
         "Successfully backed up {} tag(s) from {repository:?} to {output:?} in {}.",
         roots.len(),
-        human_duration(took)
+        humanize::duration(took)
     ))?;
     if format.is_structured() {
         let (content, transferred_bytes) = content_json(&moved, false);
@@ -270,7 +271,7 @@ fn verify(args: &Args, path: &str) -> Result<()> {
     say.line(&format!(
         "Verified {} blob(s) ({}), {} of them manifests, in {path}",
         v.blobs,
-        human_bytes(v.bytes),
+        humanize::bytes(v.bytes),
         v.manifests
     ))?;
     say.line(&format!(

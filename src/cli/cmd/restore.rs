@@ -7,11 +7,12 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::airgap::{
-    ArtifactJson, ContentJson, Say, Status, artifacts_json, content_json, human_bytes,
-    human_duration, parse_refs, required_path, resolve_tags,
+    ArtifactJson, ContentJson, Say, Status, artifacts_json, content_json, parse_refs,
+    required_path, resolve_tags,
 };
 use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
+use crate::cli::humanize;
 use crate::cli::options;
 use oar::content::Target;
 use oar::content::layout::OciLayout;
@@ -92,7 +93,7 @@ pub fn run(args: &Args) -> Result<()> {
             })?;
             say.line(&format!(
                 "Loaded backup archive: {input} ({})",
-                human_bytes(meta.len())
+                humanize::bytes(meta.len())
             ))?;
             Box::new(archive)
         } else if meta.is_dir() {
@@ -138,7 +139,7 @@ pub fn run(args: &Args) -> Result<()> {
     } else {
         say.line(&format!(
             "Successfully restored {count} tag(s) to {repository:?} in {}",
-            human_duration(took)
+            humanize::duration(took)
         ))?;
     }
     if format.is_structured() {
