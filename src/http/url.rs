@@ -33,44 +33,49 @@ pub fn origin(url: &str) -> Option<String> {
         .rsplit_once('@')
         .map_or(authority, |(_, h)| h)
         .to_ascii_lowercase();
-    let default = match scheme.as_str() {
-        "https" => ":443",
-        "http" => ":80",
-        _ => "",
-    };
-    let host_port = match host_port.strip_suffix(default) {
-        Some(h) if !default.is_empty() => h.to_string(),
-        _ => host_port,
+    let host_port = match default_port(&scheme) {
+        Some(p) => host_port
+            .strip_suffix(&format!(":{p}"))
+            .map_or(host_port.clone(), str::to_string),
+        None => host_port,
     };
     Some(format!("{scheme}://{host_port}"))
+}
+
+/// The host (brackets removed) and the port as written (maybe empty) of
+/// an authority, its userinfo dropped.
+fn host_and_port(authority: &str) -> Option<(&str, &str)> {
+    let hp = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    match hp.strip_prefix('[') {
+        Some(rest) => {
+            let (host, tail) = rest.split_once(']')?;
+            Some((host, tail.strip_prefix(':').unwrap_or(tail)))
+        }
+        None => Some(hp.rsplit_once(':').unwrap_or((hp, ""))),
+    }
+}
+
+/// The port a scheme implies.
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Some(443),
+        "http" => Some(80),
+        _ => None,
+    }
 }
 
 /// The host (without port or brackets) of an absolute URL.
 pub fn host(url: &str) -> Option<String> {
     let (_, authority, _) = split(url)?;
-    let hp = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if let Some(rest) = hp.strip_prefix('[') {
-        return rest.split_once(']').map(|(h, _)| h.to_string());
-    }
-    Some(hp.rsplit_once(':').map_or(hp, |(h, _)| h).to_string())
+    host_and_port(authority).map(|(h, _)| h.to_string())
 }
 
 /// The port of an absolute URL, the scheme's default when none is given.
 pub fn port(url: &str) -> Option<u16> {
     let (scheme, authority, _) = split(url)?;
-    let hp = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let after_host = match hp.strip_prefix('[') {
-        Some(rest) => rest.split_once(']')?.1,
-        None => hp.rsplit_once(':').map_or("", |(_, p)| p),
-    };
-    let explicit = after_host.strip_prefix(':').unwrap_or(after_host);
-    if !explicit.is_empty() {
-        return explicit.parse().ok();
-    }
-    match scheme.to_ascii_lowercase().as_str() {
-        "https" => Some(443),
-        "http" => Some(80),
-        _ => None,
+    match host_and_port(authority)?.1 {
+        "" => default_port(scheme),
+        explicit => explicit.parse().ok(),
     }
 }
 
@@ -165,6 +170,19 @@ mod tests {
         assert_eq!(origin("http://[::1]:5000/").unwrap(), "http://[::1]:5000");
         assert_ne!(origin("http://h/").unwrap(), origin("https://h/").unwrap());
         assert!(origin("/relative").is_none());
+        assert_eq!(origin("https://h:4430/").unwrap(), "https://h:4430");
+    }
+
+    #[test]
+    fn hosts_and_ports() {
+        assert_eq!(host("https://u:p@H.example:5000/x").unwrap(), "H.example");
+        assert_eq!(host("http://[::1]:5000/").unwrap(), "::1");
+        assert_eq!(port("http://[::1]:5000/"), Some(5000));
+        assert_eq!(port("https://h/v2/"), Some(443));
+        assert_eq!(port("http://h"), Some(80));
+        assert_eq!(port("ftp://h"), None);
+        assert_eq!(port("http://h:x/"), None);
+        assert!(host("http://[::1/").is_none());
     }
 
     #[test]
