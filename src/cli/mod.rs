@@ -13,6 +13,7 @@ pub mod options;
 pub mod output;
 pub mod progress;
 pub mod prompt;
+pub mod sys;
 pub mod template;
 
 use std::process::ExitCode;
