@@ -131,6 +131,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self.kind {
             Kind::Lib(oar::Error::Interrupted) => 130,
+            _ if super::sys::interrupted() => 130,
             _ => 1,
         }
     }

@@ -42,6 +42,7 @@ pub fn main() -> ExitCode {
         .filter(|n| n == "oras")
         .unwrap_or_else(|| "oar".to_string());
     let _ = PROGRAM.set(name);
+    sys::catch_interrupt();
     let mut argv = Vec::new();
     for a in raw {
         match a.into_string() {

@@ -82,6 +82,9 @@ pub struct Status {
 impl Status {
     /// A printer padding to `width`.
     pub fn new(width: usize, verbose: bool, quiet: bool) -> Status {
+        // A command with a status printer moves bytes, and checks Ctrl-C
+        // at each of them.
+        super::sys::arm();
         Status {
             width,
             verbose,
@@ -173,6 +176,10 @@ impl Observer for Status {
     fn progress(&mut self, desc: &Descriptor, done: u64) -> std::ops::ControlFlow<()> {
         if let Some(board) = self.board.as_mut() {
             board.progress(desc, done);
+        }
+        // Ctrl-C: stop at this byte; what was written stays for a resume.
+        if super::sys::interrupted() {
+            return std::ops::ControlFlow::Break(());
         }
         std::ops::ControlFlow::Continue(())
     }

@@ -172,23 +172,11 @@ pub struct Board {
     frames: u64,
 }
 
-/// The terminal's `(columns, rows)`: asked of `stty` on the controlling
-/// terminal (no ioctl without unsafe code), else `COLUMNS`/`LINES`, else
-/// 80×10 as oras assumes.
+/// The terminal's `(columns, rows)`: asked of the kernel (never of a
+/// program found through `PATH`), else `COLUMNS`/`LINES`, else 80×10 as
+/// oras assumes.
 fn terminal_size() -> (usize, usize) {
-    let asked = std::fs::File::open("/dev/tty").ok().and_then(|tty| {
-        let out = std::process::Command::new("stty")
-            .arg("size")
-            .stdin(tty)
-            .stderr(std::process::Stdio::null())
-            .output()
-            .ok()?;
-        let text = String::from_utf8(out.stdout).ok()?;
-        let mut it = text.split_whitespace().map(|n| n.parse::<usize>().ok());
-        let (rows, cols) = (it.next()??, it.next()??);
-        (cols > 0 && rows > 0).then_some((cols, rows))
-    });
-    asked.unwrap_or_else(|| {
+    super::sys::terminal_size().unwrap_or_else(|| {
         let env = |k: &str, d: usize| {
             std::env::var(k)
                 .ok()

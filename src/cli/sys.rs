@@ -1,9 +1,11 @@
 //! The two things the command line needs from the operating system that std
 //! does not offer, and the only `unsafe` code in oar:
 //!
-//! - **Ctrl-C as a flag.** SIGINT sets [`interrupted`] instead of ending the
-//!   process, so a transfer stops at its next byte, keeps what it wrote for
-//!   a resume, and says so before exiting 130. The handler is installed
+//! - **Ctrl-C as a flag** while a transfer is [`armed`]: SIGINT sets
+//!   [`interrupted`] instead of ending the process, so the transfer stops at
+//!   its next byte, keeps what it wrote for a resume, and says so before
+//!   exiting 130. When nothing is armed (a command that moves no bytes),
+//!   Ctrl-C ends the process at once, as it always did. The handler is installed
 //!   without `SA_RESTART`, so a read blocked on a silent connection returns
 //!   `EINTR` at once rather than waiting for its timeout; and with
 //!   `SA_RESETHAND`, so a second Ctrl-C ends the process as usual.
@@ -17,10 +19,25 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static ARMED: AtomicBool = AtomicBool::new(false);
 
-/// The SIGINT handler: only an atomic store, which is async-signal-safe.
-extern "C" fn on_interrupt(_signal: libc::c_int) {
+/// The SIGINT handler: atomics, and `raise`, all async-signal-safe. The
+/// disposition is already back to the default (`SA_RESETHAND`), so raising
+/// the signal again ends the process as an unhandled Ctrl-C does.
+extern "C" fn on_interrupt(signal: libc::c_int) {
     INTERRUPTED.store(true, Ordering::SeqCst);
+    if !ARMED.load(Ordering::SeqCst) {
+        // SAFETY: raise is async-signal-safe.
+        unsafe {
+            libc::raise(signal);
+        }
+    }
+}
+
+/// From now on a Ctrl-C is a request to stop the transfer (checked through
+/// [`interrupted`]) rather than the end of the process.
+pub fn arm() {
+    ARMED.store(true, Ordering::SeqCst);
 }
 
 /// Turns Ctrl-C into [`interrupted`] for the rest of the process (the
