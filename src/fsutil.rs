@@ -21,8 +21,10 @@ pub fn temp_path(dir: &Path, stem: &str) -> PathBuf {
     dir.join(format!(".{stem}.{}.{n}.tmp", std::process::id()))
 }
 
-/// Creates a new file that must not exist yet, with `mode` on Unix.
-pub fn create_new(path: &Path, mode: u32) -> Result<File> {
+/// Creates a new file that must not exist yet, with `mode` on Unix. A
+/// failure names `shown`: the file the user knows (for a temporary file,
+/// the one it becomes), never the temporary name.
+pub fn create_new(path: &Path, mode: u32, shown: &Path) -> Result<File> {
     let mut o = OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
@@ -33,7 +35,7 @@ pub fn create_new(path: &Path, mode: u32) -> Result<File> {
     #[cfg(not(unix))]
     let _ = mode;
     o.open(path)
-        .map_err(|e| Error::io(format!("creating {}", path.display()), e))
+        .map_err(|e| Error::io(format!("writing {}", shown.display()), e))
 }
 
 /// Flushes a directory entry to disk after a rename. Best effort: some file

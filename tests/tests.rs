@@ -23,6 +23,7 @@ mod outputs;
 mod progress;
 mod proxies;
 mod push_pull;
+mod readme;
 mod referrers;
 mod security;
 mod tar_layout;

@@ -312,7 +312,8 @@ impl<'r> Tree<'r> {
         }
         let dir = self.parent_of(entry, rel)?;
         let existing = self.clear(entry, dir, rel, false)?;
-        let mut f = fsutil::create_new(&self.root.join(rel), 0o600)?;
+        let path = self.root.join(rel);
+        let mut f = fsutil::create_new(&path, 0o600, &path)?;
         let n = copy_stream(content, &mut f).map_err(|e| io_at("writing", rel, e))?;
         if n != size {
             return Err(Error::SizeMismatch {

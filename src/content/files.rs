@@ -260,11 +260,14 @@ impl FileStore {
         let dir = parent_dir(to);
         fsutil::ensure_dir(dir)?;
         let tmp = fsutil::temp_path(dir, "copy");
-        let mut dst = fsutil::create_new(&tmp, 0o666)?;
+        let mut dst = fsutil::create_new(&tmp, 0o666, to)?;
         let mut verified = VerifyReader::new(src, &desc.digest, desc.size);
         let copied = copy_stream(&mut verified, &mut dst)
             .map_err(|e| Error::from_io(format!("copying to {}", to.display()), e))
-            .and_then(|_| dst.sync_all().map_err(|e| Error::io("syncing copy", e)));
+            .and_then(|_| {
+                dst.sync_all()
+                    .map_err(|e| Error::io(format!("copying to {}", to.display()), e))
+            });
         match copied {
             Ok(()) => {
                 fsutil::commit(&tmp, to)?;

@@ -101,9 +101,9 @@ impl OciLayout {
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| Error::io(format!("opening {}", lock_path.display()), e))?;
+            .map_err(|e| Error::io(format!("locking the layout {}", self.root.display()), e))?;
         lock.lock()
-            .map_err(|e| Error::io(format!("locking {}", lock_path.display()), e))?;
+            .map_err(|e| Error::io(format!("locking the layout {}", self.root.display()), e))?;
         let out = f();
         // Closing the file releases the lock.
         drop(lock);
@@ -388,10 +388,10 @@ impl OciLayout {
             fsutil::ensure_dir(&ingest)?;
             let tmp = fsutil::temp_path(&ingest, desc.digest.hex());
             let result = (|| {
-                let mut f = fsutil::create_new(&tmp, 0o644)?;
+                let mut f = fsutil::create_new(&tmp, 0o644, &self.root)?;
                 let mut r = VerifyReader::new(source.open(0)?, &desc.digest, desc.size);
                 copy_stream(&mut r, &mut f)
-                    .map_err(|e| Error::from_io(format!("writing {}", tmp.display()), e))?;
+                    .map_err(|e| Error::from_io(format!("writing {}", self.root.display()), e))?;
                 f.flush().map_err(|e| Error::io("flushing blob", e))?;
                 f.sync_all().map_err(|e| Error::io("syncing blob", e))?;
                 fsutil::commit(&tmp, &target)

@@ -192,16 +192,20 @@ fn spool<T>(
     prefix: &str,
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<T>,
 ) -> Result<(TempFile, Digest, u64, T)> {
-    let tmp = TempFile(fsutil::temp_path(&std::env::temp_dir(), prefix));
-    let file = fsutil::create_new(&tmp.0, 0o600)?;
+    let dir = std::env::temp_dir();
+    let tmp = TempFile(fsutil::temp_path(&dir, prefix));
+    // Failures name the directory ($TMPDIR), which the user can change
+    // or clear; the file's own name means nothing to them.
+    let shown = dir.join("");
+    let file = fsutil::create_new(&tmp.0, 0o600, &shown)?;
     let mut hashed = HashWriter::new(std::io::BufWriter::with_capacity(STREAM_BUFFER, file));
     let out = write(&mut hashed)?;
     let (digest, size, buffered) = hashed.finish();
     let file = buffered
         .into_inner()
-        .map_err(|e| Error::io(format!("writing {}", tmp.0.display()), e.into_error()))?;
+        .map_err(|e| Error::io(format!("writing {}", shown.display()), e.into_error()))?;
     file.sync_all()
-        .map_err(|e| Error::io(format!("writing {}", tmp.0.display()), e))?;
+        .map_err(|e| Error::io(format!("writing {}", shown.display()), e))?;
     Ok((tmp, digest, size, out))
 }
 
