@@ -336,25 +336,6 @@ pub fn check_stdin_conflict(args: &Args, file: &str) -> Result<()> {
     Ok(())
 }
 
-/// Adds the advice oras gives for some failures: where the credentials
-/// were looked for, when none answered a basic challenge.
-pub fn advise(args: &Args, e: Error) -> Error {
-    if !matches!(e.lib(), Some(oar::Error::BasicCredentialNotFound)) {
-        return e;
-    }
-    let configs = registry_configs(args, "");
-    let path = configs
-        .first()
-        .cloned()
-        .or_else(oar::credentials::store::default_config_path);
-    let at = path.map_or(" ".to_string(), |p| {
-        format!(" at {:?} ", p.display().to_string())
-    });
-    e.recommend(format!(
-        "Please check whether the registry credential stored in the authentication file{at}is correct"
-    ))
-}
-
 /// Where a command's reference points.
 #[derive(Debug, Clone)]
 pub struct TargetRef {

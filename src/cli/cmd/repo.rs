@@ -46,7 +46,7 @@ pub fn ls(args: &Args) -> Result<()> {
         Ok(())
     })
     .map_err(|e| match e {
-        oar::Error::Registry { .. } | oar::Error::Unauthorized(_) => Error::other(format!(
+        oar::Error::Registry { .. } => Error::other(format!(
             "could not list repositories for {registry:?}{}: {e}",
             if namespace.is_empty() {
                 String::new()
