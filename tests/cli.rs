@@ -214,6 +214,114 @@ fn shell_output(shell: &str, args: &[&str], script: &str) -> String {
 }
 
 #[test]
+fn completion_offers_a_flags_fixed_values_and_no_file_names() {
+    crate::util::require("bash", "bash");
+    crate::util::require("zsh", "zsh");
+    crate::util::require("fish", "fish");
+    let d = TempDir::new("cli");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = oar(d.path(), &["completion", shell]).ok().stdout;
+        d.write(shell, &script);
+    }
+    // Files that name completion would offer, in the shells' directory.
+    d.write("work/json-notes.txt", "x");
+    d.write("work/v1.1.txt", "x");
+    let path = |s: &str| d.join(s).to_str().unwrap().to_string();
+    let in_dir = |shell: &str, args: &[&str], script: &str| {
+        let out = std::process::Command::new(shell)
+            .args(args)
+            .arg(script)
+            .current_dir(d.join("work"))
+            .env("HOME", d.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // bash: the words typed so far, the flag's values offered.
+    let bash = in_dir(
+        "bash",
+        &["-c"],
+        &format!(
+            r#"source {}
+t() {{ COMP_WORDS=("$@"); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); COMPREPLY=(); _oar_completion; echo "${{COMPREPLY[*]}}"; }}
+t oar discover --format ""; t oar discover -o j; t oar discover --format = t; t oar push --image-spec ""; t oar attach --distribution-spec ""; t oar cp --to-distribution-spec v1.1-referrers-a; t oar manifest fetch --format ""; t oar push --image-spec v1.1 """#,
+            path("bash")
+        ),
+    );
+    assert_eq!(
+        bash.lines().collect::<Vec<_>>(),
+        [
+            "tree table json go-template",
+            "json",
+            "tree table",
+            "v1.1 v1.0",
+            "v1.1-referrers-tag v1.1-referrers-api",
+            "v1.1-referrers-api",
+            "json go-template",
+            // A positional argument: left to file names (-o default).
+            "",
+        ]
+    );
+    // zsh: the same function, as bashcompinit calls it (in sh emulation).
+    let zsh = in_dir(
+        "zsh",
+        &["-fc"],
+        &format!(
+            "source {}; t() {{ emulate -L sh; COMP_WORDS=(\"$@\"); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); COMPREPLY=(); _oar_completion; echo \"${{COMPREPLY[*]}}\"; }}; t oar discover --format ''; t oar push --image-spec ''",
+            path("zsh")
+        ),
+    );
+    assert_eq!(
+        zsh.lines().collect::<Vec<_>>(),
+        ["tree table json go-template", "v1.1 v1.0"]
+    );
+    // fish: its own completion engine, file names included when allowed.
+    let fish = in_dir(
+        "fish",
+        &["-c"],
+        &format!(
+            "source {}; complete -C 'oar discover --format '; echo ==; complete -C 'oar push --image-spec '; echo ==; complete -C 'oar discover -o j'; echo ==; complete -C 'oar push --image-spec v1.0 '",
+            path("fish")
+        ),
+    );
+    let offered: Vec<&str> = fish
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        offered,
+        [
+            "go-template",
+            "json",
+            "table",
+            "tree",
+            "==",
+            "v1.0",
+            "v1.1",
+            "==",
+            "json",
+            "==",
+            // The control: a positional argument completes file names.
+            "json-notes.txt",
+            "v1.1.txt",
+        ],
+        "{fish}"
+    );
+    // PowerShell is not packaged for Debian: its table must map the flags
+    // to their values.
+    let ps = String::from_utf8(d.read("powershell")).unwrap();
+    assert!(ps.contains(
+        "Values = @{ '--distribution-spec' = @('v1.1-referrers-tag', 'v1.1-referrers-api'); '--format' = @('tree', 'table', 'json', 'go-template'); '-o' = @('tree', 'table', 'json'); '--output' = @('tree', 'table', 'json') }"
+    ), "{ps}");
+    assert!(ps.contains("'--image-spec' = @('v1.1', 'v1.0')"));
+}
+
+#[test]
 fn completion_scripts_complete_commands_groups_and_flags() {
     crate::util::require("bash", "bash");
     crate::util::require("zsh", "zsh");
