@@ -1,6 +1,8 @@
 //! The command line itself: help, version, usage errors and their exit
 //! codes, and one-line errors for bad input.
 
+use std::path::Path;
+
 use crate::util::{TempDir, oar};
 
 #[test]
@@ -197,11 +199,12 @@ fn oras_symlink_uses_oras_in_hints() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"oras pull\" requires"));
 }
 
-/// Runs `script` in `shell` and returns its stdout.
-fn shell_output(shell: &str, args: &[&str], script: &str) -> String {
+/// Runs `script` in `shell`, in `dir`, and returns its stdout.
+fn shell_output(dir: &Path, shell: &str, args: &[&str], script: &str) -> String {
     let out = std::process::Command::new(shell)
         .args(args)
         .arg(script)
+        .current_dir(dir)
         .env("HOME", std::env::temp_dir())
         .output()
         .unwrap();
@@ -213,8 +216,9 @@ fn shell_output(shell: &str, args: &[&str], script: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-#[test]
-fn completion_offers_a_flags_fixed_values_and_no_file_names() {
+/// A directory holding `oar completion <shell>` for every shell, each in
+/// a file named after it; fails unless bash, zsh and fish are there.
+fn completion_scripts() -> TempDir {
     crate::util::require("bash", "bash");
     crate::util::require("zsh", "zsh");
     crate::util::require("fish", "fish");
@@ -223,27 +227,20 @@ fn completion_offers_a_flags_fixed_values_and_no_file_names() {
         let script = oar(d.path(), &["completion", shell]).ok().stdout;
         d.write(shell, &script);
     }
+    d
+}
+
+#[test]
+fn completion_offers_a_flags_fixed_values_and_no_file_names() {
+    let d = completion_scripts();
     // Files that name completion would offer, in the shells' directory.
     d.write("work/json-notes.txt", "x");
     d.write("work/v1.1.txt", "x");
     let path = |s: &str| d.join(s).to_str().unwrap().to_string();
-    let in_dir = |shell: &str, args: &[&str], script: &str| {
-        let out = std::process::Command::new(shell)
-            .args(args)
-            .arg(script)
-            .current_dir(d.join("work"))
-            .env("HOME", d.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{shell}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let work = d.join("work");
     // bash: the words typed so far, the flag's values offered.
-    let bash = in_dir(
+    let bash = shell_output(
+        &work,
         "bash",
         &["-c"],
         &format!(
@@ -268,7 +265,8 @@ t oar discover --format ""; t oar discover -o j; t oar discover --format = t; t 
         ]
     );
     // zsh: the same function, as bashcompinit calls it (in sh emulation).
-    let zsh = in_dir(
+    let zsh = shell_output(
+        &work,
         "zsh",
         &["-fc"],
         &format!(
@@ -281,7 +279,8 @@ t oar discover --format ""; t oar discover -o j; t oar discover --format = t; t 
         ["tree table json go-template", "v1.1 v1.0"]
     );
     // fish: its own completion engine, file names included when allowed.
-    let fish = in_dir(
+    let fish = shell_output(
+        &work,
         "fish",
         &["-c"],
         &format!(
@@ -323,17 +322,11 @@ t oar discover --format ""; t oar discover -o j; t oar discover --format = t; t 
 
 #[test]
 fn completion_scripts_complete_commands_groups_and_flags() {
-    crate::util::require("bash", "bash");
-    crate::util::require("zsh", "zsh");
-    crate::util::require("fish", "fish");
-    let d = TempDir::new("cli");
-    for shell in ["bash", "zsh", "fish", "powershell"] {
-        let script = oar(d.path(), &["completion", shell]).ok().stdout;
-        d.write(shell, &script);
-    }
+    let d = completion_scripts();
     let path = |s: &str| d.join(s).to_str().unwrap().to_string();
     // bash: the function the shell calls, fed the words typed so far.
     let bash = shell_output(
+        d.path(),
         "bash",
         &["-c"],
         &format!(
@@ -360,6 +353,7 @@ t oar ""; t oar manifest fe; t oar repository ""; t oar push --artifact-t; t oar
     // zsh runs the same function through bashcompinit (zsh filters the
     // words itself).
     let zsh = shell_output(
+        d.path(),
         "zsh",
         &["-fc"],
         &format!(
@@ -370,6 +364,7 @@ t oar ""; t oar manifest fe; t oar repository ""; t oar push --artifact-t; t oar
     assert_eq!(zsh.trim(), "delete fetch push");
     // fish answers for a whole command line, descriptions included.
     let fish = shell_output(
+        d.path(),
         "fish",
         &["-c"],
         &format!(
