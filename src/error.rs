@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::io;
+use std::path::PathBuf;
 
 /// How registry error answers start, in messages: `Error response from
 /// registry: manifest unknown: …`.
@@ -35,6 +36,120 @@ impl fmt::Display for RegistryError {
             (m, _) if m.is_empty() => write!(f, "{code}"),
             (m, None) => write!(f, "{code}: {m}"),
             (m, Some(d)) => write!(f, "{code}: {m}: {d}"),
+        }
+    }
+}
+
+/// An HTTP error answer: the request, its status, and the error entries
+/// of its body. Displayed as oras shows a registry's answer: the entries
+/// (`unauthorized: authentication required`), or, when the body held none,
+/// `HEAD "<url>": response status code 401: Unauthorized`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// HTTP method of the failed request.
+    pub method: String,
+    /// URL of the failed request, with any query string removed.
+    pub url: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// Parsed error entries; empty when the body had none.
+    pub errors: Vec<RegistryError>,
+}
+
+impl fmt::Display for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_answer(f, &self.method, &self.url, self.status, &self.errors)
+    }
+}
+
+/// The text of an error answer, shared by [`Answer`] and
+/// [`Error::Registry`].
+fn write_answer(
+    f: &mut fmt::Formatter<'_>,
+    method: &str,
+    url: &str,
+    status: u16,
+    errors: &[RegistryError],
+) -> fmt::Result {
+    if errors.is_empty() {
+        return write!(
+            f,
+            "{method} {url:?}: response status code {status}: {}",
+            status_text(status)
+        );
+    }
+    let joined: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    write!(f, "{}", joined.join("; "))
+}
+
+/// A credential a registry refused, or asked for and was not given: the
+/// one kind of error for both basic authentication and the token flow
+/// (see [`Error::Unauthorized`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthError {
+    /// The registry, as written in references (`host[:port]`).
+    pub registry: String,
+    /// True when a credential was sent and refused; false when there was
+    /// none to send (the request, or the token asked for, was anonymous).
+    pub credential_sent: bool,
+    /// Who refused, and in which words.
+    pub refusal: Refusal,
+}
+
+/// Who refused a request for want of a good credential, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The registry asked for basic authentication, and the credential
+    /// source had no credential for it; nothing was sent.
+    NoCredential {
+        /// The credential files the source looked in (empty for a source
+        /// without files).
+        searched: Vec<PathBuf>,
+    },
+    /// The registry answered 401 to the request, with these words.
+    Registry(Answer),
+    /// The token service would not issue a token (it answered 401 or
+    /// 403), with these words.
+    TokenService(Answer),
+    /// A token was issued but does not grant what the request needs: the
+    /// account may not do this.
+    Denied {
+        /// The scope the registry asked for (`repository:name:push`).
+        scope: String,
+    },
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let registry = &self.registry;
+        match &self.refusal {
+            Refusal::NoCredential { .. } => {
+                write!(f, "basic credential not found for {registry}")
+            }
+            Refusal::Registry(a) if self.credential_sent => {
+                write!(f, "{registry} refused the credentials: {a}")
+            }
+            Refusal::Registry(a) => {
+                write!(
+                    f,
+                    "{registry} requires credentials, and none were given: {a}"
+                )
+            }
+            Refusal::TokenService(a) => write!(
+                f,
+                "the token service {} refused {} for {registry}: {a}",
+                a.url,
+                if self.credential_sent {
+                    "the credentials"
+                } else {
+                    "an anonymous token"
+                }
+            ),
+            Refusal::Denied { scope } => write!(
+                f,
+                "denied: requested access to the resource is denied (the credentials for {registry} do not grant {scope})"
+            ),
         }
     }
 }
@@ -167,12 +282,10 @@ pub enum Error {
         /// Parsed error entries; empty when the body had none.
         errors: Vec<RegistryError>,
     },
-    /// The registry asked for basic authentication and there is no
-    /// credential for it.
-    BasicCredentialNotFound,
-    /// The credentials were refused, or the authentication could not be
-    /// carried out (a token service failed, a realm was refused).
-    Unauthorized(String),
+    /// A credential was refused, or the registry asked for one and none
+    /// was given: under basic authentication and the token flow alike
+    /// (boxed to keep results small). [`Error::is_unauthorized`] tells it.
+    Unauthorized(Box<AuthError>),
     /// The registry asked for authentication in the middle of a request
     /// whose body was streamed; new credentials are ready, and the request
     /// may be sent again.
@@ -276,12 +389,105 @@ impl Error {
         }))
     }
 
-    /// True when the error means "this does not exist" (a 404, or a missing
-    /// entry in a local store).
+    /// A refused or missing credential for `registry`.
+    pub fn unauthorized(
+        registry: impl Into<String>,
+        credential_sent: bool,
+        refusal: Refusal,
+    ) -> Self {
+        Error::Unauthorized(Box::new(AuthError {
+            registry: registry.into(),
+            credential_sent,
+            refusal,
+        }))
+    }
+
+    /// True when the error means "this does not exist": a 404, or a
+    /// missing manifest, blob, tag or file in a store.
+    ///
+    /// ```
+    /// use oar::error::{Error, Missing};
+    ///
+    /// assert!(Error::not_found(Missing::Tag, "localhost:5000/hello:v1").is_not_found());
+    /// let answer = Error::Registry {
+    ///     method: "GET".into(),
+    ///     url: "http://localhost:5000/v2/hello/manifests/v1".into(),
+    ///     status: 404,
+    ///     errors: vec![],
+    /// };
+    /// assert!(answer.is_not_found());
+    /// assert!(!Error::Cancelled.is_not_found());
+    /// ```
     pub fn is_not_found(&self) -> bool {
         match self {
             Error::NotFound { .. } => true,
             Error::Registry { status, .. } => *status == 404,
+            _ => false,
+        }
+    }
+
+    /// True when the registry wants a credential it did not get: the one
+    /// sent was refused, none was found, or the one sent does not grant
+    /// the access asked for. Basic authentication and the token flow
+    /// fail alike; the [`AuthError`] inside says which registry, whether
+    /// a credential was sent, and the registry's own words.
+    ///
+    /// ```
+    /// use oar::error::{Answer, Error, Refusal};
+    ///
+    /// let refused = Error::unauthorized(
+    ///     "localhost:5000",
+    ///     true,
+    ///     Refusal::Registry(Answer {
+    ///         method: "HEAD".into(),
+    ///         url: "http://localhost:5000/v2/hello/manifests/v1".into(),
+    ///         status: 401,
+    ///         errors: vec![],
+    ///     }),
+    /// );
+    /// assert!(refused.is_unauthorized());
+    /// match &refused {
+    ///     Error::Unauthorized(a) => {
+    ///         assert_eq!(a.registry, "localhost:5000");
+    ///         assert!(a.credential_sent);
+    ///     }
+    ///     _ => unreachable!(),
+    /// }
+    /// let missing = Error::unauthorized("localhost:5000", false, Refusal::NoCredential { searched: vec![] });
+    /// assert_eq!(missing.to_string(), "basic credential not found for localhost:5000");
+    /// assert!(!Error::other("boom").is_unauthorized());
+    /// ```
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Error::Unauthorized(_))
+    }
+
+    /// True for failures that the same request may not meet again: a
+    /// network failure other than a refused connection (a reset, a
+    /// timeout, a cut), a registry answering 408, 429 or a 5xx other than
+    /// 501 and 505, or a token that lapsed during a streamed request.
+    /// Refused credentials, missing content and local errors are not
+    /// transient.
+    ///
+    /// ```
+    /// use oar::error::{Error, TransportKind};
+    ///
+    /// let busy = Error::Registry {
+    ///     method: "PUT".into(),
+    ///     url: "http://localhost:5000/v2/hello/blobs/uploads/1".into(),
+    ///     status: 503,
+    ///     errors: vec![],
+    /// };
+    /// assert!(busy.is_transient());
+    /// let cut = Error::transport("http://localhost:5000/v2/", TransportKind::ConnectionReset, "connection reset by peer", None);
+    /// assert!(cut.is_transient());
+    /// let down = Error::transport("http://localhost:5000/v2/", TransportKind::ConnectionRefused, "connection refused", None);
+    /// assert!(!down.is_transient());
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Transport(t) => t.kind.is_transient(),
+            Error::Reauthenticate => true,
+            Error::Registry { status, .. } => crate::http::retryable_status(*status),
             _ => false,
         }
     }
@@ -322,19 +528,9 @@ impl fmt::Display for Error {
                 errors,
             } => {
                 write!(f, "{REGISTRY_ERROR_PREFIX}")?;
-                if errors.is_empty() {
-                    write!(
-                        f,
-                        "{method} {url:?}: response status code {status}: {}",
-                        status_text(*status)
-                    )
-                } else {
-                    let joined: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-                    write!(f, "{}", joined.join("; "))
-                }
+                write_answer(f, method, url, *status, errors)
             }
-            Error::BasicCredentialNotFound => write!(f, "basic credential not found"),
-            Error::Unauthorized(m) => write!(f, "{m}"),
+            Error::Unauthorized(a) => write!(f, "{a}"),
             Error::Reauthenticate => write!(
                 f,
                 "the registry asked for authentication during a streamed request"

@@ -314,7 +314,7 @@ fn pull_only_user_is_denied_push() {
             &reg.reference("ro:v1"),
         ],
     )
-    .fails(1, "failed to fetch a token");
+    .fails(1, "refused the credentials for");
 }
 
 #[test]

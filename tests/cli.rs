@@ -1,6 +1,8 @@
 //! The command line itself: help, version, usage errors and their exit
 //! codes, and one-line errors for bad input.
 
+use std::path::Path;
+
 use crate::util::{TempDir, oar};
 
 #[test]
@@ -197,11 +199,12 @@ fn oras_symlink_uses_oras_in_hints() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"oras pull\" requires"));
 }
 
-/// Runs `script` in `shell` and returns its stdout.
-fn shell_output(shell: &str, args: &[&str], script: &str) -> String {
+/// Runs `script` in `shell`, in `dir`, and returns its stdout.
+fn shell_output(dir: &Path, shell: &str, args: &[&str], script: &str) -> String {
     let out = std::process::Command::new(shell)
         .args(args)
         .arg(script)
+        .current_dir(dir)
         .env("HOME", std::env::temp_dir())
         .output()
         .unwrap();
@@ -213,8 +216,9 @@ fn shell_output(shell: &str, args: &[&str], script: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-#[test]
-fn completion_scripts_complete_commands_groups_and_flags() {
+/// A directory holding `oar completion <shell>` for every shell, each in
+/// a file named after it; fails unless bash, zsh and fish are there.
+fn completion_scripts() -> TempDir {
     crate::util::require("bash", "bash");
     crate::util::require("zsh", "zsh");
     crate::util::require("fish", "fish");
@@ -223,9 +227,106 @@ fn completion_scripts_complete_commands_groups_and_flags() {
         let script = oar(d.path(), &["completion", shell]).ok().stdout;
         d.write(shell, &script);
     }
+    d
+}
+
+#[test]
+fn completion_offers_a_flags_fixed_values_and_no_file_names() {
+    let d = completion_scripts();
+    // Files that name completion would offer, in the shells' directory.
+    d.write("work/json-notes.txt", "x");
+    d.write("work/v1.1.txt", "x");
+    let path = |s: &str| d.join(s).to_str().unwrap().to_string();
+    let work = d.join("work");
+    // bash: the words typed so far, the flag's values offered.
+    let bash = shell_output(
+        &work,
+        "bash",
+        &["-c"],
+        &format!(
+            r#"source {}
+t() {{ COMP_WORDS=("$@"); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); COMPREPLY=(); _oar_completion; echo "${{COMPREPLY[*]}}"; }}
+t oar discover --format ""; t oar discover -o j; t oar discover --format = t; t oar push --image-spec ""; t oar attach --distribution-spec ""; t oar cp --to-distribution-spec v1.1-referrers-a; t oar manifest fetch --format ""; t oar push --image-spec v1.1 """#,
+            path("bash")
+        ),
+    );
+    assert_eq!(
+        bash.lines().collect::<Vec<_>>(),
+        [
+            "tree table json go-template",
+            "json",
+            "tree table",
+            "v1.1 v1.0",
+            "v1.1-referrers-tag v1.1-referrers-api",
+            "v1.1-referrers-api",
+            "json go-template",
+            // A positional argument: left to file names (-o default).
+            "",
+        ]
+    );
+    // zsh: the same function, as bashcompinit calls it (in sh emulation).
+    let zsh = shell_output(
+        &work,
+        "zsh",
+        &["-fc"],
+        &format!(
+            "source {}; t() {{ emulate -L sh; COMP_WORDS=(\"$@\"); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); COMPREPLY=(); _oar_completion; echo \"${{COMPREPLY[*]}}\"; }}; t oar discover --format ''; t oar push --image-spec ''",
+            path("zsh")
+        ),
+    );
+    assert_eq!(
+        zsh.lines().collect::<Vec<_>>(),
+        ["tree table json go-template", "v1.1 v1.0"]
+    );
+    // fish: its own completion engine, file names included when allowed.
+    let fish = shell_output(
+        &work,
+        "fish",
+        &["-c"],
+        &format!(
+            "source {}; complete -C 'oar discover --format '; echo ==; complete -C 'oar push --image-spec '; echo ==; complete -C 'oar discover -o j'; echo ==; complete -C 'oar push --image-spec v1.0 '",
+            path("fish")
+        ),
+    );
+    let offered: Vec<&str> = fish
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        offered,
+        [
+            "go-template",
+            "json",
+            "table",
+            "tree",
+            "==",
+            "v1.0",
+            "v1.1",
+            "==",
+            "json",
+            "==",
+            // The control: a positional argument completes file names.
+            "json-notes.txt",
+            "v1.1.txt",
+        ],
+        "{fish}"
+    );
+    // PowerShell is not packaged for Debian: its table must map the flags
+    // to their values.
+    let ps = String::from_utf8(d.read("powershell")).unwrap();
+    assert!(ps.contains(
+        "Values = @{ '--distribution-spec' = @('v1.1-referrers-tag', 'v1.1-referrers-api'); '--format' = @('tree', 'table', 'json', 'go-template'); '-o' = @('tree', 'table', 'json'); '--output' = @('tree', 'table', 'json') }"
+    ), "{ps}");
+    assert!(ps.contains("'--image-spec' = @('v1.1', 'v1.0')"));
+}
+
+#[test]
+fn completion_scripts_complete_commands_groups_and_flags() {
+    let d = completion_scripts();
     let path = |s: &str| d.join(s).to_str().unwrap().to_string();
     // bash: the function the shell calls, fed the words typed so far.
     let bash = shell_output(
+        d.path(),
         "bash",
         &["-c"],
         &format!(
@@ -252,6 +353,7 @@ t oar ""; t oar manifest fe; t oar repository ""; t oar push --artifact-t; t oar
     // zsh runs the same function through bashcompinit (zsh filters the
     // words itself).
     let zsh = shell_output(
+        d.path(),
         "zsh",
         &["-fc"],
         &format!(
@@ -262,6 +364,7 @@ t oar ""; t oar manifest fe; t oar repository ""; t oar push --artifact-t; t oar
     assert_eq!(zsh.trim(), "delete fetch push");
     // fish answers for a whole command line, descriptions included.
     let fish = shell_output(
+        d.path(),
         "fish",
         &["-c"],
         &format!(

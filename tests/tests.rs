@@ -7,6 +7,7 @@ mod util;
 
 mod air_gap;
 mod auth;
+mod auth_errors;
 mod blob_cache;
 mod certificates;
 mod cli;

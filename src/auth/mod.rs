@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 
 use crate::credentials::{Credential, CredentialSource};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::http::{Body, Client, Request, Response, url};
 
 pub use challenge::Challenge;
@@ -166,7 +166,8 @@ impl AuthClient {
         let mut resp = self.http.send(req)?;
         // Two answers at most: the first challenge, and a second one when
         // the registry refused a token that was itself bad (expired or
-        // revoked), which a fresh token cures.
+        // revoked), which a fresh token cures. A 401 that stands after
+        // that is a refused (or missing) credential.
         for round in 0..2 {
             if url::origin(&resp.url).as_deref() != Some(self.http.home()) {
                 return Ok(resp);
@@ -187,7 +188,7 @@ impl AuthClient {
                 if self.credential()?.is_anonymous() {
                     // The anonymous token was refused: the user has to log
                     // in, which the 401 and the registry's own words say.
-                    return Ok(resp);
+                    return self.standing(resp, sent.is_some());
                 }
                 // A token for the scopes was granted and still refused: the
                 // user is not allowed, as Docker Hub and GHCR report it.
@@ -197,15 +198,17 @@ impl AuthClient {
                     .unwrap_or("")
                     .to_string();
                 resp.discard();
-                return Err(Error::Unauthorized(format!(
-                    "denied: requested access to the resource is denied (the credentials do not grant {scope})"
-                )));
+                return Err(Error::unauthorized(
+                    &self.registry,
+                    true,
+                    Refusal::Denied { scope },
+                ));
             }
             if round == 1 && error != "invalid_token" {
-                return Ok(resp);
+                return self.standing(resp, sent.is_some());
             }
             let Some(header) = self.answer(&challenges, scopes, sent.as_deref())? else {
-                return Ok(resp);
+                return self.standing(resp, sent.is_some());
             };
             resp.discard();
             let Some(mut again) = replay.take() else {
@@ -219,7 +222,28 @@ impl AuthClient {
             sent = Some(header);
             resp = self.http.send(again)?;
         }
-        Ok(resp)
+        self.standing(resp, sent.is_some())
+    }
+
+    /// The response that ends a challenge exchange: a 401 still standing
+    /// becomes [`Error::Unauthorized`] (the same error for basic auth and
+    /// tokens), anything else is returned. `sent` tells whether the last
+    /// request carried an `Authorization` header.
+    fn standing(&self, resp: Response, sent: bool) -> Result<Response> {
+        if resp.status != 401 {
+            return Ok(resp);
+        }
+        Err(Error::unauthorized(
+            &self.registry,
+            sent && self.credential_given(),
+            Refusal::Registry(resp.into_answer()),
+        ))
+    }
+
+    /// True when the credential source gave a credential (it was asked,
+    /// and the answer was not anonymous).
+    fn credential_given(&self) -> bool {
+        self.credential.get().is_some_and(|c| !c.is_anonymous())
     }
 
     /// Works out the `Authorization` value that answers `challenges`, or
@@ -261,7 +285,15 @@ impl AuthClient {
             self.state().basic = true;
             // Nothing to answer with: say so, as oras-go does, rather
             // than report the registry's bare 401.
-            let header = self.basic_header()?.ok_or(Error::BasicCredentialNotFound)?;
+            let header = self.basic_header()?.ok_or_else(|| {
+                Error::unauthorized(
+                    &self.registry,
+                    false,
+                    Refusal::NoCredential {
+                        searched: self.source.searched(),
+                    },
+                )
+            })?;
             if Some(header.as_str()) == sent {
                 return Ok(None);
             }
@@ -288,6 +320,15 @@ impl AuthClient {
                 r
             }
         };
+        if matches!(resp.status, 401 | 403) {
+            // The token service refused the credential (or an anonymous
+            // token): the same error as a registry's own 401.
+            return Err(Error::unauthorized(
+                &self.registry,
+                !cred.is_anonymous(),
+                Refusal::TokenService(resp.into_answer()),
+            ));
+        }
         let token = parse_token_response(resp, realm)?;
         self.state().tokens.push(Token {
             scopes: scopes.clone(),
@@ -358,7 +399,7 @@ impl AuthClient {
 ///   network, such as cloud metadata endpoints.
 pub fn validate_realm(realm: &str, home: &str) -> Result<()> {
     let refuse = |why: &str| {
-        Err(Error::Unauthorized(format!(
+        Err(Error::Protocol(format!(
             "refusing token realm {}: {why}",
             url::strip_query(realm)
         )))
@@ -442,19 +483,9 @@ fn basic_auth(username: &str, password: &str) -> String {
 fn parse_token_response(resp: Response, realm: &str) -> Result<(String, Duration)> {
     let realm = url::strip_query(realm).to_string();
     if !resp.is_success() {
-        let status = resp.status;
-        let err = resp.into_error();
-        let detail = match &err {
-            Error::Registry { errors, .. } if !errors.is_empty() => errors
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-            _ => crate::error::status_text(status).to_string(),
-        };
-        return Err(Error::Unauthorized(format!(
-            "failed to fetch a token from {realm}: {status} {detail}"
-        )));
+        // The token service failed (a refusal was told apart before):
+        // its answer, which names its URL, says how.
+        return Err(resp.into_error());
     }
     #[derive(serde::Deserialize)]
     struct TokenBody {

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::commands::Command;
-use super::flags::{Flag, HELP, Kind};
+use super::flags::{Choices, Flag, HELP, Kind};
 use crate::cli::error::{Error, Result};
 
 /// A flag as one command sees it: groups flattened, `from-`/`to-` prefixes
@@ -26,6 +26,9 @@ pub struct Spec {
     pub default: &'static str,
     /// Help text.
     pub help: String,
+    /// The fixed values it takes, if any (for `--format`, the command's
+    /// formats).
+    pub choices: Option<Choices>,
 }
 
 impl Spec {
@@ -37,6 +40,7 @@ impl Spec {
             metavar: f.metavar,
             default: f.default,
             help: f.help.to_string(),
+            choices: f.choices,
         }
     }
 
@@ -67,6 +71,15 @@ pub fn specs(cmd: &Command) -> Vec<Spec> {
         out.extend(group.iter().map(|f| Spec::prefixed(f, prefix, side)));
     }
     out.push(Spec::from_flag(&HELP));
+    for s in out.iter_mut().filter(|s| s.long == "format") {
+        if !cmd.formats.is_empty() {
+            // Checked by the command, in oras's words.
+            s.choices = Some(Choices {
+                what: "",
+                values: cmd.formats,
+            });
+        }
+    }
     // Sorted by name, as cobra lists them in help.
     out.sort_by(|a, b| a.long.cmp(&b.long));
     out

@@ -5,11 +5,14 @@
 //! oras (a usage error too); Ctrl-C exits 130.
 //!
 //! The library names no flag; this is where flags are named: library errors
-//! get the hint a user needs (the flag to try, the variable to set).
+//! get the hint a user needs (the flag to try, the variable to set), and a
+//! refused or missing credential gets a line saying so, naming the
+//! registry, and how to log in.
 
 use std::fmt;
 
 use super::commands::Command;
+use oar::error::{AuthError, Refusal};
 
 /// Shorthand for results of the command line.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -112,10 +115,10 @@ impl Error {
     /// something it does not have, is printed after `Error response from
     /// registry: `, as oras does.
     pub fn registry_answer(mut self) -> Self {
-        self.registry = matches!(
-            &self.kind,
-            Kind::Lib(oar::Error::Registry { .. } | oar::Error::NotFound { .. })
-        );
+        self.registry = match &self.kind {
+            Kind::Lib(e) => answer_errors(e).is_some() || matches!(e, oar::Error::NotFound { .. }),
+            Kind::Usage(_) => false,
+        };
         self
     }
 
@@ -161,8 +164,9 @@ impl Error {
     /// message (which may quote a registry) has its control characters
     /// escaped, so it stays on its line.
     pub fn report(&self) -> String {
-        let (prefix, message) = match &self.kind {
-            Kind::Lib(oar::Error::Registry { errors, .. }) if self.registry => {
+        let answered = self.lib().and_then(answer_errors);
+        let (prefix, message) = match answered {
+            Some(errors) if self.registry => {
                 let text = self.kind_text();
                 let rest = text.replacen(oar::error::REGISTRY_ERROR_PREFIX, "", 1);
                 let rest = if errors.is_empty() {
@@ -183,7 +187,12 @@ impl Error {
         if let Some(u) = &self.usage {
             out.push_str(&format!("\nUsage: {u}"));
         }
-        if let Some(r) = &self.recommendation {
+        let advice = match (&self.recommendation, self.lib()) {
+            (Some(r), _) => Some(r.clone()),
+            (None, Some(oar::Error::Unauthorized(a))) => Some(login_advice(a)),
+            (None, _) => None,
+        };
+        if let Some(r) = advice {
             out.push_str(&format!("\n{r}"));
         }
         out
@@ -216,6 +225,55 @@ impl fmt::Display for Error {
 /// The hint oras prints when a name would leave the output directory.
 pub const TRAVERSAL_HINT: &str = "use flag --allow-path-traversal to allow insecurely pulling files outside of working directory";
 
+/// The error entries of a registry's answer (empty when its body had
+/// none), for an error that is one: an error status, or a 401 refusing a
+/// credential. `None` for anything else.
+fn answer_errors(e: &oar::Error) -> Option<&[oar::error::RegistryError]> {
+    match e {
+        oar::Error::Registry { errors, .. } => Some(errors),
+        oar::Error::Unauthorized(a) => match &a.refusal {
+            Refusal::Registry(answer) => Some(&answer.errors),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The line after a refused or missing credential: what happened, for
+/// which registry, and how to give a credential (`login`, or `-u` with
+/// `--password-stdin`). For a missing basic credential it starts with
+/// oras's own words, naming the credential files searched.
+fn login_advice(a: &AuthError) -> String {
+    let registry = &a.registry;
+    let how = format!(
+        "\"{} login {registry}\", or pass -u with --password-stdin",
+        super::program()
+    );
+    match &a.refusal {
+        Refusal::NoCredential { searched } => {
+            let quoted: Vec<String> = searched
+                .iter()
+                .map(|p| format!("{:?}", p.display().to_string()))
+                .collect();
+            let at = match quoted.as_slice() {
+                [] => " ".to_string(),
+                [one] => format!(" at {one} "),
+                many => format!("s {} ", many.join(", ")),
+            };
+            format!(
+                "Please check whether the registry credential stored in the authentication file{at}is correct; to log in to {registry}, run {how}"
+            )
+        }
+        Refusal::Denied { .. } => format!(
+            "The credentials given for {registry} do not allow this; to log in as a user who may, run {how}"
+        ),
+        _ if a.credential_sent => {
+            format!("{registry} refused the credentials given; to log in again, run {how}")
+        }
+        _ => format!("{registry} requires credentials, and none were given; to log in, run {how}"),
+    }
+}
+
 /// A library error's message with the command-line advice that fixes it.
 fn with_hint(e: &oar::Error) -> String {
     use oar::error::TransportKind;
@@ -233,6 +291,12 @@ fn with_hint(e: &oar::Error) -> String {
         }
         oar::Error::UnpackLimit { .. } => format!("{e}; set OAR_UNPACK_RATIO to allow more"),
         oar::Error::OutsideDirectory { .. } => format!("{TRAVERSAL_HINT}: {e}"),
+        // oras's words for the registry's 401; the next line says what
+        // they mean (see `login_advice`).
+        oar::Error::Unauthorized(a) => match &a.refusal {
+            Refusal::Registry(answer) => format!("{}{answer}", oar::error::REGISTRY_ERROR_PREFIX),
+            _ => e.to_string(),
+        },
         _ => e.to_string(),
     }
 }

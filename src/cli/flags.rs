@@ -13,6 +13,18 @@ pub enum Kind {
     Multi,
 }
 
+/// The fixed set of values a flag takes: the parser refuses any other,
+/// and shell completion offers these instead of file names.
+#[derive(Debug, Clone, Copy)]
+pub struct Choices {
+    /// What a value names, in the parser's refusal (`image
+    /// specification`); empty when the command checks the value itself
+    /// (in its own words).
+    pub what: &'static str,
+    /// The values, in the order help and completion list them.
+    pub values: &'static [&'static str],
+}
+
 /// One flag definition.
 #[derive(Debug, Clone, Copy)]
 pub struct Flag {
@@ -28,6 +40,9 @@ pub struct Flag {
     pub default: &'static str,
     /// One-line description.
     pub help: &'static str,
+    /// The values it takes, when they are a fixed set. `--format` has
+    /// none here: its values are each command's `formats`.
+    pub choices: Option<Choices>,
 }
 
 const fn flag(
@@ -44,6 +59,7 @@ const fn flag(
         metavar,
         default: "",
         help,
+        choices: None,
     }
 }
 
@@ -58,6 +74,20 @@ const fn value(long: &'static str, metavar: &'static str, help: &'static str) ->
 const fn with_default(f: Flag, default: &'static str) -> Flag {
     Flag { default, ..f }
 }
+
+const fn with_choices(f: Flag, choices: Choices) -> Flag {
+    Flag {
+        choices: Some(choices),
+        ..f
+    }
+}
+
+/// The values of `discover --output` (deprecated), checked by the
+/// command.
+pub const DISCOVER_OUTPUT: Choices = Choices {
+    what: "",
+    values: &["tree", "table", "json"],
+};
 
 /// `-h/--help`, accepted by every command.
 pub const HELP: Flag = switch("help", Some('h'), "show help for the command");
@@ -182,13 +212,19 @@ pub static PACKER: &[Flag] = &[
 ];
 
 /// `--image-spec`.
-pub static IMAGE_SPEC: &[Flag] = &[with_default(
-    value(
-        "image-spec",
-        "v1.1|v1.0",
-        "[Preview] specify manifest type for building artifact. Options: v1.1, v1.0 (default v1.1, overridden to v1.0 if --config is used without --artifact-type)",
+pub static IMAGE_SPEC: &[Flag] = &[with_choices(
+    with_default(
+        value(
+            "image-spec",
+            "v1.1|v1.0",
+            "[Preview] specify manifest type for building artifact. Options: v1.1, v1.0 (default v1.1, overridden to v1.0 if --config is used without --artifact-type)",
+        ),
+        "v1.1",
     ),
-    "v1.1",
+    Choices {
+        what: "image specification",
+        values: &["v1.1", "v1.0"],
+    },
 )];
 
 /// `--format`, with the values each command allows listed by the command.
@@ -274,10 +310,16 @@ pub static FORCE: &[Flag] = &[switch(
 )];
 
 /// `--distribution-spec`.
-pub static DISTRIBUTION_SPEC: &[Flag] = &[value(
-    "distribution-spec",
-    "v1.1-referrers-api|v1.1-referrers-tag",
-    "[Preview] set OCI distribution spec version and API option for target. Options: v1.1-referrers-tag, v1.1-referrers-api (default: detect)",
+pub static DISTRIBUTION_SPEC: &[Flag] = &[with_choices(
+    value(
+        "distribution-spec",
+        "v1.1-referrers-api|v1.1-referrers-tag",
+        "[Preview] set OCI distribution spec version and API option for target. Options: v1.1-referrers-tag, v1.1-referrers-api (default: detect)",
+    ),
+    Choices {
+        what: "distribution specification",
+        values: &["v1.1-referrers-tag", "v1.1-referrers-api"],
+    },
 )];
 
 /// Flags of `attach`.
@@ -293,15 +335,18 @@ pub static DISCOVER: &[Flag] = &[
         "string",
         "artifact type to filter the referrers by",
     ),
-    with_default(
-        flag(
-            "output",
-            Some('o'),
-            Kind::Value,
-            "string",
-            "[Deprecated] format in which to display referrers (table, json, or tree). tree format will also show indirect referrers",
+    with_choices(
+        with_default(
+            flag(
+                "output",
+                Some('o'),
+                Kind::Value,
+                "string",
+                "[Deprecated] format in which to display referrers (table, json, or tree). tree format will also show indirect referrers",
+            ),
+            "tree",
         ),
-        "tree",
+        DISCOVER_OUTPUT,
     ),
 ];
 

@@ -135,7 +135,6 @@ pub fn run(argv: &[String]) -> Result<()> {
         return Err(arity_error(cmd, got));
     }
     (cmd.run)(&parsed).map_err(|e| {
-        let e = options::advise(&parsed, e);
         if on_registry(&parsed) {
             e.registry_answer()
         } else {

@@ -292,30 +292,22 @@ pub fn check_tags(tags: &[String]) -> Result<()> {
     }
 }
 
-/// Flags whose value must be one of a few, checked when the command line
-/// is parsed (before any file or network is touched), as pflag does:
-/// `(flag, what, options)`.
-const CHOICES: &[(&str, &str, &[&str])] = &[
-    ("image-spec", "image specification", &["v1.1", "v1.0"]),
-    (
-        "distribution-spec",
-        "distribution specification",
-        &["v1.1-referrers-tag", "v1.1-referrers-api"],
-    ),
-];
-
-/// Refuses a value outside its flag's choices, in pflag's and oras's
-/// words.
+/// Refuses a value outside its flag's choices (the flag table's), in
+/// pflag's and oras's words: checked when the command line is parsed,
+/// before any file or network is touched, as pflag does. Flags whose
+/// command checks the value itself are left to it.
 pub fn check_choices(args: &Args) -> Result<()> {
-    for prefix in ["", "from", "to"] {
-        for (flag, what, options) in CHOICES {
-            let long = name(prefix, flag);
-            if let Some(v) = args.value(&long).filter(|v| !options.contains(v)) {
-                return Err(Error::usage(format!(
-                    "invalid argument {v:?} for \"--{long}\" flag: unknown {what} flag: {v}"
-                ))
-                .recommend(format!("Available options: {}", options.join(", "))));
-            }
+    for spec in crate::cli::args::specs(args.cmd) {
+        let Some(c) = spec.choices.filter(|c| !c.what.is_empty()) else {
+            continue;
+        };
+        let long = &spec.long;
+        if let Some(v) = args.value(long).filter(|v| !c.values.contains(v)) {
+            return Err(Error::usage(format!(
+                "invalid argument {v:?} for \"--{long}\" flag: unknown {} flag: {v}",
+                c.what
+            ))
+            .recommend(format!("Available options: {}", c.values.join(", "))));
         }
     }
     Ok(())
@@ -338,25 +330,6 @@ pub fn check_stdin_conflict(args: &Args, file: &str) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// Adds the advice oras gives for some failures: where the credentials
-/// were looked for, when none answered a basic challenge.
-pub fn advise(args: &Args, e: Error) -> Error {
-    if !matches!(e.lib(), Some(oar::Error::BasicCredentialNotFound)) {
-        return e;
-    }
-    let configs = registry_configs(args, "");
-    let path = configs
-        .first()
-        .cloned()
-        .or_else(oar::credentials::store::default_config_path);
-    let at = path.map_or(" ".to_string(), |p| {
-        format!(" at {:?} ", p.display().to_string())
-    });
-    e.recommend(format!(
-        "Please check whether the registry credential stored in the authentication file{at}is correct"
-    ))
 }
 
 /// Where a command's reference points.
@@ -566,7 +539,8 @@ pub fn format(args: &Args) -> Result<Format> {
         }
         let flag = args.value("output").unwrap_or("");
         let format = parse_format(args, flag)?;
-        if !matches!(format, Format::Named("tree" | "table" | "json")) {
+        if !matches!(format, Format::Named(n) if super::flags::DISCOVER_OUTPUT.values.contains(&n))
+        {
             return Err(Error::usage("output type can only be tree, table or json"));
         }
         eprintln!("[DEPRECATED] --output is deprecated, try `--format {flag}` instead");

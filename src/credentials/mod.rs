@@ -72,6 +72,12 @@ pub trait CredentialSource: Send + Sync {
     /// The credential for `registry` (`host[:port]` as written in the
     /// reference); anonymous when none is stored.
     fn credential(&self, registry: &str) -> crate::Result<Credential>;
+
+    /// The credential files this source looks in, named when it has no
+    /// credential for a registry that asks for one; none by default.
+    fn searched(&self) -> Vec<std::path::PathBuf> {
+        Vec::new()
+    }
 }
 
 /// A fixed credential, e.g. from `-u`/`-p`.

@@ -110,4 +110,8 @@ impl CredentialSource for Store {
     fn credential(&self, registry: &str) -> Result<Credential> {
         self.get(registry)
     }
+
+    fn searched(&self) -> Vec<PathBuf> {
+        self.files.clone()
+    }
 }

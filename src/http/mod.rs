@@ -329,11 +329,23 @@ impl Response {
     /// at most [`MAX_ERROR_BODY`] bytes. Any other body (plain text, HTML)
     /// leaves the error list empty.
     pub fn into_error(self) -> Error {
+        let a = self.into_answer();
+        Error::Registry {
+            method: a.method,
+            url: a.url,
+            status: a.status,
+            errors: a.errors,
+        }
+    }
+
+    /// The request, status and error entries of an error response, as
+    /// [`Response::into_error`] reads them.
+    pub fn into_answer(self) -> crate::error::Answer {
         let method = self.method.to_string();
         let url = url::strip_query(&self.url).to_string();
         let status = self.status;
         let body = self.read_truncated(MAX_ERROR_BODY);
-        Error::Registry {
+        crate::error::Answer {
             method,
             url,
             status,

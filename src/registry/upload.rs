@@ -27,7 +27,7 @@ use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::http::{Body, Request, Response, retryable_status, url};
+use crate::http::{Body, Request, Response, url};
 
 /// Upload settings.
 #[derive(Debug, Clone)]
@@ -68,18 +68,6 @@ impl UploadOptions {
     pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.state_dir = Some(dir.into());
         self
-    }
-}
-
-/// True for failures a new attempt may cure: a transient network failure,
-/// a 5xx, 408 or 429, or a token that lapsed during a long stream (the
-/// auth client has a new one ready). Refused credentials are not retried.
-fn transient(e: &Error) -> bool {
-    match e {
-        Error::Transport(t) => t.kind.is_transient(),
-        Error::Reauthenticate => true,
-        Error::Registry { status, .. } => retryable_status(*status),
-        _ => false,
     }
 }
 
@@ -164,7 +152,7 @@ impl Repository {
         loop {
             let (loc, _) = self.start_upload()?;
             match self.put_whole(&loc, desc, source) {
-                Err(e) if transient(&e) => {
+                Err(e) if e.is_transient() => {
                     attempt += 1;
                     self.backoff_or(attempt, e, "upload")?;
                 }
@@ -207,7 +195,7 @@ impl Repository {
         let resp = match self.send_with(Request::new("POST", u), &["pull", "push"], &extra) {
             Ok(r) => r,
             // Not allowed to read the source repository: upload instead.
-            Err(Error::Unauthorized(_)) => {
+            Err(e) if e.is_unauthorized() => {
                 self.push_blob(desc, source)?;
                 return Ok(false);
             }
@@ -382,7 +370,7 @@ impl Repository {
                 // 404: the session expired; 416: the registry and oar
                 // disagree on the offset. Both are settled by asking.
                 Err(e)
-                    if transient(&e)
+                    if e.is_transient()
                         || matches!(
                             e,
                             Error::Registry {

@@ -2,7 +2,9 @@
 //! cobra adds them to oras. They are generated from the command and flag
 //! tables behind `--help` and the parser, so they offer exactly what the
 //! parser accepts: commands, group sub-commands and each command's flags;
-//! arguments complete as file names.
+//! after a flag with a fixed set of values (`--format`, `--image-spec`,
+//! …), those values and nothing else; other arguments complete as file
+//! names.
 //!
 //! Every script finds the command being typed the same way: the words
 //! that are not flags, as long as they name a group (`manifest`,
@@ -24,6 +26,20 @@ struct Node {
     words: Vec<(String, String)>,
     /// The words are flags: offered only once a `-` is typed.
     flags: bool,
+    /// The flags with a fixed set of values: their spellings (`-o`,
+    /// `--output`) and the values offered after them.
+    values: Vec<(Vec<String>, &'static [&'static str])>,
+}
+
+impl Node {
+    /// The values offered after the flag spelled `word`, if it has a
+    /// fixed set.
+    fn values_after(&self, word: &str) -> Option<&'static [&'static str]> {
+        self.values
+            .iter()
+            .find(|(names, _)| names.iter().any(|n| n == word))
+            .map(|(_, values)| *values)
+    }
 }
 
 /// The spellings of a group's name.
@@ -76,6 +92,7 @@ fn nodes() -> Vec<Node> {
         spellings: vec![String::new()],
         words: root,
         flags: false,
+        values: Vec::new(),
     }];
     for g in group_paths() {
         let words: Vec<&str> = g.split(' ').collect();
@@ -96,6 +113,7 @@ fn nodes() -> Vec<Node> {
             spellings: path_spellings(&words),
             words: offered,
             flags: false,
+            values: Vec::new(),
         });
     }
     for c in COMMANDS {
@@ -116,17 +134,24 @@ fn nodes() -> Vec<Node> {
             })
             .collect();
         let mut words = Vec::new();
+        let mut values = Vec::new();
         for s in specs(c) {
             let about = first_sentence(&s.help);
+            let mut names = Vec::new();
             if let Some(short) = s.short {
-                words.push((format!("-{short}"), about.clone()));
+                names.push(format!("-{short}"));
             }
-            words.push((format!("--{}", s.long), about));
+            names.push(format!("--{}", s.long));
+            words.extend(names.iter().map(|n| (n.clone(), about.clone())));
+            if let Some(choices) = s.choices {
+                values.push((names, choices.values));
+            }
         }
         out.push(Node {
             spellings,
             words,
             flags: true,
+            values,
         });
     }
     out
@@ -146,17 +171,37 @@ fn bash_function(prog: &str) -> String {
     for n in nodes() {
         let pattern: Vec<String> = n.spellings.iter().map(|s| format!("\"{s}\"")).collect();
         let words: Vec<&str> = n.words.iter().map(|(w, _)| w.as_str()).collect();
-        let _ = writeln!(
+        let _ = write!(
             cases,
-            "        {}) words='{}'; flags={} ;;",
+            "        {}) words='{}'; flags={}",
             pattern.join("|"),
             words.join(" "),
             u8::from(n.flags)
         );
+        if !n.values.is_empty() {
+            let _ = write!(cases, "\n            case \"$prev\" in\n");
+            for (names, values) in &n.values {
+                let _ = writeln!(
+                    cases,
+                    "                {}) values='{}' ;;",
+                    names.join("|"),
+                    values.join(" ")
+                );
+            }
+            let _ = write!(cases, "            esac");
+        }
+        let _ = writeln!(cases, " ;;");
     }
     format!(
         r#"_{prog}_completion() {{
-    local cur="${{COMP_WORDS[COMP_CWORD]}}" key="" w i
+    local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="" key="" w i
+    ((COMP_CWORD > 0)) && prev="${{COMP_WORDS[COMP_CWORD - 1]}}"
+    # `--flag=value`: bash splits at the `=`.
+    if [[ $cur == "=" ]]; then
+        cur=""
+    elif [[ $prev == "=" ]] && ((COMP_CWORD > 1)); then
+        prev="${{COMP_WORDS[COMP_CWORD - 2]}}"
+    fi
     for ((i = 1; i < COMP_CWORD; i++)); do
         w="${{COMP_WORDS[i]}}"
         [[ $w == -* ]] && continue
@@ -166,10 +211,16 @@ fn bash_function(prog: &str) -> String {
             *) break ;;
         esac
     done
-    local words="" flags=0
+    local words="" flags=0 values=""
     case "$key" in
 {cases}        *) return 0 ;;
     esac
+    if [[ -n $values ]]; then
+        # A flag's own values, never file names.
+        compopt +o default 2>/dev/null
+        COMPREPLY=($(compgen -W "$values" -- "$cur"))
+        return 0
+    fi
     if ((flags)) && [[ $cur != -* ]]; then
         return 0
     fi
@@ -247,13 +298,17 @@ end
             } else {
                 String::new()
             };
-            let what = if let Some(long) = word.strip_prefix("--") {
+            let mut what = if let Some(long) = word.strip_prefix("--") {
                 format!("-l {long}")
             } else if let Some(short) = word.strip_prefix('-') {
                 format!("-s {short}")
             } else {
                 format!("-f -a {word}")
             };
+            if let Some(values) = n.values_after(word) {
+                // The flag takes one of these, never a file name.
+                let _ = write!(what, " -x -a {}", single_quoted(&values.join(" "), true));
+            }
             let _ = writeln!(
                 out,
                 "complete -c {prog} -n {} {what}{desc}",
@@ -279,13 +334,25 @@ fn powershell(prog: &str, descriptions: bool) -> String {
                 )
             })
             .collect();
+        let values: Vec<String> = n
+            .values
+            .iter()
+            .flat_map(|(names, values)| {
+                let list: Vec<String> = values.iter().map(|v| single_quoted(v, false)).collect();
+                let list = list.join(", ");
+                names
+                    .iter()
+                    .map(move |name| format!("{} = @({list})", single_quoted(name, false)))
+            })
+            .collect();
         for s in &n.spellings {
             let _ = writeln!(
                 table,
-                "    {} = @{{ Flags = ${}; Words = @({}) }}",
+                "    {} = @{{ Flags = ${}; Words = @({}); Values = @{{ {} }} }}",
                 single_quoted(s, false),
                 n.flags,
-                words.join(", ")
+                words.join(", "),
+                values.join("; ")
             );
         }
     }
@@ -312,6 +379,15 @@ Register-ArgumentCompleter -Native -CommandName '{prog}' -ScriptBlock {{
     }}
     $node = $table[$key]
     if ($null -eq $node) {{ return }}
+    # After a flag with a fixed set of values: those values.
+    if ($elements.Count -gt 0 -and $node.Values.ContainsKey($elements[-1])) {{
+        foreach ($v in $node.Values[$elements[-1]]) {{
+            if ($v -like "$wordToComplete*") {{
+                [System.Management.Automation.CompletionResult]::new($v, $v, 'ParameterValue', $v)
+            }}
+        }}
+        return
+    }}
     if ($node.Flags -and -not $wordToComplete.StartsWith('-')) {{ return }}
     foreach ($pair in $node.Words) {{
         if ($pair[0] -like "$wordToComplete*") {{

@@ -59,10 +59,12 @@ pub fn run(args: &Args) -> Result<()> {
     oar::registry::login(&registry, cred, opts, &store).map_err(|e| match e {
         // Storing failed: that error speaks for itself.
         oar::Error::Credentials(_) | oar::Error::Io { .. } => Error::from(e),
-        e => Error::from(oar::Error::Unauthorized(format!(
+        // Any other failure means the credentials could not be checked:
+        // the message says so, and needs no advice to log in.
+        e => Error::other(format!(
             "failed to validate the credentials for {registry}: {}",
             Error::from(e)
-        ))),
+        )),
     })?;
     output::line("Login Succeeded")
 }

@@ -45,16 +45,21 @@ pub fn ls(args: &Args) -> Result<()> {
         }
         Ok(())
     })
-    .map_err(|e| match e {
-        oar::Error::Registry { .. } | oar::Error::Unauthorized(_) => Error::other(format!(
-            "could not list repositories for {registry:?}{}: {e}",
+    .map_err(|e| {
+        let what = format!(
+            "could not list repositories for {registry:?}{}",
             if namespace.is_empty() {
                 String::new()
             } else {
                 format!(" with prefix {namespace:?}")
             }
-        )),
-        other => other.into(),
+        );
+        match e {
+            oar::Error::Registry { .. } => Error::other(format!("{what}: {e}")),
+            // Kept whole, so that the advice to log in follows.
+            oar::Error::Unauthorized(_) => Error::from(e).wrap(what),
+            other => other.into(),
+        }
     })
 }
 
