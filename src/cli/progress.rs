@@ -401,12 +401,13 @@ fn write_stderr(s: &str) {
     let _ = err.flush();
 }
 
-/// From the row below the board to the start of its first row.
+/// From the row below the board to the start of its first row (cursor
+/// up, which every terminal has; tmux lacks "previous line").
 fn rewind(rows: usize) -> String {
     if rows == 0 {
         "\r".into()
     } else {
-        format!("\r\x1b[{rows}F")
+        format!("\r\x1b[{rows}A")
     }
 }
 
@@ -440,7 +441,15 @@ pub fn above(to_stderr: bool, text: &[u8]) -> std::io::Result<()> {
     let Some(lines) = board else {
         return write(text);
     };
-    write_stderr(&format!("{}{ERASE_DOWN}", rewind(lines.len())));
+    // Row by row: some terminals (tmux) move a screen erased from its
+    // top corner into the scrollback, which would keep a stale frame.
+    let n = lines.len();
+    write_stderr(&format!(
+        "{}{}{}",
+        rewind(n),
+        format!("{ERASE_LINE}\r\n").repeat(n),
+        rewind(n)
+    ));
     let result = write(text);
     write_stderr(&format!("{}{ERASE_DOWN}", rows(lines)));
     result
