@@ -491,43 +491,46 @@ fn backup_and_restore_draw_the_board_on_a_terminal() {
     let reference = reg.reference("air:v1");
     push_file(&d, &reference, "big.bin", 24 << 20, 14);
     let repo = reg.reference("air");
-    let (ts, out, _) = on_terminal(
-        d.path(),
-        120,
-        &["backup", "--plain-http", "-o", "b.tar", &reference],
-    );
-    let seen = visible_lines(&ts);
-    assert!(
-        seen.iter()
-            .any(|l| l.starts_with("✓ Pulled    big.bin") && l.contains("24/24 MB 100.00%")),
-        "{seen:#?}"
-    );
-    assert!(seen.iter().any(|l| l.starts_with("  └─ sha256:")));
-    // stdout keeps oras's other lines; the status lines are on the board.
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], format!("Found 1 tag(s) in {repo}: v1"), "{out}");
-    assert!(lines.contains(&"Pulled tag v1 with 0 referrer(s)"), "{out}");
-    assert!(
-        !lines
-            .iter()
-            .any(|l| l.starts_with("Pulling ") || l.starts_with("Pulled  ")),
-        "{out}"
-    );
-    // restore too, into another repository.
     let to = reg.reference("air-restored");
-    let (ts, out, _) = on_terminal(
-        d.path(),
-        120,
-        &["restore", "--plain-http", "--input", "b.tar", &to],
-    );
-    let seen = visible_lines(&ts);
-    assert!(
-        seen.iter()
-            .any(|l| l.starts_with("✓ Pushed    big.bin") && l.contains("24/24 MB 100.00%")),
-        "{seen:#?}"
-    );
-    assert!(out.contains("Pushed tag v1 with 0 referrer(s)"), "{out}");
-    assert!(!out.lines().any(|l| l.starts_with("Pushing ")), "{out}");
+    // backup, then restore into another repository: each entry's final
+    // line with its command's word, and stdout keeps oras's other lines
+    // (the status lines are on the board).
+    for (args, word, moving) in [
+        (
+            ["backup", "--plain-http", "-o", "b.tar", &reference],
+            "Pulled",
+            "Pulling ",
+        ),
+        (
+            ["restore", "--plain-http", "--input", "b.tar", &to],
+            "Pushed",
+            "Pushing ",
+        ),
+    ] {
+        let (ts, out, _) = on_terminal(d.path(), 120, &args);
+        let seen = visible_lines(&ts);
+        let done = format!("✓ {word}    big.bin");
+        assert!(
+            seen.iter()
+                .any(|l| l.starts_with(&done) && l.contains("24/24 MB 100.00%")),
+            "{seen:#?}"
+        );
+        assert!(seen.iter().any(|l| l.starts_with("  └─ sha256:")));
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines.contains(&format!("{word} tag v1 with 0 referrer(s)").as_str()),
+            "{out}"
+        );
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.starts_with(moving) || l.starts_with(&format!("{word}  "))),
+            "{out}"
+        );
+        if word == "Pulled" {
+            assert_eq!(lines[0], format!("Found 1 tag(s) in {repo}: v1"), "{out}");
+        }
+    }
 }
 
 #[test]

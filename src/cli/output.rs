@@ -131,7 +131,7 @@ impl Status {
     }
 
     /// Prints on stderr, stdout carrying data.
-    pub fn to_stderr(mut self, yes: bool) -> Status {
+    pub fn on_stderr(mut self, yes: bool) -> Status {
         self.to_stderr = yes;
         self
     }

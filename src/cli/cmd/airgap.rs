@@ -173,7 +173,7 @@ fn common_word(action: Action) -> Option<&'static str> {
 pub fn status(say: Say, words: output::Words, tty: bool) -> output::Status {
     output::Status::new(9, true, say.quiet)
         .words(words)
-        .to_stderr(say.stderr)
+        .on_stderr(say.stderr)
         .on_terminal(tty && !say.quiet, "Pulled")
 }
 
