@@ -23,6 +23,17 @@ pub enum Diagnostic<'a> {
     Note(&'a str),
     /// A note for debugging only (a redirect followed).
     Debug(&'a str),
+    /// A download stopped (interrupted, a lost connection, a full disk)
+    /// and what it had received is kept on disk: the same download run
+    /// again resumes from there.
+    Kept {
+        /// The file being downloaded, as its caller named it.
+        path: &'a std::path::Path,
+        /// Bytes kept.
+        kept: u64,
+        /// Bytes of the whole content.
+        size: u64,
+    },
     /// An HTTP request about to be sent. Credentials, cookies, headers
     /// named like secrets and query values that may be secret are masked.
     Request {

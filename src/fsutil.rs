@@ -57,50 +57,185 @@ pub fn commit(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// Writes `data` to `path` atomically with permissions `mode` (0600 for
-/// credentials, 0644 for layout files).
+/// credentials, 0644 for layout files): a file the program owns, such as a
+/// layout's `index.json`, replaced whatever is at its name (a link there is
+/// replaced, never followed). For a path a user named, see
+/// [`write_output`].
 pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> Result<()> {
-    let dir = match path.parent() {
+    replace(path, data, mode, None).map_err(|e| Error::io(format!("writing {}", path.display()), e))
+}
+
+/// Writes `data` into a new file beside `target` (with `mode` less the
+/// umask, or exactly `keep`, the mode of the file it replaces), syncs it,
+/// and renames it over `target`. The temporary file is removed on failure; the error is
+/// left for the caller to name `target` (or what the user called it), never
+/// the temporary name.
+fn replace(target: &Path, data: &[u8], mode: u32, keep: Option<u32>) -> io::Result<()> {
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let stem = path
+    let stem = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = temp_path(dir, &stem);
     let result = (|| {
-        let mut f = create_new(&tmp, mode)?;
-        f.write_all(data)
-            .map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
-        f.sync_all()
-            .map_err(|e| Error::io(format!("syncing {}", tmp.display()), e))?;
-        Ok(())
+        let mut o = OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(mode);
+        }
+        let mut f = o.open(&tmp)?;
+        #[cfg(unix)]
+        if let Some(keep) = keep {
+            // The kernel masked `mode` with the umask; the replaced file's
+            // mode is kept as it was.
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(fs::Permissions::from_mode(keep))?;
+        }
+        #[cfg(not(unix))]
+        let _ = keep;
+        f.write_all(data)?;
+        f.sync_all()?;
+        fs::rename(&tmp, target)
     })();
-    if let Err(e) = result {
+    if result.is_err() {
         let _ = fs::remove_file(&tmp);
-        return Err(e);
+    } else {
+        sync_dir(dir);
     }
-    commit(&tmp, path)
+    result
 }
 
-/// Where a write to `path` should land so that a symbolic link at `path`
-/// is kept: the link's final target (followed through further links, even
-/// when it does not exist yet), or `path` itself when it is not a link.
-pub fn through_links(path: &Path) -> PathBuf {
+/// Where a write to a path a user named (`-o`, `--output`,
+/// `--export-manifest`, a `config.json`) lands, judged on what is on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// A new name, or an existing regular file, reached through any
+    /// symbolic links at the path (the links are kept): written beside
+    /// `file` and renamed over it, so a crash leaves the old file or the
+    /// new one, never a torn one.
+    Replace {
+        /// The file to replace: the path itself, or the final target of
+        /// the links at it.
+        file: PathBuf,
+        /// The permission bits of the file being replaced, which the new
+        /// one keeps.
+        mode: Option<u32>,
+    },
+    /// Something that is not a regular file: a character device such as
+    /// `/dev/null`, a FIFO, a terminal, `/dev/stdout` (a link through
+    /// `/proc` to whatever the process's output is). It is opened and
+    /// written in place, never replaced: replacing `/dev/null` with a file
+    /// would break every program on the host, and a FIFO's reader would
+    /// wait forever.
+    InPlace,
+}
+
+/// Decides how to write to the path a user named: see [`Output`].
+pub fn output_target(path: &Path) -> Output {
     let mut cur = path.to_path_buf();
-    // As many hops as Linux follows.
+    // As many hops as Linux follows; past that, opening it reports the
+    // loop.
     for _ in 0..40 {
-        match fs::read_link(&cur) {
-            Ok(target) => {
-                cur = match cur.parent() {
-                    Some(dir) => dir.join(target),
-                    None => target,
-                }
+        // The kernel's own links (`/dev/stdout` → `/proc/self/fd/1` → an
+        // open pipe, file or terminal) name open files, not places: a
+        // rename would miss the file the process already holds open.
+        if cur.starts_with("/proc") {
+            return Output::InPlace;
+        }
+        let meta = match fs::symlink_metadata(&cur) {
+            Ok(m) => m,
+            Err(_) => {
+                return Output::Replace {
+                    file: cur,
+                    mode: None,
+                };
             }
-            Err(_) => return cur,
+        };
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            let Ok(target) = fs::read_link(&cur) else {
+                return Output::InPlace;
+            };
+            cur = match cur.parent() {
+                Some(dir) => dir.join(target),
+                None => target,
+            };
+            continue;
+        }
+        if !kind.is_file() {
+            return Output::InPlace;
+        }
+        #[cfg(unix)]
+        let mode = {
+            use std::os::unix::fs::PermissionsExt;
+            Some(meta.permissions().mode() & 0o777)
+        };
+        #[cfg(not(unix))]
+        let mode = None;
+        return Output::Replace { file: cur, mode };
+    }
+    Output::InPlace
+}
+
+/// Opens a path that is not a regular file (see [`Output::InPlace`]) for
+/// writing in place.
+///
+/// When it is this process's own standard output or error (`/dev/stdout`,
+/// `/proc/self/fd/1`, the terminal it runs on), the descriptor already open
+/// is used, so bytes land where the shell expects them: a new open of a
+/// file the shell redirected to would write at its own offset, and the
+/// shell's next write would overwrite them. Anything else is opened for
+/// appending: on a device or a FIFO that changes nothing, and it never
+/// overwrites what a file holds.
+pub fn open_in_place(path: &Path) -> io::Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let target = fs::metadata(path)?;
+        let _ = io::stdout().flush();
+        let std_fds = [
+            io::stdout().as_fd().try_clone_to_owned(),
+            io::stderr().as_fd().try_clone_to_owned(),
+        ];
+        for fd in std_fds.into_iter().flatten() {
+            let f = File::from(fd);
+            if f.metadata()
+                .is_ok_and(|m| (m.dev(), m.ino()) == (target.dev(), target.ino()))
+            {
+                return Ok(f);
+            }
         }
     }
-    cur
+    OpenOptions::new().append(true).open(path)
+}
+
+/// Writes `data` to a path a user named, as [`output_target`] decides:
+/// a regular file (new, existing, or behind links) atomically, anything
+/// else in place. The file gets `mode` exactly when it is given (0600 for
+/// credentials, whatever the old file had), else an existing file's mode
+/// or, for a new one, 0644 less the umask. Errors name `path` as given,
+/// and say when an existing file was left as it was.
+pub fn write_output(path: &Path, data: &[u8], mode: Option<u32>) -> Result<()> {
+    match output_target(path) {
+        Output::Replace { file, mode: old } => {
+            replace(&file, data, mode.unwrap_or(0o644), mode.or(old)).map_err(|e| {
+                let what = match old {
+                    Some(_) => format!("writing {} (left as it was)", path.display()),
+                    None => format!("writing {}", path.display()),
+                };
+                Error::io(what, e)
+            })
+        }
+        Output::InPlace => open_in_place(path)
+            .and_then(|mut f| f.write_all(data))
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e)),
+    }
 }
 
 /// `create_dir_all` with a message naming the directory.

@@ -66,6 +66,7 @@
 
 pub mod archive;
 pub mod auth;
+pub mod cancel;
 pub mod content;
 pub mod copy;
 pub mod credentials;

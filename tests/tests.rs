@@ -19,6 +19,7 @@ mod interop;
 mod layout;
 mod library;
 mod manifest_index;
+mod outputs;
 mod progress;
 mod proxies;
 mod push_pull;

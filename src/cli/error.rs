@@ -145,6 +145,12 @@ impl Error {
         }
     }
 
+    /// True when a write found no space left on its device.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(&self.kind, Kind::Lib(oar::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::StorageFull)
+    }
+
     /// True for a write to a closed pipe (`oar … | head`): a quiet end.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(&self.kind, Kind::Lib(oar::Error::Io { source, .. })

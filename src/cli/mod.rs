@@ -57,7 +57,14 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}", e.report());
+            // After Ctrl-C the person knows why it stopped: only what was
+            // kept is worth a line.
+            if !sys::interrupted() {
+                eprintln!("{}", e.report());
+            }
+            if let Some(line) = output::kept_line(e.is_disk_full()) {
+                eprintln!("{line}");
+            }
             ExitCode::from(e.exit_code())
         }
     }

@@ -119,6 +119,10 @@ pub fn http_options(args: &Args, prefix: &str) -> Result<HttpOptions> {
         .insecure(args.flag(&f("insecure")))
         // What docker and podman trust for a registry, oar trusts too.
         .certs_dirs(oar::http::standard_certs_dirs())
+        // Ctrl-C during a transfer stops even a read on a silent link.
+        .cancel(oar::cancel::Cancel::from_static(
+            super::sys::interrupt_flag(),
+        ))
         .diagnostics(diagnostics(args));
     if let Some(ca) = args.value(&f("ca-file")) {
         opts = opts.ca_file(ca);

@@ -261,6 +261,36 @@ impl Observer for Status {
     }
 }
 
+/// The last download that stopped with bytes kept for a resume: (the file,
+/// bytes kept, bytes in all).
+static KEPT: std::sync::Mutex<Option<(String, u64, u64)>> = std::sync::Mutex::new(None);
+
+/// The line that ends a failed command whose download stopped with bytes
+/// kept: how much, and that the same command resumes, or, when the disk is
+/// full, how much more space the rest needs.
+pub fn kept_line(disk_full: bool) -> Option<String> {
+    let (path, kept, size) = KEPT.lock().unwrap_or_else(|p| p.into_inner()).take()?;
+    let prose = |n: u64| {
+        let (value, unit) = super::humanize::size(n);
+        format!("{value} {unit}")
+    };
+    let path = escape_controls(&path);
+    Some(if disk_full {
+        format!(
+            "Kept {} of {} of {path}; {} more free space is needed there: free it, then run the same command again to resume.",
+            prose(kept),
+            prose(size),
+            prose(size.saturating_sub(kept))
+        )
+    } else {
+        format!(
+            "Kept {} of {} of {path}: run the same command again to resume.",
+            prose(kept),
+            prose(size)
+        )
+    })
+}
+
 /// Prints the library's diagnostics on stderr as oras logs them:
 /// `Warning: …` lines, and logrus-style entries (`time="…" level=…
 /// msg=…`): notes at `info` with `-v` or `--debug`, and with `--debug`
@@ -332,6 +362,12 @@ impl Diagnostics for Printer {
                 Printer::entry("info", &escape_controls(n))
             }
             Diagnostic::Debug(n) if self.debug => Printer::entry("debug", &escape_controls(n)),
+            Diagnostic::Kept { path, kept, size } => {
+                // Said once, after the error line, when the command ends.
+                *KEPT.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((path.display().to_string(), *kept, *size));
+                return;
+            }
             Diagnostic::Request {
                 id,
                 method,

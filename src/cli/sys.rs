@@ -55,6 +55,11 @@ pub fn catch_interrupt() {
     }
 }
 
+/// The flag Ctrl-C sets, for the library's cancel handle.
+pub fn interrupt_flag() -> &'static AtomicBool {
+    &INTERRUPTED
+}
+
 /// True once Ctrl-C was pressed.
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)

@@ -68,6 +68,8 @@ impl FileStoreOptions {
 #[derive(Debug)]
 pub struct FileStore {
     root: PathBuf,
+    /// The root as the caller named it, for messages.
+    shown_root: PathBuf,
     opts: FileStoreOptions,
 }
 
@@ -91,10 +93,24 @@ pub fn is_directory_layer(desc: &Descriptor, title: &str) -> bool {
 impl FileStore {
     /// A store writing under `root`, which is created if needed.
     pub fn new(root: &Path, opts: FileStoreOptions) -> Result<FileStore> {
+        let shown = root;
         fsutil::ensure_dir(root)?;
         let root = fs::canonicalize(root)
             .map_err(|e| Error::io(format!("resolving {}", root.display()), e))?;
-        Ok(FileStore { root, opts })
+        Ok(FileStore {
+            shown_root: shown.to_path_buf(),
+            root,
+            opts,
+        })
+    }
+
+    /// `path` (under the resolved root) as the caller would name it: under
+    /// the root as given (`out/hi.txt`, not `/home/me/out/hi.txt`).
+    fn shown(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(&self.root) {
+            Ok(rest) => self.shown_root.join(rest),
+            Err(_) => path.to_path_buf(),
+        }
     }
 
     /// The root directory (absolute).
@@ -155,7 +171,8 @@ impl FileStore {
         source: &mut dyn Source,
     ) -> Result<()> {
         let dir = parent_dir(path);
-        let partial = download_beside(path, desc, source, &self.opts.diagnostics)?;
+        let shown = self.shown(path);
+        let partial = download_beside(path, &shown, desc, source, &self.opts.diagnostics)?;
         let expected = match desc.annotation(ANNOTATION_CONTENT_DIGEST) {
             Some(d) => Some(Digest::parse(d)?),
             None => None,
@@ -167,7 +184,7 @@ impl FileStore {
         ));
         if fs::symlink_metadata(&staging).is_ok() {
             fs::remove_dir_all(&staging)
-                .map_err(|e| Error::io(format!("clearing {}", staging.display()), e))?;
+                .map_err(|e| Error::io(format!("unpacking {}", shown.display()), e))?;
         }
         let mut private = fs::DirBuilder::new();
         #[cfg(unix)]
@@ -179,9 +196,9 @@ impl FileStore {
         }
         private
             .create(&staging)
-            .map_err(|e| Error::io(format!("creating {}", staging.display()), e))?;
+            .map_err(|e| Error::io(format!("unpacking {}", shown.display()), e))?;
         let unpacked = File::open(&partial)
-            .map_err(|e| Error::io(format!("opening {}", partial.display()), e))
+            .map_err(|e| Error::io(format!("unpacking {}", shown.display()), e))
             .and_then(|mut f| {
                 archive::extract(
                     &mut f,
@@ -207,16 +224,25 @@ impl FileStore {
                 std::process::id()
             ));
             fs::rename(path, &old)
-                .map_err(|e| Error::io(format!("replacing {}", path.display()), e))?;
+                .map_err(|e| Error::io(format!("replacing {}", shown.display()), e))?;
             let removed = if m.is_dir() {
                 fs::remove_dir_all(&old)
             } else {
                 fs::remove_file(&old)
             };
-            removed.map_err(|e| Error::io(format!("removing the old {}", path.display()), e))?;
+            removed.map_err(|e| Error::io(format!("removing the old {}", shown.display()), e))?;
         }
         fsutil::commit(&staging, path)?;
-        fsutil::remove_if_exists(&partial)
+        match fs::remove_file(&partial) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(
+                format!(
+                    "unpacking {} (unpacked; its download was not removed)",
+                    shown.display()
+                ),
+                e,
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Copies a file written earlier in this pull to a second name (a layer
@@ -287,36 +313,101 @@ impl Storage for FileStore {
         if is_directory_layer(desc, title) {
             self.write_dir(&path, title, desc, source)
         } else {
-            write_file(&path, desc, source, &self.opts.diagnostics)
+            let partial = download_beside(
+                &path,
+                &self.shown(&path),
+                desc,
+                source,
+                &self.opts.diagnostics,
+            )?;
+            fsutil::commit(&partial, &path)
         }
     }
 }
 
-/// Writes `data` to `path` atomically (a temporary file beside it, synced,
-/// then renamed): readers see the old file or the new one, never a torn
-/// one. For manifests and descriptors a program saves.
+/// Writes `data` to a path a user named (an `--output`, an exported
+/// manifest), as `oras` writes it: a new name or an existing regular file
+/// atomically (a temporary file beside it, synced, then renamed: readers see
+/// the old file or the new one, never a torn one; an existing file keeps its
+/// mode); a symbolic link written through to its target, the link kept; and
+/// anything that is not a regular file (`/dev/null`, a FIFO, `/dev/stdout`)
+/// written in place, never replaced.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("oar-doc-write-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let out = dir.join("manifest.json");
+/// oar::content::files::write_atomic(&out, b"{}")?;
+/// // A device is written in place: /dev/null stays a device.
+/// oar::content::files::write_atomic(std::path::Path::new("/dev/null"), b"{}")?;
+/// assert_eq!(std::fs::read(&out)?, b"{}");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
-    fsutil::write_atomic(path, data, 0o644)
+    fsutil::write_output(path, data, None)
 }
 
 /// Downloads `desc` from `source` to `path` through a partial file beside
 /// it: a partial file left by an earlier run is resumed after re-hashing
 /// it, and the result is renamed into place only when its size and digest
-/// match.
+/// match. `path` is replaced whatever it is (a link there is replaced, not
+/// followed): this is how files named by titles inside a directory are
+/// written. For a path a user named, see [`write_output_file`].
 pub fn write_file(
     path: &Path,
     desc: &Descriptor,
     source: &mut dyn Source,
     diagnostics: &Hook,
 ) -> Result<()> {
-    let partial = download_beside(path, desc, source, diagnostics)?;
+    let partial = download_beside(path, path, desc, source, diagnostics)?;
     fsutil::commit(&partial, path)
 }
 
+/// Downloads `desc` from `source` to a path a user named, verified, with
+/// the rules of [`write_atomic`]: a regular file (new, existing, or behind
+/// links) through a resumable partial file beside it and a rename, an
+/// existing file keeping its mode; anything else (`/dev/null`, a FIFO,
+/// `/dev/stdout`) streamed into in place, where a digest mismatch can only
+/// be reported, not undone.
+pub fn write_output_file(
+    path: &Path,
+    desc: &Descriptor,
+    source: &mut dyn Source,
+    diagnostics: &Hook,
+) -> Result<()> {
+    match fsutil::output_target(path) {
+        fsutil::Output::Replace { file, mode } => {
+            let partial = download_beside(&file, path, desc, source, diagnostics)?;
+            #[cfg(unix)]
+            if let Some(mode) = mode {
+                use std::os::unix::fs::PermissionsExt;
+                fs::set_permissions(&partial, fs::Permissions::from_mode(mode))
+                    .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+            }
+            #[cfg(not(unix))]
+            let _ = mode;
+            fsutil::commit(&partial, &file)
+        }
+        fsutil::Output::InPlace => {
+            let file = fsutil::open_in_place(path)
+                .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+            let mut r = VerifyReader::new(source.open(0)?, &desc.digest, desc.size);
+            copy_stream(&mut r, &mut Named { inner: file, path })
+                .map_err(|e| Error::from_io(format!("downloading {}", path.display()), e))?;
+            Ok(())
+        }
+    }
+}
+
 /// Downloads `desc`, verified, into its partial file beside `path`, and
-/// returns the partial file's path.
+/// returns the partial file's path. Messages name `shown` (the path the
+/// user gave, or the file being pulled), never the partial file; when the
+/// download stops and bytes are kept for a resume, a
+/// [`Diagnostic::Kept`](crate::diagnostics::Diagnostic::Kept) says how many.
 fn download_beside(
     path: &Path,
+    shown: &Path,
     desc: &Descriptor,
     source: &mut dyn Source,
     diagnostics: &Hook,
@@ -324,7 +415,17 @@ fn download_beside(
     let dir = parent_dir(path);
     fsutil::ensure_dir(dir)?;
     let partial = partial_path(dir, desc);
-    download_verified(&partial, desc, source, diagnostics)?;
+    if let Err(e) = download_named(&partial, shown, desc, source, diagnostics) {
+        let kept = fs::symlink_metadata(&partial).map_or(0, |m| m.len());
+        if kept > 0 {
+            diagnostics.report(&crate::diagnostics::Diagnostic::Kept {
+                path: shown,
+                kept,
+                size: desc.size,
+            });
+        }
+        return Err(e);
+    }
     Ok(partial)
 }
 
@@ -338,7 +439,18 @@ pub fn download_verified(
     source: &mut dyn Source,
     diagnostics: &Hook,
 ) -> Result<()> {
-    match download(partial, desc, source, diagnostics) {
+    download_named(partial, partial, desc, source, diagnostics)
+}
+
+/// [`download_verified`], with messages naming `shown`.
+fn download_named(
+    partial: &Path,
+    shown: &Path,
+    desc: &Descriptor,
+    source: &mut dyn Source,
+    diagnostics: &Hook,
+) -> Result<()> {
+    match download(partial, shown, desc, source, diagnostics) {
         Err(e @ (Error::DigestMismatch { .. } | Error::SizeMismatch { .. })) => {
             let _ = fs::remove_file(partial);
             Err(e)
@@ -347,13 +459,37 @@ pub fn download_verified(
     }
 }
 
+/// A writer whose failures name the file the user knows (a full disk while
+/// writing `out/big.bin`), not whichever file holds the bytes.
+struct Named<'a, W> {
+    inner: W,
+    path: &'a Path,
+}
+
+impl<W: Write> Named<'_, W> {
+    fn named(&self, e: std::io::Error) -> std::io::Error {
+        Error::io(format!("writing {}", self.path.display()), e).into()
+    }
+}
+
+impl<W: Write> Write for Named<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.named(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().map_err(|e| self.named(e))
+    }
+}
+
 fn download(
     partial: &Path,
+    shown: &Path,
     desc: &Descriptor,
     source: &mut dyn Source,
     diagnostics: &Hook,
 ) -> Result<()> {
-    let (mut file, hasher, have) = open_partial(partial, desc)?;
+    let (file, hasher, have) = open_partial(partial, shown, desc)?;
     if have > 0 {
         diagnostics.note(&format!(
             "resuming {} from byte {have} of {}",
@@ -363,22 +499,27 @@ fn download(
     // A source that ignores the range skips to `have` itself.
     let stream = source.open(have)?;
     let mut r = VerifyReader::resume(stream, &desc.digest, desc.size, hasher, have);
-    if let Err(e) = copy_stream(&mut r, &mut file) {
-        let err = Error::from_io(format!("downloading {}", desc.digest), e);
-        let _ = file.flush();
+    let mut out = Named {
+        inner: file,
+        path: shown,
+    };
+    if let Err(e) = copy_stream(&mut r, &mut out) {
+        let err = Error::from_io(format!("downloading {}", shown.display()), e);
+        let _ = out.flush();
         if have > 0 && matches!(err, Error::DigestMismatch { .. }) {
             // The bytes kept from the earlier run were bad, not the source:
             // try once more from nothing.
             drop(r);
-            drop(file);
+            drop(out);
             let _ = fs::remove_file(partial);
             diagnostics.note("resumed content did not verify; downloading again from the start");
-            return download(partial, desc, source, diagnostics);
+            return download(partial, shown, desc, source, diagnostics);
         }
         return Err(err);
     }
-    file.sync_all()
-        .map_err(|e| Error::io(format!("syncing {}", partial.display()), e))
+    out.inner
+        .sync_all()
+        .map_err(|e| Error::io(format!("writing {}", shown.display()), e))
 }
 
 /// The directory a file is written in (`.` for a bare name).
@@ -428,14 +569,20 @@ fn open_own_partial(partial: &Path) -> Option<File> {
 }
 
 /// Opens (or creates) the partial file and hashes what it already holds.
-fn open_partial(partial: &Path, desc: &Descriptor) -> Result<(File, Hasher, u64)> {
+/// Failures name `shown`, the file the partial one becomes.
+fn open_partial(partial: &Path, shown: &Path, desc: &Descriptor) -> Result<(File, Hasher, u64)> {
+    let failed = |e| Error::io(format!("writing {}", shown.display()), e);
     let mut file = match open_own_partial(partial) {
         Some(f) => f,
         None => {
             // Nothing there, or something not to be written through (a
             // link, a hard link, another user's file): start afresh. The
             // name is removed, never what it points to.
-            fsutil::remove_if_exists(partial)?;
+            if let Err(e) = fs::remove_file(partial)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                return Err(failed(e));
+            }
             let mut o = OpenOptions::new();
             o.read(true).write(true).create_new(true);
             #[cfg(unix)]
@@ -443,33 +590,26 @@ fn open_partial(partial: &Path, desc: &Descriptor) -> Result<(File, Hasher, u64)
                 use std::os::unix::fs::OpenOptionsExt;
                 o.mode(0o666);
             }
-            o.open(partial)
-                .map_err(|e| Error::io(format!("creating {}", partial.display()), e))?
+            o.open(partial).map_err(failed)?
         }
     };
-    let len = file
-        .metadata()
-        .map_err(|e| Error::io("reading partial file", e))?
-        .len();
+    let len = file.metadata().map_err(failed)?.len();
     let mut hasher = Hasher::new(desc.digest.algorithm());
     let have = if len > 0 && len <= desc.size {
-        let n = copy_stream(&mut file, &mut hasher)
-            .map_err(|e| Error::io("hashing partial file", e))?;
+        let n = copy_stream(&mut file, &mut hasher).map_err(failed)?;
         if n != len {
             return Err(Error::other(format!(
-                "{}: changed while being read",
-                partial.display()
+                "{}: the content kept from an earlier run changed while being read",
+                shown.display()
             )));
         }
         len
     } else {
         if len > 0 {
-            file.set_len(0)
-                .map_err(|e| Error::io("truncating partial file", e))?;
+            file.set_len(0).map_err(failed)?;
         }
         0
     };
-    file.seek(std::io::SeekFrom::Start(have))
-        .map_err(|e| Error::io("positioning partial file", e))?;
+    file.seek(std::io::SeekFrom::Start(have)).map_err(failed)?;
     Ok((file, hasher, have))
 }

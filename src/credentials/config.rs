@@ -247,14 +247,13 @@ impl ConfigFile {
     /// dotfiles repository, a mounted secret) is written through: the file
     /// it points to is replaced and the link stays, as docker does.
     pub fn save(&self) -> Result<()> {
-        let path = fsutil::through_links(&self.path);
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fsutil::ensure_dir(dir)?;
         }
         let mut bytes = serde_json::to_vec_pretty(&Value::Object(self.doc.clone()))
             .map_err(|e| Error::Credentials(format!("encoding {}: {e}", self.path.display())))?;
         bytes.push(b'\n');
-        fsutil::write_atomic(&path, &bytes, 0o600)
+        fsutil::write_output(&self.path, &bytes, Some(0o600))
     }
 }
 

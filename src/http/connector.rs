@@ -12,16 +12,21 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use rustls::pki_types::ServerName;
+
+use super::cancelling::CancelConnector;
+use crate::cancel::Cancel;
 use rustls::{ClientConfig, ClientConnection, StreamOwned};
 use ureq::unversioned::transport::{
     Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout,
     TcpConnector, Transport, TransportAdapter,
 };
 
-/// The connector chain of one agent.
-pub(crate) fn chain(config: Option<Arc<ClientConfig>>) -> impl Connector {
+/// The connector chain of one agent: reads wait in slices that watch
+/// `cancel` ([`super::cancelling`]) right above TCP, below TLS.
+pub(crate) fn chain(config: Option<Arc<ClientConfig>>, cancel: Option<Cancel>) -> impl Connector {
     ().chain(ConnectProxyConnector::default())
         .chain(TcpConnector::default())
+        .chain(CancelConnector { cancel })
         .chain(TlsConnector { config })
 }
 

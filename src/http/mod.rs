@@ -10,6 +10,7 @@
 //! `Authorization` is dropped whenever a redirect leaves it. Redirects are
 //! followed here, not by ureq, so that these rules hold on every hop.
 
+mod cancelling;
 mod connector;
 mod proxy;
 mod resolve;
@@ -29,6 +30,7 @@ use rustls::ClientConfig;
 use ureq::config::AutoHeaderValue;
 use ureq::{Agent, SendBody};
 
+use crate::cancel::Cancel;
 use crate::diagnostics::{Diagnostic, Hook};
 use crate::error::{Error, RegistryError, Result, TransportKind};
 
@@ -78,6 +80,9 @@ pub struct HttpOptions {
     pub stall_timeout: Duration,
     /// Retry behaviour for replayable requests.
     pub retry: RetryPolicy,
+    /// Stops every request at once when set, a read waiting on a silent
+    /// connection included ([`Cancel`]).
+    pub cancel: Option<Cancel>,
 }
 
 impl Default for HttpOptions {
@@ -95,6 +100,7 @@ impl Default for HttpOptions {
             connect_timeout: Duration::from_secs(30),
             stall_timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
+            cancel: None,
         }
     }
 }
@@ -165,6 +171,12 @@ impl HttpOptions {
     /// Retry behaviour.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Stops requests when `cancel` is set.
+    pub fn cancel(mut self, cancel: Cancel) -> Self {
+        self.cancel = Some(cancel);
         self
     }
 }
@@ -537,7 +549,7 @@ impl Client {
             .build();
         Agent::with_parts(
             cfg,
-            connector::chain(tls),
+            connector::chain(tls, self.opts.cancel.clone()),
             resolve::OverrideResolver::new(self.opts.resolve.clone()),
         )
     }
@@ -623,7 +635,7 @@ impl Client {
                 wait.as_millis(),
                 self.opts.retry.max_retries
             ));
-            std::thread::sleep(wait);
+            crate::cancel::pause(self.opts.cancel.as_ref(), wait)?;
             waited += wait;
             req = again;
         }

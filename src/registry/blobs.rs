@@ -122,7 +122,9 @@ impl Read for ResumingReader<'_> {
                 self.resumes,
                 policy.max_retries
             ));
-            std::thread::sleep(wait);
+            let http = self.repo.registry.auth().http();
+            crate::cancel::pause(http.options().cancel.as_ref(), wait)
+                .map_err(std::io::Error::from)?;
             let (mut inner, at) = self.repo.open_blob(&self.desc, self.pos)?;
             // A server that ignored the range: skip what was delivered.
             skip_to(&mut inner, at, self.pos, self.desc.size)?;

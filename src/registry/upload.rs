@@ -130,8 +130,8 @@ impl Repository {
                     wait.as_millis(),
                     self.policy().max_retries
                 ));
-                std::thread::sleep(wait);
-                Ok(())
+                let http = self.registry.auth().http();
+                crate::cancel::pause(http.options().cancel.as_ref(), wait)
             }
             None => Err(err),
         }

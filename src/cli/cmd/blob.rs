@@ -61,7 +61,7 @@ pub fn fetch(args: &Args) -> Result<()> {
             let mut status =
                 Status::new(11, false, true).on_terminal(options::tty(args), "Downloaded");
             status.event(Action::Downloading, &desc);
-            oar::content::files::write_file(
+            oar::content::files::write_output_file(
                 Path::new(path),
                 &desc,
                 &mut Observed::new(&mut source, &mut status, &desc),
