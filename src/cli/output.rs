@@ -270,10 +270,7 @@ static KEPT: std::sync::Mutex<Option<(String, u64, u64)>> = std::sync::Mutex::ne
 /// full, how much more space the rest needs.
 pub fn kept_line(disk_full: bool) -> Option<String> {
     let (path, kept, size) = KEPT.lock().unwrap_or_else(|p| p.into_inner()).take()?;
-    let prose = |n: u64| {
-        let (value, unit) = super::humanize::size(n);
-        format!("{value} {unit}")
-    };
+    let prose = super::humanize::prose;
     let path = escape_controls(&path);
     Some(if disk_full {
         format!(

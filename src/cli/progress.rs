@@ -78,8 +78,8 @@ const SPINNER: &[char] = &['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧
 pub fn resumed(offset: u64, total: u64) -> String {
     format!(
         "(resumed at {} of {})",
-        humanize::bytes(offset),
-        humanize::bytes(total)
+        humanize::prose(offset),
+        humanize::prose(total)
     )
 }
 
