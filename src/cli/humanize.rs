@@ -34,6 +34,13 @@ pub fn bytes(n: u64) -> String {
     format!("{value} {unit:>2}")
 }
 
+/// A size in running text, without the column padding: `190.7 MB`,
+/// `512 B`.
+pub fn prose(n: u64) -> String {
+    let (value, unit) = size(n);
+    format!("{value} {unit}")
+}
+
 /// A duration rounded to the second above a second, to the millisecond
 /// above a millisecond, else to the microsecond: `1m5s`, `350ms`, `12µs`.
 pub fn duration(d: Duration) -> String {
@@ -79,6 +86,8 @@ mod tests {
         assert_eq!(bytes(1024 * 1024 * 5 / 2), "2.5 MB");
         assert_eq!(bytes(1 << 30), "1 GB");
         assert_eq!(size(1 << 30), (1.0, "GB"));
+        assert_eq!(prose(512), "512 B");
+        assert_eq!(prose(12 << 20), "12 MB");
     }
 
     #[test]

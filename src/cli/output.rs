@@ -1,6 +1,7 @@
 //! What commands print: oras's status lines (`Uploading 2c26b46b68ff
 //! foo1`), JSON results, and a broken pipe treated as a quiet end.
 
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -9,16 +10,25 @@ use super::error::{Error, Result};
 use oar::copy::{Action, Observer};
 use oar::descriptor::Descriptor;
 use oar::diagnostics::{Diagnostic, Diagnostics};
+use oar::digest::Digest;
 use oar::text::escape_controls;
 
 /// Writes a line to stdout; a closed pipe (`oar … | head`) ends quietly.
 pub fn line(s: &str) -> Result<()> {
-    let mut out = io::stdout().lock();
+    line_to(false, s)
+}
+
+/// Writes a line to stderr (`to_stderr`: stdout carries data) or to
+/// stdout, above the live progress if one is drawn. A failed write to
+/// stderr is not an error: there is nowhere left to say so.
+pub fn line_to(to_stderr: bool, s: &str) -> Result<()> {
     // Names and texts come from registries and artifacts: never let them
     // drive the terminal.
-    writeln!(out, "{}", oar::text::escape_controls(s))
-        .and_then(|()| out.flush())
-        .map_err(stdout_error)
+    let text = format!("{}\n", escape_controls(s));
+    match super::progress::above(to_stderr, text.as_bytes()) {
+        Err(e) if !to_stderr => Err(stdout_error(e)),
+        _ => Ok(()),
+    }
 }
 
 /// Writes bytes to stdout.
@@ -57,11 +67,19 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
     bytes(safe.as_bytes())
 }
 
+/// The word a command prints for an action, or `None` to say nothing of
+/// it: each command's word table (by default [`word`] for every action).
+pub type Words = fn(Action) -> Option<&'static str>;
+
 /// Status lines for one command: `<word padded> <12 hex> <title>`, only for
 /// named content unless verbose (then the media type stands in for the
-/// name). Silent when the output format is JSON. On a terminal (see
-/// [`Status::on_terminal`]) the same events draw oras's live progress on
-/// stderr instead, and stdout keeps only the summary.
+/// name), with the command's own [`Words`]; a node that resumed a partial
+/// transfer gets [`progress::resumed`](super::progress::resumed)'s note on
+/// its final line. Silent when the output format is JSON. The lines go to
+/// stdout, or to stderr when stdout carries data (`backup -o -`). On a
+/// terminal (see [`Status::on_terminal`]) the same events draw oras's live
+/// progress on stderr instead, and stdout keeps only the summary. Every
+/// command that moves content prints through one.
 pub struct Status {
     /// Width the status word is padded to (9 for push, 11 for pull, 7 for
     /// copy), matching oras's columns.
@@ -77,6 +95,13 @@ pub struct Status {
     /// The word a finished download shows on the board (`Pulled` for
     /// pull, as oras words it).
     downloaded: &'static str,
+    words: Words,
+    to_stderr: bool,
+    /// Nodes started whose first byte report has not come yet: that
+    /// report is where their transfer opened.
+    opening: HashSet<Digest>,
+    /// Where each resumed node opened, until its final line.
+    resumed: HashMap<Digest, u64>,
 }
 
 impl Status {
@@ -92,7 +117,23 @@ impl Status {
             error: None,
             board: None,
             downloaded: "Downloaded",
+            words: |a| Some(word(a)),
+            to_stderr: false,
+            opening: HashSet::new(),
+            resumed: HashMap::new(),
         }
+    }
+
+    /// Prints the command's own words (actions without one are not shown).
+    pub fn words(mut self, words: Words) -> Status {
+        self.words = words;
+        self
+    }
+
+    /// Prints on stderr, stdout carrying data.
+    pub fn on_stderr(mut self, yes: bool) -> Status {
+        self.to_stderr = yes;
+        self
     }
 
     /// Draws live progress instead of status lines when `tty` (stderr is a
@@ -108,19 +149,26 @@ impl Status {
 
     /// Prints one status line.
     pub fn print(&mut self, word: &str, desc: &Descriptor) {
+        self.print_noted(word, desc, None);
+    }
+
+    /// Prints one status line, with a note after the name.
+    fn print_noted(&mut self, word: &str, desc: &Descriptor, note: Option<String>) {
         if self.quiet || self.error.is_some() {
             return;
         }
-        let name = match desc.title() {
+        let mut name = match desc.title() {
             Some(t) => t.to_string(),
             None if self.verbose => desc.media_type.clone(),
             None => return,
         };
-        if let Err(e) = line(&format!(
-            "{word:<w$} {} {name}",
-            desc.digest.short(),
-            w = self.width
-        )) {
+        if let Some(note) = note {
+            name = format!("{name} {note}");
+        }
+        if let Err(e) = line_to(
+            self.to_stderr,
+            &format!("{word:<w$} {} {name}", desc.digest.short(), w = self.width),
+        ) {
             self.error = Some(e);
         }
     }
@@ -157,23 +205,51 @@ pub fn word(action: Action) -> &'static str {
 
 impl Observer for Status {
     fn event(&mut self, action: Action, desc: &Descriptor) {
+        let starts = matches!(
+            action,
+            Action::Uploading | Action::Downloading | Action::Copying
+        );
+        let ends = matches!(
+            action,
+            Action::Uploaded | Action::Downloaded | Action::Copied
+        );
+        if starts {
+            self.opening.insert(desc.digest.clone());
+        }
+        let note = if ends {
+            self.opening.remove(&desc.digest);
+            self.resumed
+                .remove(&desc.digest)
+                .map(|at| super::progress::resumed(at, desc.size))
+        } else {
+            None
+        };
+        let Some(word) = (self.words)(action) else {
+            return;
+        };
         let Some(board) = self.board.as_mut() else {
-            return self.print(word(action), desc);
+            return self.print_noted(word, desc, note);
         };
         let w = self.width;
         let pad = |word: &str| format!("{word:<w$}");
         match action {
-            Action::Uploading | Action::Downloading | Action::Copying => {
-                board.start(&pad(word(action)), desc)
-            }
-            Action::Uploaded | Action::Copied => board.finish(&pad(word(action)), desc),
+            _ if starts => board.start(&pad(word), desc),
             Action::Downloaded => board.finish(&pad(self.downloaded), desc),
+            _ if ends => board.finish(&pad(word), desc),
             Action::Processing => {}
-            other => board.note(&pad(word(other)), desc),
+            _ => board.note(&pad(word), desc),
         }
     }
 
     fn progress(&mut self, desc: &Descriptor, done: u64) -> std::ops::ControlFlow<()> {
+        // The first report of a node is where it opened: past zero, it
+        // resumed there.
+        if !self.opening.is_empty() && self.opening.remove(&desc.digest) && done > 0 {
+            self.resumed.insert(desc.digest.clone(), done);
+            if let Some(board) = self.board.as_mut() {
+                board.resumed(desc, done);
+            }
+        }
         if let Some(board) = self.board.as_mut() {
             board.progress(desc, done);
         }
@@ -194,10 +270,7 @@ static KEPT: std::sync::Mutex<Option<(String, u64, u64)>> = std::sync::Mutex::ne
 /// full, how much more space the rest needs.
 pub fn kept_line(disk_full: bool) -> Option<String> {
     let (path, kept, size) = KEPT.lock().unwrap_or_else(|p| p.into_inner()).take()?;
-    let prose = |n: u64| {
-        let (value, unit) = super::humanize::size(n);
-        format!("{value} {unit}")
-    };
+    let prose = super::humanize::prose;
     let path = escape_controls(&path);
     Some(if disk_full {
         format!(
@@ -321,7 +394,8 @@ impl Diagnostics for Printer {
             ),
             _ => return,
         };
-        let _ = io::stderr().lock().write_all(text.as_bytes());
+        // Above the live progress, if any, where it stays.
+        let _ = super::progress::above(true, text.as_bytes());
     }
 
     fn wants_http(&self) -> bool {

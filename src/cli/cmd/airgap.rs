@@ -1,9 +1,8 @@
 //! What `backup` and `restore` share on the command line: their reference
 //! grammar (`<registry>/<repository>[:<tag>[,<tag>…]]`, no digests), the
-//! lines they print (status lines and oras's summaries, with sizes and
-//! durations from `cli::humanize`), and the JSON record of what crossed.
-
-use std::io::Write;
+//! lines they print (their status words for `output::Status`, and oras's
+//! summaries, with sizes and durations from `cli::humanize`), and the JSON
+//! record of what crossed.
 
 use serde::Serialize;
 
@@ -11,7 +10,7 @@ use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
 use crate::cli::output;
 use oar::content::Target;
-use oar::copy::{Action, Observer};
+use oar::copy::Action;
 use oar::descriptor::Descriptor;
 use oar::ops::backup::{Artifact, Moved, Outcome};
 
@@ -116,17 +115,13 @@ pub struct Say {
 }
 
 impl Say {
-    /// One line, control characters escaped.
+    /// One line, control characters escaped (above the live progress, if
+    /// any).
     pub fn line(&self, s: &str) -> Result<()> {
         if self.quiet {
             return Ok(());
         }
-        if self.stderr {
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{}", oar::text::escape_controls(s));
-            return Ok(());
-        }
-        output::line(s)
+        output::line_to(self.stderr, s)
     }
 
     /// oras's `Found N tag(s) in <where>: a, b` (one per line past five).
@@ -146,49 +141,40 @@ impl Say {
     }
 }
 
-/// The status lines of a backup (`Pulling`, `Pulled`) or a restore
-/// (`Pushing`, `Pushed`), with `Exists`, `Skipped` and `Mounted`, padded
-/// to oras's column; unnamed content shows its media type, as oras always
-/// shows it for these commands.
-pub struct Status {
-    /// Where lines go.
-    pub say: Say,
-    /// The words for the walk's start and end verbs.
-    pub start: (Action, &'static str),
-    /// See `start`.
-    pub done: (Action, &'static str),
-    /// The first write error, reported at the end.
-    pub error: Option<Error>,
-}
-
-impl Status {
-    /// Fails with the first write error, if any.
-    pub fn finish(&mut self) -> Result<()> {
-        self.error.take().map_or(Ok(()), Err)
+/// The status words of a backup (`Pulling`, `Pulled`), with `Exists`,
+/// `Skipped` and `Mounted`, as oras words them; nothing else is shown.
+pub fn backup_words(action: Action) -> Option<&'static str> {
+    match action {
+        Action::Downloading => Some("Pulling"),
+        Action::Downloaded => Some("Pulled"),
+        other => common_word(other),
     }
 }
 
-impl Observer for Status {
-    fn event(&mut self, action: Action, desc: &Descriptor) {
-        let word = match action {
-            a if a == self.start.0 => self.start.1,
-            a if a == self.done.0 => self.done.1,
-            Action::Exists => "Exists",
-            Action::Skipped => "Skipped",
-            Action::Mounted => "Mounted",
-            _ => return,
-        };
-        if self.error.is_some() {
-            return;
-        }
-        let name = desc.title().unwrap_or(&desc.media_type);
-        if let Err(e) = self
-            .say
-            .line(&format!("{word:<9} {} {name}", desc.digest.short()))
-        {
-            self.error = Some(e);
-        }
+/// The status words of a restore (`Pushing`, `Pushed`), with `Exists`,
+/// `Skipped` and `Mounted`; nothing else is shown.
+pub fn restore_words(action: Action) -> Option<&'static str> {
+    match action {
+        Action::Uploading => Some("Pushing"),
+        Action::Uploaded => Some("Pushed"),
+        other => common_word(other),
     }
+}
+
+fn common_word(action: Action) -> Option<&'static str> {
+    matches!(action, Action::Exists | Action::Skipped | Action::Mounted)
+        .then(|| output::word(action))
+}
+
+/// The status printer of a backup or a restore: `words`, padded to oras's
+/// column of 9, unnamed content shown by its media type (as oras always
+/// shows it for these commands), to `say`'s destination; live progress
+/// instead when `tty`.
+pub fn status(say: Say, words: output::Words, tty: bool) -> output::Status {
+    output::Status::new(9, true, say.quiet)
+        .words(words)
+        .on_stderr(say.stderr)
+        .on_terminal(tty && !say.quiet, "Pulled")
 }
 
 /// An artifact in the JSON record: its tag, its root descriptor, and its

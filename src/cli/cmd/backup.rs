@@ -11,8 +11,8 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::airgap::{
-    ArtifactJson, ContentJson, Say, Status, artifacts_json, content_json, parse_refs,
-    required_path, resolve_tags,
+    ArtifactJson, ContentJson, Say, artifacts_json, backup_words, content_json, parse_refs,
+    required_path, resolve_tags, status,
 };
 use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
@@ -139,12 +139,7 @@ pub fn run(args: &Args) -> Result<()> {
         Output::Dir(OciLayout::new(output))
     };
     let opts = BackupOptions::default().referrers(args.flag("include-referrers"));
-    let mut status = Status {
-        say,
-        start: (Action::Downloading, "Pulling"),
-        done: (Action::Downloaded, "Pulled"),
-        error: None,
-    };
+    let mut status = status(say, backup_words, options::tty(args));
     let mut rec = Recorder::new(&mut status, Action::Downloaded);
     let mut artifacts = Vec::new();
     for (tag, root) in &roots {

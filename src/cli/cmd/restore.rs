@@ -7,8 +7,8 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::airgap::{
-    ArtifactJson, ContentJson, Say, Status, artifacts_json, content_json, parse_refs,
-    required_path, resolve_tags,
+    ArtifactJson, ContentJson, Say, artifacts_json, content_json, parse_refs, required_path,
+    resolve_tags, restore_words, status,
 };
 use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
@@ -17,7 +17,6 @@ use crate::cli::options;
 use oar::content::Target;
 use oar::content::layout::OciLayout;
 use oar::content::tarlayout::TarLayout;
-use oar::copy::Action;
 use oar::ops::restore::{Report, RestoreOptions, plan, restore, restore_stream};
 
 /// The JSON record of a restore.
@@ -48,16 +47,15 @@ pub fn run(args: &Args) -> Result<()> {
     let opts = RestoreOptions::default().referrers(!args.flag("exclude-referrers"));
     let start = Instant::now();
     let (dst, _) = options::open_target(args, "", &repository, &["pull", "push"])?;
-    let mut status = Status {
-        say: Say {
+    let mut status = status(
+        Say {
             stderr: false,
             // A dry run shows only what it would do, as oras.
             quiet: say.quiet || dry_run,
         },
-        start: (Action::Uploading, "Pushing"),
-        done: (Action::Uploaded, "Pushed"),
-        error: None,
-    };
+        restore_words,
+        options::tty(args),
+    );
     let failed = |e: oar::Error| {
         Error::from(e).wrap(format!(
             "failed to restore from {input:?} to {repository:?}"
