@@ -628,6 +628,16 @@ fn ctrl_c_keeps_the_partial_file_says_so_and_the_same_command_resumes() {
         "only the rest: {}",
         r.stderr
     );
+    // The status line says where it resumed, in the same words as the
+    // kept line.
+    let resumed = format!(" big.bin (resumed at {shown} of 8 MB)");
+    assert!(
+        r.lines()
+            .iter()
+            .any(|l| l.starts_with("Downloaded") && l.ends_with(&resumed)),
+        "no line ending {resumed:?} in:\n{}",
+        r.stdout
+    );
     assert_eq!(
         crate::util::sha256_of_file(&dir.join("out/big.bin")),
         digest
@@ -733,4 +743,54 @@ fn a_killed_write_leaves_the_old_regular_file_whole() {
         before
     );
     assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_lost_connection_says_what_was_kept() {
+    let dir = TempDir::new("out-lost");
+    let (_reg, proxy, digest) = big_artifact(&dir, 8);
+    // Every answer cut after 512 KiB: each retry resumes and gains that
+    // much, until the retries run out.
+    proxy.add(Rule {
+        method: "GET",
+        path: "/blobs/sha256:",
+        skip: 0,
+        times: 1000,
+        fault: Fault::CutResponse(512 * 1024),
+    });
+    let reference = format!("{}/big:v1", proxy.host());
+    let r = oar(
+        dir.path(),
+        &["pull", "--plain-http", &reference, "-o", "out"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let partial = dir.join(format!("out/.oar-sha256-{}.partial", &digest[7..]));
+    let kept = std::fs::metadata(&partial).unwrap().len();
+    assert_eq!(kept, proxy.received("GET", &digest), "all it received");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert!(
+        lines[lines.len() - 2].starts_with("Error: "),
+        "{}",
+        r.stderr
+    );
+    let shown = lines[lines.len() - 1]
+        .strip_prefix("Kept ")
+        .and_then(|l| {
+            l.strip_suffix(" of 8 MB of out/big.bin: run the same command again to resume.")
+        })
+        .unwrap_or_else(|| panic!("no kept line in:\n{}", r.stderr));
+    assert!((parse_size(shown) - kept as f64).abs() / (kept as f64) < 0.01);
+    assert!(!r.stderr.contains(".partial"), "{}", r.stderr);
+    proxy.clear();
+    proxy.reset_records();
+    oar(
+        dir.path(),
+        &["pull", "--plain-http", &reference, "-o", "out"],
+    )
+    .ok();
+    assert_eq!(proxy.received("GET", &digest), 8 * MIB - kept);
+    assert_eq!(
+        crate::util::sha256_of_file(&dir.join("out/big.bin")),
+        digest
+    );
 }
