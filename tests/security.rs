@@ -965,3 +965,129 @@ fn redirect_chains_are_bounded() {
         }
     }
 }
+
+/// A tag that climbs out of `/v2/<name>/manifests/` into another
+/// repository's manifests.
+const CLIMBING_TAG: &str = "../../../victim/manifests/latest";
+
+/// Adds `tag` to the layout at `lay` as another name of what `like` names,
+/// by editing `index.json` as an attacker would.
+fn add_layout_tag(lay: &Path, like: &str, tag: &str) {
+    let path = lay.join("index.json");
+    let mut index = crate::util::json(&std::fs::read_to_string(&path).unwrap());
+    let manifests = index["manifests"].as_array_mut().unwrap();
+    let mut entry = manifests
+        .iter()
+        .find(|m| m["annotations"]["org.opencontainers.image.ref.name"] == like)
+        .unwrap()
+        .clone();
+    entry["annotations"]["org.opencontainers.image.ref.name"] = tag.into();
+    manifests.push(entry);
+    std::fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+}
+
+#[test]
+fn tags_from_layouts_and_tag_lists_never_reach_a_url_unchecked() {
+    let d = TempDir::new("sec-tags");
+    d.write("f.txt", "payload");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    // A layout whose index.json names the climbing tag, restored: nothing
+    // is pushed at all, and the error names the tag.
+    add_layout_tag(&d.join("lay"), "v1", CLIMBING_TAG);
+    let dst = Double::start(Config::default());
+    let r = oar(
+        d.path(),
+        &[
+            "restore",
+            "--plain-http",
+            "--input",
+            "lay",
+            &format!("{}/mine", dst.host()),
+        ],
+    );
+    let climbing_puts = dst.count("PUT", "/..");
+    eprintln!(
+        "SECURITY-REPORT tag {CLIMBING_TAG:?} in a layout, restored: exit {}, {climbing_puts} PUT(s) with `..`, {} request(s) in all; {}",
+        r.code,
+        dst.server.requests().len(),
+        r.stderr.trim()
+    );
+    assert_eq!(climbing_puts, 0);
+    r.fails(1, &format!("invalid tag {CLIMBING_TAG:?}"));
+    assert_eq!(dst.count("PUT", "/"), 0, "nothing is pushed before the refusal");
+    // The same layout as an archive, read in place and as a stream.
+    crate::util::sh("tar", &["-cf", "lay.tar", "-C", "lay", "."], d.path());
+    let tar = std::fs::read(d.join("lay.tar")).unwrap();
+    for input in ["lay.tar", "-"] {
+        let args = [
+            "restore",
+            "--plain-http",
+            "--input",
+            input,
+            &format!("{}/mine", dst.host()),
+        ];
+        crate::util::oar_input(d.path(), &args, &tar)
+            .fails(1, &format!("invalid tag {CLIMBING_TAG:?}"));
+        assert_eq!(dst.count("PUT", "/.."), 0, "--input {input}");
+    }
+    // A hostile source lists the climbing tag: backup refuses it, naming
+    // it, and stores nothing tagged with it.
+    let src = Double::start(Config {
+        alias: Some((CLIMBING_TAG.to_string(), "v1".to_string())),
+        ..Config::default()
+    });
+    oar(
+        d.path(),
+        &[
+            "cp",
+            "--to-plain-http",
+            "--from-oci-layout",
+            "lay:v1",
+            &format!("{}/src:v1", src.host()),
+        ],
+    )
+    .ok();
+    let b = oar(
+        d.path(),
+        &[
+            "backup",
+            "--plain-http",
+            "-o",
+            "hostile-backup",
+            &format!("{}/src", src.host()),
+        ],
+    );
+    eprintln!(
+        "SECURITY-REPORT tag {CLIMBING_TAG:?} listed by the source, backed up: exit {}; {}",
+        b.code,
+        b.stderr.trim()
+    );
+    b.fails(1, &format!("invalid tag {CLIMBING_TAG:?}"));
+    let stored = std::fs::read_to_string(d.join("hostile-backup/index.json")).unwrap_or_default();
+    assert!(!stored.contains("victim"), "{stored}");
+    // Control: a plain tag restores, and backs up from the same source.
+    let r = oar(
+        d.path(),
+        &[
+            "restore",
+            "--plain-http",
+            "--input",
+            "lay",
+            &format!("{}/mine:v1", dst.host()),
+        ],
+    )
+    .ok();
+    assert!(r.stdout.contains("Pushed tag v1"), "{}", r.stdout);
+    assert_eq!(dst.count("PUT", "/v2/mine/manifests/v1"), 1);
+    oar(
+        d.path(),
+        &[
+            "backup",
+            "--plain-http",
+            "-o",
+            "good-backup",
+            &format!("{}/src:v1", src.host()),
+        ],
+    )
+    .ok();
+}
