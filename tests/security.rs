@@ -1091,3 +1091,120 @@ fn tags_from_layouts_and_tag_lists_never_reach_a_url_unchecked() {
     )
     .ok();
 }
+
+/// Writes `manifest` into the layout at `lay` as a blob and lists it,
+/// untagged, in `index.json`, as a pusher that skips every check would.
+fn plant_manifest(lay: &Path, manifest: &serde_json::Value) {
+    let bytes = serde_json::to_vec(manifest).unwrap();
+    let hex = sha256_hex(&bytes);
+    std::fs::write(lay.join("blobs/sha256").join(&hex), &bytes).unwrap();
+    let path = lay.join("index.json");
+    let mut index = crate::util::json(&std::fs::read_to_string(&path).unwrap());
+    index["manifests"].as_array_mut().unwrap().push(serde_json::json!({
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": format!("sha256:{hex}"),
+        "size": bytes.len(),
+    }));
+    std::fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+}
+
+#[test]
+fn discover_escapes_what_a_referrer_says() {
+    let d = TempDir::new("sec-discover");
+    d.write("f.txt", "subject");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    let subject = crate::util::json(
+        &oar(
+            d.path(),
+            &["manifest", "fetch", "--oci-layout", "lay:v1", "--descriptor"],
+        )
+        .ok()
+        .stdout,
+    );
+    let evil_type = "application/x\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m/sig\u{202e}gpj.exe";
+    let evil_note = "\u{1b}[1A\u{1b}[2Kall good \u{2066}\u{202d}reversed\u{2069}";
+    plant_manifest(
+        &d.join("lay"),
+        &serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "artifactType": evil_type,
+            "config": {
+                "mediaType": "application/vnd.oci.empty.v1+json",
+                "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+                "size": 2,
+            },
+            "layers": [],
+            "subject": {
+                "mediaType": subject["mediaType"],
+                "digest": subject["digest"],
+                "size": subject["size"],
+            },
+            "annotations": {"note": evil_note},
+        }),
+    );
+    // Control: an ordinary referrer beside it.
+    oar(
+        d.path(),
+        &[
+            "attach",
+            "--oci-layout",
+            "lay:v1",
+            "--artifact-type",
+            "application/vnd.example.sbom",
+            "--annotation",
+            "note=plain ünïcödé",
+        ],
+    )
+    .ok();
+    let raw = ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{202d}', '\u{2066}', '\u{2069}'];
+    for format in ["tree", "table", "json"] {
+        let r = oar(
+            d.path(),
+            &["discover", "--oci-layout", "lay:v1", "-v", "--format", format],
+        )
+        .ok();
+        let raw_seen: Vec<char> = raw.iter().copied().filter(|c| r.stdout.contains(*c)).collect();
+        eprintln!(
+            "SECURITY-REPORT discover --format {format} -v: raw controls printed: {raw_seen:?}"
+        );
+        assert!(raw_seen.is_empty(), "{format}: raw {raw_seen:?} in {:?}", r.stdout);
+        assert!(
+            r.stdout.contains("application/vnd.example.sbom"),
+            "{format}: {}",
+            r.stdout
+        );
+        match format {
+            "json" => {
+                // Still valid JSON, saying exactly what the referrer says.
+                let v = crate::util::json(&r.stdout);
+                let types: Vec<&str> = v["manifests"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|m| m["artifactType"].as_str())
+                    .collect();
+                assert!(types.contains(&evil_type), "{types:?}");
+                let notes: Vec<&str> = v["manifests"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|m| m["annotations"]["note"].as_str())
+                    .collect();
+                assert!(notes.contains(&evil_note), "{notes:?}");
+                assert!(notes.contains(&"plain ünïcödé"), "{notes:?}");
+            }
+            _ => {
+                assert!(
+                    r.stdout.contains("application/x\\x1b]0;pwned\\x07\\x1b[2J\\u009b31m/sig\\u202egpj.exe"),
+                    "{format}: {}",
+                    r.stdout
+                );
+                if format == "tree" {
+                    assert!(r.stdout.contains("\\u2066\\u202dreversed\\u2069"), "{}", r.stdout);
+                    assert!(r.stdout.contains("note: plain ünïcödé\n"), "{}", r.stdout);
+                }
+            }
+        }
+    }
+}
