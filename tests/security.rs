@@ -1208,3 +1208,132 @@ fn discover_escapes_what_a_referrer_says() {
         }
     }
 }
+
+#[test]
+fn socks_proxies_are_used_never_bypassed() {
+    use crate::util::socks::Socks;
+    let d = TempDir::new("sec-socks");
+    d.write("p.txt", "through the proxy only");
+    let reg = Double::start(Config::default());
+    // The registry is addressed as `reg.oar.test` (loopback would never be
+    // proxied). For `socks5` oar resolves the name itself, to 127.0.0.3,
+    // where nothing listens: only the proxy (which dials 127.0.0.1) can
+    // reach the registry, so a direct connection fails.
+    let name = format!("reg.oar.test:{}", reg.server.port);
+    let resolve = format!("{name}:127.0.0.3");
+    let push = |proxy: &str, tag: &str, resolve_here: bool| {
+        let reference = format!("{name}/px:{tag}");
+        let mut args = vec!["push", "--plain-http"];
+        if resolve_here {
+            args.extend(["--resolve", resolve.as_str()]);
+        }
+        args.extend([reference.as_str(), "p.txt"]);
+        oar_env(d.path(), &args, &[("HTTP_PROXY", proxy)])
+    };
+    let open = Socks::start(None);
+    let locked = Socks::start(Some(("alice", "s3cret")));
+    let cases = [
+        // (proxy, tag, resolve locally, target the proxy must be asked for)
+        (open.url("socks5", ""), "a", true, format!("127.0.0.3:{}", reg.server.port)),
+        (open.url("socks5h", ""), "b", false, name.clone()),
+        (locked.url("socks5h", "alice:s3cret@"), "c", false, name.clone()),
+    ];
+    for (proxy, tag, local, target) in &cases {
+        let before = reg.count("PUT", &format!("/manifests/{tag}"));
+        let socks = if proxy.contains("alice") { &locked } else { &open };
+        let seen = socks.asks().len();
+        let r = push(proxy, tag, *local);
+        let asks = socks.asks().split_off(seen);
+        eprintln!(
+            "SECURITY-REPORT HTTP_PROXY={}: exit {}, proxy asked for {:?}; {}",
+            proxy.replace("s3cret", "…"),
+            r.code,
+            asks.iter().map(|a| a.target.as_str()).collect::<Vec<_>>(),
+            r.stderr.trim()
+        );
+        r.ok();
+        assert_eq!(reg.count("PUT", &format!("/manifests/{tag}")), before + 1);
+        assert!(!asks.is_empty() && asks.iter().all(|a| a.target == *target), "{asks:?}");
+    }
+    let logins: Vec<_> = locked.asks().into_iter().map(|a| a.login).collect();
+    assert!(
+        logins
+            .iter()
+            .all(|l| *l == Some(("alice".to_string(), "s3cret".to_string()))),
+        "{logins:?}"
+    );
+    // Without the credentials the proxy refuses, and the push fails: it
+    // does not go round the proxy.
+    let puts = reg.count("PUT", "/");
+    push(&locked.url("socks5h", ""), "d", false).fails(1, "no acceptable auth methods");
+    // A scheme Go would not use either is refused, not bypassed.
+    push(&open.url("socks4", "bob:pw@"), "e", true)
+        .fails(1, "unsupported scheme \"socks4\"");
+    let r = push(&open.url("gopher", ""), "f", true);
+    assert!(!r.stderr.contains("pw"), "{}", r.stderr);
+    r.fails(1, "invalid proxy");
+    assert_eq!(reg.count("PUT", "/"), puts, "nothing reached the registry");
+}
+
+#[test]
+fn debug_output_masks_userinfo_in_urls() {
+    let d = TempDir::new("sec-userinfo");
+    let blob = b"blob behind a redirect".to_vec();
+    let digest = format!("sha256:{}", sha256_hex(&blob));
+    let port = Arc::new(Mutex::new(0u16));
+    let (p, served) = (port.clone(), blob.clone());
+    let server = Server::start(move |req: &Req| {
+        let here = format!("127.0.0.1:{}", p.lock().unwrap());
+        match req.path() {
+            "/v2/" => Resp::new(200, "{}"),
+            // The attack: credentials in the Location of a redirect.
+            path if path.contains("/secret/blobs/") => Resp::new(307, "").header(
+                "Location",
+                format!("http://alice:s3cret@{here}/mirror/blob?sig=abc&n=1"),
+            ),
+            // The control: a redirect without userinfo.
+            path if path.contains("/plain/blobs/") => {
+                Resp::new(307, "").header("Location", format!("http://{here}/mirror/blob?n=1"))
+            }
+            "/mirror/blob" => Resp::new(200, served.clone()),
+            _ => Resp::new(404, ""),
+        }
+    });
+    *port.lock().unwrap() = server.port;
+    for repo in ["secret", "plain"] {
+        let r = oar(
+            d.path(),
+            &[
+                "blob",
+                "fetch",
+                "--plain-http",
+                "--debug",
+                "-o",
+                "-",
+                &format!("{}/{repo}@{digest}", server.host()),
+            ],
+        )
+        .ok();
+        assert_eq!(r.stdout.as_bytes(), blob.as_slice());
+        let leaked: Vec<&str> = r
+            .stderr
+            .lines()
+            .filter(|l| l.contains("alice") || l.contains("s3cret"))
+            .collect();
+        eprintln!(
+            "SECURITY-REPORT --debug, {repo} redirect: {} line(s) show the userinfo {leaked:?}",
+            leaked.len()
+        );
+        assert!(leaked.is_empty(), "{leaked:?}");
+        let shown = format!("http://{}/mirror/blob", server.host());
+        if repo == "secret" {
+            assert!(
+                r.stderr.contains(&format!("http://*****@{}/mirror/blob", server.host())),
+                "{}",
+                r.stderr
+            );
+        } else {
+            assert!(r.stderr.contains(&format!("{shown}?n=1")), "{}", r.stderr);
+        }
+    }
+}

@@ -11,6 +11,7 @@ pub mod http;
 pub mod proxy;
 pub mod registry;
 pub mod sandbox;
+pub mod socks;
 pub mod tarball;
 pub mod token;
 
