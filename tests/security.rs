@@ -1014,7 +1014,11 @@ fn tags_from_layouts_and_tag_lists_never_reach_a_url_unchecked() {
     );
     assert_eq!(climbing_puts, 0);
     r.fails(1, &format!("invalid tag {CLIMBING_TAG:?}"));
-    assert_eq!(dst.count("PUT", "/"), 0, "nothing is pushed before the refusal");
+    assert_eq!(
+        dst.count("PUT", "/"),
+        0,
+        "nothing is pushed before the refusal"
+    );
     // The same layout as an archive, read in place and as a stream.
     crate::util::sh("tar", &["-cf", "lay.tar", "-C", "lay", "."], d.path());
     let tar = std::fs::read(d.join("lay.tar")).unwrap();
@@ -1100,11 +1104,14 @@ fn plant_manifest(lay: &Path, manifest: &serde_json::Value) {
     std::fs::write(lay.join("blobs/sha256").join(&hex), &bytes).unwrap();
     let path = lay.join("index.json");
     let mut index = crate::util::json(&std::fs::read_to_string(&path).unwrap());
-    index["manifests"].as_array_mut().unwrap().push(serde_json::json!({
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": format!("sha256:{hex}"),
-        "size": bytes.len(),
-    }));
+    index["manifests"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": format!("sha256:{hex}"),
+            "size": bytes.len(),
+        }));
     std::fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
 }
 
@@ -1116,7 +1123,13 @@ fn discover_escapes_what_a_referrer_says() {
     let subject = crate::util::json(
         &oar(
             d.path(),
-            &["manifest", "fetch", "--oci-layout", "lay:v1", "--descriptor"],
+            &[
+                "manifest",
+                "fetch",
+                "--oci-layout",
+                "lay:v1",
+                "--descriptor",
+            ],
         )
         .ok()
         .stdout,
@@ -1157,18 +1170,35 @@ fn discover_escapes_what_a_referrer_says() {
         ],
     )
     .ok();
-    let raw = ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{202d}', '\u{2066}', '\u{2069}'];
+    let raw = [
+        '\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{202d}', '\u{2066}', '\u{2069}',
+    ];
     for format in ["tree", "table", "json"] {
         let r = oar(
             d.path(),
-            &["discover", "--oci-layout", "lay:v1", "-v", "--format", format],
+            &[
+                "discover",
+                "--oci-layout",
+                "lay:v1",
+                "-v",
+                "--format",
+                format,
+            ],
         )
         .ok();
-        let raw_seen: Vec<char> = raw.iter().copied().filter(|c| r.stdout.contains(*c)).collect();
+        let raw_seen: Vec<char> = raw
+            .iter()
+            .copied()
+            .filter(|c| r.stdout.contains(*c))
+            .collect();
         eprintln!(
             "SECURITY-REPORT discover --format {format} -v: raw controls printed: {raw_seen:?}"
         );
-        assert!(raw_seen.is_empty(), "{format}: raw {raw_seen:?} in {:?}", r.stdout);
+        assert!(
+            raw_seen.is_empty(),
+            "{format}: raw {raw_seen:?} in {:?}",
+            r.stdout
+        );
         assert!(
             r.stdout.contains("application/vnd.example.sbom"),
             "{format}: {}",
@@ -1196,12 +1226,18 @@ fn discover_escapes_what_a_referrer_says() {
             }
             _ => {
                 assert!(
-                    r.stdout.contains("application/x\\x1b]0;pwned\\x07\\x1b[2J\\u009b31m/sig\\u202egpj.exe"),
+                    r.stdout.contains(
+                        "application/x\\x1b]0;pwned\\x07\\x1b[2J\\u009b31m/sig\\u202egpj.exe"
+                    ),
                     "{format}: {}",
                     r.stdout
                 );
                 if format == "tree" {
-                    assert!(r.stdout.contains("\\u2066\\u202dreversed\\u2069"), "{}", r.stdout);
+                    assert!(
+                        r.stdout.contains("\\u2066\\u202dreversed\\u2069"),
+                        "{}",
+                        r.stdout
+                    );
                     assert!(r.stdout.contains("note: plain ünïcödé\n"), "{}", r.stdout);
                 }
             }
@@ -1234,13 +1270,27 @@ fn socks_proxies_are_used_never_bypassed() {
     let locked = Socks::start(Some(("alice", "s3cret")));
     let cases = [
         // (proxy, tag, resolve locally, target the proxy must be asked for)
-        (open.url("socks5", ""), "a", true, format!("127.0.0.3:{}", reg.server.port)),
+        (
+            open.url("socks5", ""),
+            "a",
+            true,
+            format!("127.0.0.3:{}", reg.server.port),
+        ),
         (open.url("socks5h", ""), "b", false, name.clone()),
-        (locked.url("socks5h", "alice:s3cret@"), "c", false, name.clone()),
+        (
+            locked.url("socks5h", "alice:s3cret@"),
+            "c",
+            false,
+            name.clone(),
+        ),
     ];
     for (proxy, tag, local, target) in &cases {
         let before = reg.count("PUT", &format!("/manifests/{tag}"));
-        let socks = if proxy.contains("alice") { &locked } else { &open };
+        let socks = if proxy.contains("alice") {
+            &locked
+        } else {
+            &open
+        };
         let seen = socks.asks().len();
         let r = push(proxy, tag, *local);
         let asks = socks.asks().split_off(seen);
@@ -1253,7 +1303,10 @@ fn socks_proxies_are_used_never_bypassed() {
         );
         r.ok();
         assert_eq!(reg.count("PUT", &format!("/manifests/{tag}")), before + 1);
-        assert!(!asks.is_empty() && asks.iter().all(|a| a.target == *target), "{asks:?}");
+        assert!(
+            !asks.is_empty() && asks.iter().all(|a| a.target == *target),
+            "{asks:?}"
+        );
     }
     let logins: Vec<_> = locked.asks().into_iter().map(|a| a.login).collect();
     assert!(
@@ -1267,8 +1320,7 @@ fn socks_proxies_are_used_never_bypassed() {
     let puts = reg.count("PUT", "/");
     push(&locked.url("socks5h", ""), "d", false).fails(1, "no acceptable auth methods");
     // A scheme Go would not use either is refused, not bypassed.
-    push(&open.url("socks4", "bob:pw@"), "e", true)
-        .fails(1, "unsupported scheme \"socks4\"");
+    push(&open.url("socks4", "bob:pw@"), "e", true).fails(1, "unsupported scheme \"socks4\"");
     let r = push(&open.url("gopher", ""), "f", true);
     assert!(!r.stderr.contains("pw"), "{}", r.stderr);
     r.fails(1, "invalid proxy");
@@ -1328,12 +1380,75 @@ fn debug_output_masks_userinfo_in_urls() {
         let shown = format!("http://{}/mirror/blob", server.host());
         if repo == "secret" {
             assert!(
-                r.stderr.contains(&format!("http://*****@{}/mirror/blob", server.host())),
+                r.stderr
+                    .contains(&format!("http://*****@{}/mirror/blob", server.host())),
                 "{}",
                 r.stderr
             );
         } else {
             assert!(r.stderr.contains(&format!("{shown}?n=1")), "{}", r.stderr);
+        }
+    }
+}
+
+#[test]
+fn a_certificate_trusted_as_itself_must_allow_server_use() {
+    use crate::util::registry::self_signed;
+    let d = TempDir::new("sec-eku");
+    // The docs' one-line self-signed certificate, with the usage a user
+    // copies for a client certificate, or a server's.
+    for (usage, ok) in [
+        ("clientAuth", false),
+        ("codeSigning, emailProtection", false),
+        ("serverAuth", true),
+        ("clientAuth, serverAuth", true),
+        ("clientAuth, anyExtendedKeyUsage", true),
+        ("critical, clientAuth", false),
+        ("critical, serverAuth", true),
+    ] {
+        let dir = TempDir::new("sec-eku-cert");
+        self_signed(
+            dir.path(),
+            "key.pem",
+            "cert.pem",
+            "/CN=127.0.0.1",
+            &[
+                "-addext",
+                "subjectAltName = IP:127.0.0.1",
+                "-addext",
+                &format!("extendedKeyUsage = {usage}"),
+            ],
+        );
+        let certs = Certs::at(dir, "cert.pem", "cert.pem", "key.pem");
+        let server = Server::start_tls(&certs, |req: &Req| match req.path() {
+            "/v2/" => Resp::new(200, "{}"),
+            _ => Resp::json(200, &serde_json::json!({"name": "r", "tags": ["t1"]})),
+        });
+        let r = oar(
+            d.path(),
+            &[
+                "repo",
+                "tags",
+                "--ca-file",
+                certs.ca.to_str().unwrap(),
+                &format!("{}/r", server.host()),
+            ],
+        );
+        let line = r
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("Error"))
+            .unwrap_or("");
+        eprintln!(
+            "SECURITY-REPORT self-signed, trusted as itself, extendedKeyUsage = {usage}: exit {}, {} request(s) served; {line}",
+            r.code,
+            server.requests().len()
+        );
+        if ok {
+            assert_eq!(r.ok().stdout, "t1\n");
+        } else {
+            r.fails(1, "x509: certificate specifies an incompatible key usage");
+            assert!(server.requests().is_empty(), "no request crossed");
         }
     }
 }

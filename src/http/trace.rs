@@ -139,7 +139,10 @@ mod tests {
                 "//tok@mirror.example:5000/b?sig=1",
                 "//*****@mirror.example:5000/b?sig=*****",
             ),
-            ("socks5h://u:p%40ss@proxy:1080", "socks5h://*****@proxy:1080"),
+            (
+                "socks5h://u:p%40ss@proxy:1080",
+                "socks5h://*****@proxy:1080",
+            ),
             // An `@` past the authority is not userinfo.
             ("https://h/v2/a@b", "https://h/v2/a@b"),
             ("/v2/x?last=a@b", "/v2/x?last=a@b"),
