@@ -1452,3 +1452,97 @@ fn a_certificate_trusted_as_itself_must_allow_server_use() {
         }
     }
 }
+
+#[test]
+fn templates_are_bounded_in_memory_and_depth() {
+    let d = TempDir::new("sec-template");
+    d.write("f.txt", "templated");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    let parens = format!(
+        "{{{{{}.mediaType{}}}}}",
+        "(".repeat(20_000),
+        ")".repeat(20_000)
+    );
+    let cases = [
+        (
+            "repeat 4000000000",
+            "{{repeat 4000000000 \"x\"}}".to_string(),
+            "the result of repeat would be larger than 16 MiB",
+        ),
+        (
+            "printf width 1e12",
+            "{{printf \"%1000000000000d\" 1}}".to_string(),
+            "printf width would be larger than 16 MiB",
+        ),
+        (
+            "20,000 parentheses",
+            parens,
+            "nesting deeper than 100 levels",
+        ),
+        (
+            "output past 16 MiB",
+            "{{$x := repeat 9000000 \"x\"}}{{$x}}{{$x}}".to_string(),
+            "the output would be larger than 16 MiB",
+        ),
+    ];
+    for (what, template, needle) in &cases {
+        let format = format!("go-template={template}");
+        let started = Instant::now();
+        // 2 GiB of address space: the old unbounded growth dies of it
+        // rather than taking the machine's memory.
+        let (r, kib) = crate::util::oar_peak_rss_within(
+            d.path(),
+            &[
+                "manifest",
+                "fetch",
+                "--oci-layout",
+                "lay:v1",
+                "--format",
+                &format,
+            ],
+            Some(2 << 20),
+        );
+        eprintln!(
+            "SECURITY-REPORT template {what}: exit {}, peak RSS {kib} KiB, {:.2} s; {}",
+            r.code,
+            started.elapsed().as_secs_f64(),
+            r.stderr
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect::<String>()
+        );
+        r.fails(1, needle);
+        assert!(kib < 200 * 1024, "{what}: peak RSS {kib} KiB");
+    }
+    // Control: widths and precisions as Go prints them, and a large but
+    // allowed output.
+    let r = oar(
+        d.path(),
+        &[
+            "manifest",
+            "fetch",
+            "--oci-layout",
+            "lay:v1",
+            "--format",
+            "go-template={{printf \"%-6s|%5d|%05d|%.2f|%.3s\" \"ab\" 42 7 3.14159 .mediaType}}",
+        ],
+    )
+    .ok();
+    assert_eq!(r.stdout, "ab    |   42|00007|3.14|app");
+    let r = oar(
+        d.path(),
+        &[
+            "manifest",
+            "fetch",
+            "--oci-layout",
+            "lay:v1",
+            "--format",
+            "go-template={{repeat 1000000 \"x\"}}",
+        ],
+    )
+    .ok();
+    assert_eq!(r.stdout.len(), 1_000_000);
+}
