@@ -1527,11 +1527,11 @@ fn templates_are_bounded_in_memory_and_depth() {
             "--oci-layout",
             "lay:v1",
             "--format",
-            "go-template={{printf \"%-6s|%5d|%05d|%.2f|%.3s\" \"ab\" 42 7 3.14159 .mediaType}}",
+            "go-template={{printf \"%-6s|%5d|%05d|%.2f|%.3s\" \"ab\" 42 7 1.23456 .mediaType}}",
         ],
     )
     .ok();
-    assert_eq!(r.stdout, "ab    |   42|00007|3.14|app");
+    assert_eq!(r.stdout, "ab    |   42|00007|1.23|app");
     let r = oar(
         d.path(),
         &[

@@ -1259,7 +1259,7 @@ mod tests {
 
     #[test]
     fn printf_takes_go_s_widths_and_precisions() {
-        let d = json!({"n": 42, "neg": -7, "f": 3.14159, "s": "héllo"});
+        let d = json!({"n": 42, "neg": -7, "f": 1.23456, "s": "héllo"});
         for (t, want) in [
             ("{{printf \"%5d|\" .n}}", "   42|"),
             ("{{printf \"%-5d|\" .n}}", "42   |"),
@@ -1269,9 +1269,9 @@ mod tests {
             ("{{printf \"%-8s|\" .s}}", "héllo   |"),
             ("{{printf \"%8s|\" .s}}", "   héllo|"),
             ("{{printf \"%.2s\" .s}}", "hé"),
-            ("{{printf \"%.2f\" .f}}", "3.14"),
-            ("{{printf \"%8.3f|\" .f}}", "   3.142|"),
-            ("{{printf \"%f\" .f}}", "3.141590"),
+            ("{{printf \"%.2f\" .f}}", "1.23"),
+            ("{{printf \"%8.3f|\" .f}}", "   1.235|"),
+            ("{{printf \"%f\" .f}}", "1.234560"),
             ("{{printf \"%x %X\" 255 255}}", "ff FF"),
             ("{{printf \"%6x|\" \"ab\"}}", "  6162|"),
             ("{{printf \"%t %5v|\" true .n}}", "true    42|"),
