@@ -1546,3 +1546,73 @@ fn templates_are_bounded_in_memory_and_depth() {
     .ok();
     assert_eq!(r.stdout.len(), 1_000_000);
 }
+
+/// The modes of the spool files the process `pid` holds open (found
+/// through `/proc`, since the file loses its name at once).
+fn open_spool_modes(pid: u32) -> Vec<u32> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.flatten()
+        .filter(|fd| {
+            std::fs::read_link(fd.path())
+                .is_ok_and(|target| target.to_string_lossy().contains("oar-spool"))
+        })
+        .filter_map(|fd| std::fs::metadata(fd.path()).ok())
+        .map(|m| m.mode() & 0o777)
+        .collect()
+}
+
+#[test]
+fn the_restore_spool_is_private_from_creation() {
+    use std::io::Write as _;
+    let d = TempDir::new("sec-spool");
+    d.write("f.txt", "spooled");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    crate::util::sh("tar", &["-cf", "lay.tar", "-C", "lay", "."], d.path());
+    let tmp = d.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let dst = Double::start(Config::default());
+    // A restore from standard input, held open: the spool exists while
+    // the stream has not ended. The umask would allow 0644.
+    let mut child = crate::util::wrapped_cmd(
+        d.path(),
+        &["sh", "-c", "umask 022; exec \"$@\"", "sh"],
+        &[
+            "restore",
+            "--plain-http",
+            "--input",
+            "-",
+            &format!("{}/mine", dst.host()),
+        ],
+    )
+    .env("TMPDIR", &tmp)
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let pid = child.id();
+    let mut modes = Vec::new();
+    crate::util::wait_until(Duration::from_secs(10), "the spool is open", || {
+        modes = open_spool_modes(pid);
+        !modes.is_empty()
+    });
+    let shown: Vec<String> = modes.iter().map(|m| format!("{m:o}")).collect();
+    eprintln!("SECURITY-REPORT restore spool file modes (umask 022): {shown:?}");
+    // Control: the restore goes on and succeeds once the stream comes.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&std::fs::read(d.join("lay.tar")).unwrap())
+        .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(dst.count("PUT", "/v2/mine/manifests/v1"), 1);
+    assert_eq!(modes, [0o600]);
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "nothing left");
+}
