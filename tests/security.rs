@@ -1616,3 +1616,67 @@ fn the_restore_spool_is_private_from_creation() {
     assert_eq!(modes, [0o600]);
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "nothing left");
 }
+
+#[test]
+fn the_blob_location_record_loads_in_linear_time_and_keeps_its_newest() {
+    let d = TempDir::new("sec-locations");
+    let cache = d.join("cache");
+    let env = [("XDG_CACHE_HOME", cache.to_str().unwrap())];
+    // Debian's registry keeps blobs per repository; the recording proxy
+    // in front counts the mounts.
+    let registry = Registry::start();
+    let reg = crate::util::faults::FaultProxy::start(&registry.host);
+    d.write("b.bin", "a blob the registry holds in src");
+    oar_env(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &format!("{}/src:v1", reg.host()),
+            "b.bin",
+        ],
+        &env,
+    )
+    .ok();
+    let record = cache.join("oar/blob-locations");
+    // The file and the empty config.
+    let real = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(real.lines().count(), 2, "{real}");
+    // Records of `n` other blobs, oldest first, then the real line, newest.
+    for (n, repo) in [
+        (20_000, "dst-20k"),
+        (45_000, "dst-45k"),
+        (100_000, "dst-100k"),
+    ] {
+        let mut text = String::with_capacity(n * 84 + real.len());
+        for i in 0..n {
+            text.push_str(&format!("http://other sha256:{i:064x} r\n"));
+        }
+        text.push_str(&real);
+        std::fs::write(&record, &text).unwrap();
+        let mounts = reg.count("POST", "from=src");
+        let started = Instant::now();
+        oar_env(
+            d.path(),
+            &[
+                "push",
+                "--plain-http",
+                &format!("{}/{repo}:v1", reg.host()),
+                "b.bin",
+            ],
+            &env,
+        )
+        .ok();
+        let took = started.elapsed();
+        let mounted = reg.count("POST", "from=src") - mounts;
+        eprintln!(
+            "SECURITY-REPORT blob-location record of {} entries ({} bytes): push took {:.2} s, mounted from src: {mounted} of 2",
+            n + 2,
+            text.len(),
+            took.as_secs_f64()
+        );
+        // Past the 4 MiB read cap too, the newest entries are kept.
+        assert_eq!(mounted, 2, "{n} entries");
+        assert!(took < Duration::from_secs(10), "{n} entries: {took:?}");
+    }
+}
