@@ -1680,3 +1680,72 @@ fn the_blob_location_record_loads_in_linear_time_and_keeps_its_newest() {
         assert!(took < Duration::from_secs(10), "{n} entries: {took:?}");
     }
 }
+
+#[test]
+fn backup_refuses_to_append_to_a_tar_that_is_not_a_layout() {
+    let d = TempDir::new("sec-foreign-tar");
+    d.write("f.txt", "backed up");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    let src = Double::start(Config::default());
+    let from = format!("{}/src:v1", src.host());
+    oar(
+        d.path(),
+        &[
+            "cp",
+            "--to-plain-http",
+            "--from-oci-layout",
+            "lay:v1",
+            &from,
+        ],
+    )
+    .ok();
+    let backup = |to: &str| oar(d.path(), &["backup", "--plain-http", "-o", to, &from]);
+    d.write("mine/notes.txt", "someone's own archive");
+    crate::util::sh(
+        "tar",
+        &["-cf", "x.tar", "-C", "mine", "notes.txt"],
+        d.path(),
+    );
+    let before = d.read("x.tar");
+    let r = backup("x.tar");
+    eprintln!(
+        "SECURITY-REPORT backup -o x.tar onto a tar of notes.txt: exit {}, archive {} bytes before, {} after; {}",
+        r.code,
+        before.len(),
+        d.read("x.tar").len(),
+        r.stderr
+            .lines()
+            .find(|l| l.starts_with("Error"))
+            .unwrap_or("")
+    );
+    r.fails(
+        1,
+        "not an OCI image layout (no oci-layout member; its first member is \"notes.txt\")",
+    );
+    assert_eq!(d.read("x.tar"), before, "the archive is left as it was");
+    // Controls: a new archive, continued by a second backup; and a layout
+    // archived by tar(1), continued too.
+    for _ in 0..2 {
+        backup("new.tar").ok();
+    }
+    crate::util::sh("tar", &["-cf", "lay.tar", "-C", "lay", "."], d.path());
+    backup("lay.tar").ok();
+    for archive in ["new.tar", "lay.tar"] {
+        let spec = format!("{archive}:v1");
+        oar(
+            d.path(),
+            &[
+                "pull",
+                "--oci-layout",
+                &spec,
+                "-o",
+                archive.trim_end_matches(".tar"),
+            ],
+        )
+        .ok();
+        assert_eq!(
+            d.read(&format!("{}/f.txt", archive.trim_end_matches(".tar"))),
+            b"backed up"
+        );
+    }
+}
