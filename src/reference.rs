@@ -227,7 +227,9 @@ fn is_alnum(b: u8) -> bool {
 /// enters a registry URL or a tag of a backup calls this: the command
 /// line, a layout's or an archive's `index.json`, and a registry's tag
 /// list, so a tag such as `../../other/manifests/latest` is refused
-/// rather than sent, or encoded into a path.
+/// rather than sent, or encoded into a path. Listing tags is not refused:
+/// a layout may hold free-text tags (`my tag`), and a list is reported as
+/// its source gives it, to be escaped wherever it is printed.
 ///
 /// ```
 /// assert!(oar::reference::validate_tag("v1.0_rc-2").is_ok());
