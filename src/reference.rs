@@ -222,6 +222,29 @@ fn is_alnum(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit()
 }
 
+/// Refuses a tag outside the grammar, naming it (quoted and escaped, so
+/// that a hostile tag cannot reach the terminal raw). Every place a tag
+/// enters a registry URL or a tag of a backup calls this: the command
+/// line, a layout's or an archive's `index.json`, and a registry's tag
+/// list, so a tag such as `../../other/manifests/latest` is refused
+/// rather than sent, or encoded into a path. Listing tags is not refused:
+/// a layout may hold free-text tags (`my tag`), and a list is reported as
+/// its source gives it, to be escaped wherever it is printed.
+///
+/// ```
+/// assert!(oar::reference::validate_tag("v1.0_rc-2").is_ok());
+/// let e = oar::reference::validate_tag("../../victim/manifests/latest").unwrap_err();
+/// assert!(e.to_string().starts_with("invalid tag \"../../victim/manifests/latest\""));
+/// ```
+pub fn validate_tag(tag: &str) -> Result<()> {
+    if is_valid_tag(tag) {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "invalid tag {tag:?}: a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with '.' or '-'"
+    )))
+}
+
 /// Checks a tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
 pub fn is_valid_tag(tag: &str) -> bool {
     let b = tag.as_bytes();

@@ -965,3 +965,787 @@ fn redirect_chains_are_bounded() {
         }
     }
 }
+
+/// A tag that climbs out of `/v2/<name>/manifests/` into another
+/// repository's manifests.
+const CLIMBING_TAG: &str = "../../../victim/manifests/latest";
+
+/// Adds `tag` to the layout at `lay` as another name of what `like` names,
+/// by editing `index.json` as an attacker would.
+fn add_layout_tag(lay: &Path, like: &str, tag: &str) {
+    let path = lay.join("index.json");
+    let mut index = crate::util::json(&std::fs::read_to_string(&path).unwrap());
+    let manifests = index["manifests"].as_array_mut().unwrap();
+    let mut entry = manifests
+        .iter()
+        .find(|m| m["annotations"]["org.opencontainers.image.ref.name"] == like)
+        .unwrap()
+        .clone();
+    entry["annotations"]["org.opencontainers.image.ref.name"] = tag.into();
+    manifests.push(entry);
+    std::fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+}
+
+#[test]
+fn tags_from_layouts_and_tag_lists_never_reach_a_url_unchecked() {
+    let d = TempDir::new("sec-tags");
+    d.write("f.txt", "payload");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    // A layout whose index.json names the climbing tag, restored: nothing
+    // is pushed at all, and the error names the tag.
+    add_layout_tag(&d.join("lay"), "v1", CLIMBING_TAG);
+    let dst = Double::start(Config::default());
+    let r = oar(
+        d.path(),
+        &[
+            "restore",
+            "--plain-http",
+            "--input",
+            "lay",
+            &format!("{}/mine", dst.host()),
+        ],
+    );
+    let climbing_puts = dst.count("PUT", "/..");
+    eprintln!(
+        "SECURITY-REPORT tag {CLIMBING_TAG:?} in a layout, restored: exit {}, {climbing_puts} PUT(s) with `..`, {} request(s) in all; {}",
+        r.code,
+        dst.server.requests().len(),
+        r.stderr.trim()
+    );
+    assert_eq!(climbing_puts, 0);
+    r.fails(1, &format!("invalid tag {CLIMBING_TAG:?}"));
+    assert_eq!(
+        dst.count("PUT", "/"),
+        0,
+        "nothing is pushed before the refusal"
+    );
+    // The same layout as an archive, read in place and as a stream.
+    crate::util::sh("tar", &["-cf", "lay.tar", "-C", "lay", "."], d.path());
+    let tar = std::fs::read(d.join("lay.tar")).unwrap();
+    for input in ["lay.tar", "-"] {
+        let args = [
+            "restore",
+            "--plain-http",
+            "--input",
+            input,
+            &format!("{}/mine", dst.host()),
+        ];
+        crate::util::oar_input(d.path(), &args, &tar)
+            .fails(1, &format!("invalid tag {CLIMBING_TAG:?}"));
+        assert_eq!(dst.count("PUT", "/.."), 0, "--input {input}");
+    }
+    // A hostile source lists the climbing tag: backup refuses it, naming
+    // it, and stores nothing tagged with it.
+    let src = Double::start(Config {
+        alias: Some((CLIMBING_TAG.to_string(), "v1".to_string())),
+        ..Config::default()
+    });
+    oar(
+        d.path(),
+        &[
+            "cp",
+            "--to-plain-http",
+            "--from-oci-layout",
+            "lay:v1",
+            &format!("{}/src:v1", src.host()),
+        ],
+    )
+    .ok();
+    let b = oar(
+        d.path(),
+        &[
+            "backup",
+            "--plain-http",
+            "-o",
+            "hostile-backup",
+            &format!("{}/src", src.host()),
+        ],
+    );
+    eprintln!(
+        "SECURITY-REPORT tag {CLIMBING_TAG:?} listed by the source, backed up: exit {}; {}",
+        b.code,
+        b.stderr.trim()
+    );
+    b.fails(1, &format!("invalid tag {CLIMBING_TAG:?}"));
+    let stored = std::fs::read_to_string(d.join("hostile-backup/index.json")).unwrap_or_default();
+    assert!(!stored.contains("victim"), "{stored}");
+    // Control: a plain tag restores, and backs up from the same source.
+    let r = oar(
+        d.path(),
+        &[
+            "restore",
+            "--plain-http",
+            "--input",
+            "lay",
+            &format!("{}/mine:v1", dst.host()),
+        ],
+    )
+    .ok();
+    assert!(r.stdout.contains("Pushed tag v1"), "{}", r.stdout);
+    assert_eq!(dst.count("PUT", "/v2/mine/manifests/v1"), 1);
+    oar(
+        d.path(),
+        &[
+            "backup",
+            "--plain-http",
+            "-o",
+            "good-backup",
+            &format!("{}/src:v1", src.host()),
+        ],
+    )
+    .ok();
+}
+
+/// Writes `manifest` into the layout at `lay` as a blob and lists it,
+/// untagged, in `index.json`, as a pusher that skips every check would.
+fn plant_manifest(lay: &Path, manifest: &serde_json::Value) {
+    let bytes = serde_json::to_vec(manifest).unwrap();
+    let hex = sha256_hex(&bytes);
+    std::fs::write(lay.join("blobs/sha256").join(&hex), &bytes).unwrap();
+    let path = lay.join("index.json");
+    let mut index = crate::util::json(&std::fs::read_to_string(&path).unwrap());
+    index["manifests"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": format!("sha256:{hex}"),
+            "size": bytes.len(),
+        }));
+    std::fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+}
+
+#[test]
+fn discover_escapes_what_a_referrer_says() {
+    let d = TempDir::new("sec-discover");
+    d.write("f.txt", "subject");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    let subject = crate::util::json(
+        &oar(
+            d.path(),
+            &[
+                "manifest",
+                "fetch",
+                "--oci-layout",
+                "lay:v1",
+                "--descriptor",
+            ],
+        )
+        .ok()
+        .stdout,
+    );
+    let evil_type = "application/x\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m/sig\u{202e}gpj.exe";
+    let evil_note = "\u{1b}[1A\u{1b}[2Kall good \u{2066}\u{202d}reversed\u{2069}";
+    plant_manifest(
+        &d.join("lay"),
+        &serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "artifactType": evil_type,
+            "config": {
+                "mediaType": "application/vnd.oci.empty.v1+json",
+                "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+                "size": 2,
+            },
+            "layers": [],
+            "subject": {
+                "mediaType": subject["mediaType"],
+                "digest": subject["digest"],
+                "size": subject["size"],
+            },
+            "annotations": {"note": evil_note},
+        }),
+    );
+    // Control: an ordinary referrer beside it.
+    oar(
+        d.path(),
+        &[
+            "attach",
+            "--oci-layout",
+            "lay:v1",
+            "--artifact-type",
+            "application/vnd.example.sbom",
+            "--annotation",
+            "note=plain ünïcödé",
+        ],
+    )
+    .ok();
+    let raw = [
+        '\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{202d}', '\u{2066}', '\u{2069}',
+    ];
+    for format in ["tree", "table", "json"] {
+        let r = oar(
+            d.path(),
+            &[
+                "discover",
+                "--oci-layout",
+                "lay:v1",
+                "-v",
+                "--format",
+                format,
+            ],
+        )
+        .ok();
+        let raw_seen: Vec<char> = raw
+            .iter()
+            .copied()
+            .filter(|c| r.stdout.contains(*c))
+            .collect();
+        eprintln!(
+            "SECURITY-REPORT discover --format {format} -v: raw controls printed: {raw_seen:?}"
+        );
+        assert!(
+            raw_seen.is_empty(),
+            "{format}: raw {raw_seen:?} in {:?}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("application/vnd.example.sbom"),
+            "{format}: {}",
+            r.stdout
+        );
+        match format {
+            "json" => {
+                // Still valid JSON, saying exactly what the referrer says.
+                let v = crate::util::json(&r.stdout);
+                let types: Vec<&str> = v["manifests"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|m| m["artifactType"].as_str())
+                    .collect();
+                assert!(types.contains(&evil_type), "{types:?}");
+                let notes: Vec<&str> = v["manifests"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|m| m["annotations"]["note"].as_str())
+                    .collect();
+                assert!(notes.contains(&evil_note), "{notes:?}");
+                assert!(notes.contains(&"plain ünïcödé"), "{notes:?}");
+            }
+            _ => {
+                assert!(
+                    r.stdout.contains(
+                        "application/x\\x1b]0;pwned\\x07\\x1b[2J\\u009b31m/sig\\u202egpj.exe"
+                    ),
+                    "{format}: {}",
+                    r.stdout
+                );
+                if format == "tree" {
+                    assert!(
+                        r.stdout.contains("\\u2066\\u202dreversed\\u2069"),
+                        "{}",
+                        r.stdout
+                    );
+                    assert!(r.stdout.contains("note: plain ünïcödé\n"), "{}", r.stdout);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn socks_proxies_are_used_never_bypassed() {
+    use crate::util::socks::Socks;
+    let d = TempDir::new("sec-socks");
+    d.write("p.txt", "through the proxy only");
+    let reg = Double::start(Config::default());
+    // The registry is addressed as `reg.oar.test` (loopback would never be
+    // proxied). For `socks5` oar resolves the name itself, to 127.0.0.3,
+    // where nothing listens: only the proxy (which dials 127.0.0.1) can
+    // reach the registry, so a direct connection fails.
+    let name = format!("reg.oar.test:{}", reg.server.port);
+    let resolve = format!("{name}:127.0.0.3");
+    let push = |proxy: &str, tag: &str, resolve_here: bool| {
+        let reference = format!("{name}/px:{tag}");
+        let mut args = vec!["push", "--plain-http"];
+        if resolve_here {
+            args.extend(["--resolve", resolve.as_str()]);
+        }
+        args.extend([reference.as_str(), "p.txt"]);
+        oar_env(d.path(), &args, &[("HTTP_PROXY", proxy)])
+    };
+    let open = Socks::start(None);
+    let locked = Socks::start(Some(("alice", "s3cret")));
+    let cases = [
+        // (proxy, tag, resolve locally, target the proxy must be asked for)
+        (
+            open.url("socks5", ""),
+            "a",
+            true,
+            format!("127.0.0.3:{}", reg.server.port),
+        ),
+        (open.url("socks5h", ""), "b", false, name.clone()),
+        (
+            locked.url("socks5h", "alice:s3cret@"),
+            "c",
+            false,
+            name.clone(),
+        ),
+    ];
+    for (proxy, tag, local, target) in &cases {
+        let before = reg.count("PUT", &format!("/manifests/{tag}"));
+        let socks = if proxy.contains("alice") {
+            &locked
+        } else {
+            &open
+        };
+        let seen = socks.asks().len();
+        let r = push(proxy, tag, *local);
+        let asks = socks.asks().split_off(seen);
+        eprintln!(
+            "SECURITY-REPORT HTTP_PROXY={}: exit {}, proxy asked for {:?}; {}",
+            proxy.replace("s3cret", "…"),
+            r.code,
+            asks.iter().map(|a| a.target.as_str()).collect::<Vec<_>>(),
+            r.stderr.trim()
+        );
+        r.ok();
+        assert_eq!(reg.count("PUT", &format!("/manifests/{tag}")), before + 1);
+        assert!(
+            !asks.is_empty() && asks.iter().all(|a| a.target == *target),
+            "{asks:?}"
+        );
+    }
+    let logins: Vec<_> = locked.asks().into_iter().map(|a| a.login).collect();
+    assert!(
+        logins
+            .iter()
+            .all(|l| *l == Some(("alice".to_string(), "s3cret".to_string()))),
+        "{logins:?}"
+    );
+    // Without the credentials the proxy refuses, and the push fails: it
+    // does not go round the proxy.
+    let puts = reg.count("PUT", "/");
+    push(&locked.url("socks5h", ""), "d", false).fails(1, "no acceptable auth methods");
+    // A scheme Go would not use either is refused, not bypassed.
+    push(&open.url("socks4", "bob:pw@"), "e", true).fails(1, "unsupported scheme \"socks4\"");
+    let r = push(&open.url("gopher", ""), "f", true);
+    assert!(!r.stderr.contains("pw"), "{}", r.stderr);
+    r.fails(1, "invalid proxy");
+    assert_eq!(reg.count("PUT", "/"), puts, "nothing reached the registry");
+}
+
+#[test]
+fn debug_output_masks_userinfo_in_urls() {
+    let d = TempDir::new("sec-userinfo");
+    let blob = b"blob behind a redirect".to_vec();
+    let digest = format!("sha256:{}", sha256_hex(&blob));
+    let port = Arc::new(Mutex::new(0u16));
+    let (p, served) = (port.clone(), blob.clone());
+    let server = Server::start(move |req: &Req| {
+        let here = format!("127.0.0.1:{}", p.lock().unwrap());
+        match req.path() {
+            "/v2/" => Resp::new(200, "{}"),
+            // The attack: credentials in the Location of a redirect.
+            path if path.contains("/secret/blobs/") => Resp::new(307, "").header(
+                "Location",
+                format!("http://alice:s3cret@{here}/mirror/blob?sig=abc&n=1"),
+            ),
+            // The control: a redirect without userinfo.
+            path if path.contains("/plain/blobs/") => {
+                Resp::new(307, "").header("Location", format!("http://{here}/mirror/blob?n=1"))
+            }
+            "/mirror/blob" => Resp::new(200, served.clone()),
+            _ => Resp::new(404, ""),
+        }
+    });
+    *port.lock().unwrap() = server.port;
+    for repo in ["secret", "plain"] {
+        let r = oar(
+            d.path(),
+            &[
+                "blob",
+                "fetch",
+                "--plain-http",
+                "--debug",
+                "-o",
+                "-",
+                &format!("{}/{repo}@{digest}", server.host()),
+            ],
+        )
+        .ok();
+        assert_eq!(r.stdout.as_bytes(), blob.as_slice());
+        let leaked: Vec<&str> = r
+            .stderr
+            .lines()
+            .filter(|l| l.contains("alice") || l.contains("s3cret"))
+            .collect();
+        eprintln!(
+            "SECURITY-REPORT --debug, {repo} redirect: {} line(s) show the userinfo {leaked:?}",
+            leaked.len()
+        );
+        assert!(leaked.is_empty(), "{leaked:?}");
+        let shown = format!("http://{}/mirror/blob", server.host());
+        if repo == "secret" {
+            assert!(
+                r.stderr
+                    .contains(&format!("http://*****@{}/mirror/blob", server.host())),
+                "{}",
+                r.stderr
+            );
+        } else {
+            assert!(r.stderr.contains(&format!("{shown}?n=1")), "{}", r.stderr);
+        }
+    }
+}
+
+#[test]
+fn a_certificate_trusted_as_itself_must_allow_server_use() {
+    use crate::util::registry::self_signed;
+    let d = TempDir::new("sec-eku");
+    // The docs' one-line self-signed certificate, with the usage a user
+    // copies for a client certificate, or a server's.
+    for (usage, ok) in [
+        ("clientAuth", false),
+        ("codeSigning, emailProtection", false),
+        ("serverAuth", true),
+        ("clientAuth, serverAuth", true),
+        ("clientAuth, anyExtendedKeyUsage", true),
+        ("critical, clientAuth", false),
+        ("critical, serverAuth", true),
+    ] {
+        let dir = TempDir::new("sec-eku-cert");
+        self_signed(
+            dir.path(),
+            "key.pem",
+            "cert.pem",
+            "/CN=127.0.0.1",
+            &[
+                "-addext",
+                "subjectAltName = IP:127.0.0.1",
+                "-addext",
+                &format!("extendedKeyUsage = {usage}"),
+            ],
+        );
+        let certs = Certs::at(dir, "cert.pem", "cert.pem", "key.pem");
+        let server = Server::start_tls(&certs, |req: &Req| match req.path() {
+            "/v2/" => Resp::new(200, "{}"),
+            _ => Resp::json(200, &serde_json::json!({"name": "r", "tags": ["t1"]})),
+        });
+        let r = oar(
+            d.path(),
+            &[
+                "repo",
+                "tags",
+                "--ca-file",
+                certs.ca.to_str().unwrap(),
+                &format!("{}/r", server.host()),
+            ],
+        );
+        let line = r
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("Error"))
+            .unwrap_or("");
+        eprintln!(
+            "SECURITY-REPORT self-signed, trusted as itself, extendedKeyUsage = {usage}: exit {}, {} request(s) served; {line}",
+            r.code,
+            server.requests().len()
+        );
+        if ok {
+            assert_eq!(r.ok().stdout, "t1\n");
+        } else {
+            r.fails(1, "x509: certificate specifies an incompatible key usage");
+            assert!(server.requests().is_empty(), "no request crossed");
+        }
+    }
+}
+
+#[test]
+fn templates_are_bounded_in_memory_and_depth() {
+    let d = TempDir::new("sec-template");
+    d.write("f.txt", "templated");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    let parens = format!(
+        "{{{{{}.mediaType{}}}}}",
+        "(".repeat(20_000),
+        ")".repeat(20_000)
+    );
+    let cases = [
+        (
+            "repeat 4000000000",
+            "{{repeat 4000000000 \"x\"}}".to_string(),
+            "the result of repeat would be larger than 16 MiB",
+        ),
+        (
+            "printf width 1e12",
+            "{{printf \"%1000000000000d\" 1}}".to_string(),
+            "printf width would be larger than 16 MiB",
+        ),
+        (
+            "20,000 parentheses",
+            parens,
+            "nesting deeper than 100 levels",
+        ),
+        (
+            "output past 16 MiB",
+            "{{$x := repeat 9000000 \"x\"}}{{$x}}{{$x}}".to_string(),
+            "the output would be larger than 16 MiB",
+        ),
+    ];
+    for (what, template, needle) in &cases {
+        let format = format!("go-template={template}");
+        let started = Instant::now();
+        // 2 GiB of address space: the old unbounded growth dies of it
+        // rather than taking the machine's memory.
+        let (r, kib) = crate::util::oar_peak_rss_within(
+            d.path(),
+            &[
+                "manifest",
+                "fetch",
+                "--oci-layout",
+                "lay:v1",
+                "--format",
+                &format,
+            ],
+            Some(2 << 20),
+        );
+        eprintln!(
+            "SECURITY-REPORT template {what}: exit {}, peak RSS {kib} KiB, {:.2} s; {}",
+            r.code,
+            started.elapsed().as_secs_f64(),
+            r.stderr
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect::<String>()
+        );
+        r.fails(1, needle);
+        assert!(kib < 200 * 1024, "{what}: peak RSS {kib} KiB");
+    }
+    // Control: widths and precisions as Go prints them, and a large but
+    // allowed output.
+    let r = oar(
+        d.path(),
+        &[
+            "manifest",
+            "fetch",
+            "--oci-layout",
+            "lay:v1",
+            "--format",
+            "go-template={{printf \"%-6s|%5d|%05d|%.2f|%.3s\" \"ab\" 42 7 1.23456 .mediaType}}",
+        ],
+    )
+    .ok();
+    assert_eq!(r.stdout, "ab    |   42|00007|1.23|app");
+    let r = oar(
+        d.path(),
+        &[
+            "manifest",
+            "fetch",
+            "--oci-layout",
+            "lay:v1",
+            "--format",
+            "go-template={{repeat 1000000 \"x\"}}",
+        ],
+    )
+    .ok();
+    assert_eq!(r.stdout.len(), 1_000_000);
+}
+
+/// The modes of the spool files the process `pid` holds open (found
+/// through `/proc`, since the file loses its name at once).
+fn open_spool_modes(pid: u32) -> Vec<u32> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.flatten()
+        .filter(|fd| {
+            std::fs::read_link(fd.path())
+                .is_ok_and(|target| target.to_string_lossy().contains("oar-spool"))
+        })
+        .filter_map(|fd| std::fs::metadata(fd.path()).ok())
+        .map(|m| m.mode() & 0o777)
+        .collect()
+}
+
+#[test]
+fn the_restore_spool_is_private_from_creation() {
+    use std::io::Write as _;
+    let d = TempDir::new("sec-spool");
+    d.write("f.txt", "spooled");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    crate::util::sh("tar", &["-cf", "lay.tar", "-C", "lay", "."], d.path());
+    let tmp = d.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let dst = Double::start(Config::default());
+    // A restore from standard input, held open: the spool exists while
+    // the stream has not ended. The umask would allow 0644.
+    let mut child = crate::util::wrapped_cmd(
+        d.path(),
+        &["sh", "-c", "umask 022; exec \"$@\"", "sh"],
+        &[
+            "restore",
+            "--plain-http",
+            "--input",
+            "-",
+            &format!("{}/mine", dst.host()),
+        ],
+    )
+    .env("TMPDIR", &tmp)
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let pid = child.id();
+    let mut modes = Vec::new();
+    crate::util::wait_until(Duration::from_secs(10), "the spool is open", || {
+        modes = open_spool_modes(pid);
+        !modes.is_empty()
+    });
+    let shown: Vec<String> = modes.iter().map(|m| format!("{m:o}")).collect();
+    eprintln!("SECURITY-REPORT restore spool file modes (umask 022): {shown:?}");
+    // Control: the restore goes on and succeeds once the stream comes.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&std::fs::read(d.join("lay.tar")).unwrap())
+        .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(dst.count("PUT", "/v2/mine/manifests/v1"), 1);
+    assert_eq!(modes, [0o600]);
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "nothing left");
+}
+
+#[test]
+fn the_blob_location_record_loads_in_linear_time_and_keeps_its_newest() {
+    let d = TempDir::new("sec-locations");
+    let cache = d.join("cache");
+    let env = [("XDG_CACHE_HOME", cache.to_str().unwrap())];
+    // Debian's registry keeps blobs per repository; the recording proxy
+    // in front counts the mounts.
+    let registry = Registry::start();
+    let reg = crate::util::faults::FaultProxy::start(&registry.host);
+    d.write("b.bin", "a blob the registry holds in src");
+    oar_env(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &format!("{}/src:v1", reg.host()),
+            "b.bin",
+        ],
+        &env,
+    )
+    .ok();
+    let record = cache.join("oar/blob-locations");
+    // The file and the empty config.
+    let real = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(real.lines().count(), 2, "{real}");
+    // Records of `n` other blobs, oldest first, then the real line, newest.
+    for (n, repo) in [
+        (20_000, "dst-20k"),
+        (45_000, "dst-45k"),
+        (100_000, "dst-100k"),
+    ] {
+        let mut text = String::with_capacity(n * 84 + real.len());
+        for i in 0..n {
+            text.push_str(&format!("http://other sha256:{i:064x} r\n"));
+        }
+        text.push_str(&real);
+        std::fs::write(&record, &text).unwrap();
+        let mounts = reg.count("POST", "from=src");
+        let started = Instant::now();
+        oar_env(
+            d.path(),
+            &[
+                "push",
+                "--plain-http",
+                &format!("{}/{repo}:v1", reg.host()),
+                "b.bin",
+            ],
+            &env,
+        )
+        .ok();
+        let took = started.elapsed();
+        let mounted = reg.count("POST", "from=src") - mounts;
+        eprintln!(
+            "SECURITY-REPORT blob-location record of {} entries ({} bytes): push took {:.2} s, mounted from src: {mounted} of 2",
+            n + 2,
+            text.len(),
+            took.as_secs_f64()
+        );
+        // Past the 4 MiB read cap too, the newest entries are kept.
+        assert_eq!(mounted, 2, "{n} entries");
+        assert!(took < Duration::from_secs(10), "{n} entries: {took:?}");
+    }
+}
+
+#[test]
+fn backup_refuses_to_append_to_a_tar_that_is_not_a_layout() {
+    let d = TempDir::new("sec-foreign-tar");
+    d.write("f.txt", "backed up");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    let src = Double::start(Config::default());
+    let from = format!("{}/src:v1", src.host());
+    oar(
+        d.path(),
+        &[
+            "cp",
+            "--to-plain-http",
+            "--from-oci-layout",
+            "lay:v1",
+            &from,
+        ],
+    )
+    .ok();
+    let backup = |to: &str| oar(d.path(), &["backup", "--plain-http", "-o", to, &from]);
+    d.write("mine/notes.txt", "someone's own archive");
+    crate::util::sh(
+        "tar",
+        &["-cf", "x.tar", "-C", "mine", "notes.txt"],
+        d.path(),
+    );
+    let before = d.read("x.tar");
+    let r = backup("x.tar");
+    eprintln!(
+        "SECURITY-REPORT backup -o x.tar onto a tar of notes.txt: exit {}, archive {} bytes before, {} after; {}",
+        r.code,
+        before.len(),
+        d.read("x.tar").len(),
+        r.stderr
+            .lines()
+            .find(|l| l.starts_with("Error"))
+            .unwrap_or("")
+    );
+    r.fails(
+        1,
+        "not an OCI image layout (no oci-layout member; its first member is \"notes.txt\")",
+    );
+    assert_eq!(d.read("x.tar"), before, "the archive is left as it was");
+    // Controls: a new archive, continued by a second backup; and a layout
+    // archived by tar(1), continued too.
+    for _ in 0..2 {
+        backup("new.tar").ok();
+    }
+    crate::util::sh("tar", &["-cf", "lay.tar", "-C", "lay", "."], d.path());
+    backup("lay.tar").ok();
+    for archive in ["new.tar", "lay.tar"] {
+        let spec = format!("{archive}:v1");
+        oar(
+            d.path(),
+            &[
+                "pull",
+                "--oci-layout",
+                &spec,
+                "-o",
+                archive.trim_end_matches(".tar"),
+            ],
+        )
+        .ok();
+        assert_eq!(
+            d.read(&format!("{}/f.txt", archive.trim_end_matches(".tar"))),
+            b"backed up"
+        );
+    }
+}

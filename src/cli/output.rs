@@ -52,13 +52,13 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
     if !pretty.ends_with(b"\n") {
         pretty.push(b'\n');
     }
-    // JSON escapes C0 controls itself; DEL and C1 controls, which it
-    // leaves raw, are written as \u escapes (the same string to a
-    // parser).
+    // JSON escapes C0 controls itself; DEL, C1 controls and bidi
+    // controls, which it leaves raw, are written as \u escapes (the same
+    // string to a parser). Raw newlines and tabs are the indentation.
     let text = String::from_utf8_lossy(&pretty);
     let mut safe = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
+        if oar::text::is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r') {
             safe.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             safe.push(c);

@@ -26,8 +26,69 @@
 //! trimPrefix trimSuffix join split contains hasPrefix hasSuffix replace
 //! repeat quote squote default empty coalesce ternary list`). An unknown
 //! function or a field of something that is not a map is an error.
+//!
+//! Limits, so that a template cannot exhaust memory or the stack: at most
+//! [`MAX_OUTPUT`] bytes are printed, and no value a function builds is
+//! larger (`{{repeat 4000000000 "x"}}` fails before it allocates);
+//! the operands of one command hold at most [`MAX_ARGS`] bytes between
+//! them; parentheses, blocks (`if`, `range`, `with`) and `list`s nest at
+//! most [`MAX_DEPTH`] deep. Past a limit, rendering fails with an error.
 
 use serde_json::Value;
+
+/// Most bytes a template prints, and the largest string or list a
+/// function may build: 16 MiB, far past any listing oar prints.
+pub const MAX_OUTPUT: usize = 16 << 20;
+
+/// Most bytes the operands of one command may hold between them (four
+/// outputs' worth: `{{print $x $x $x $x}}` of the largest values).
+pub const MAX_ARGS: usize = 4 * MAX_OUTPUT;
+
+/// Deepest nesting of parentheses, blocks and lists.
+pub const MAX_DEPTH: usize = 100;
+
+/// The error for a value or an output past [`MAX_OUTPUT`].
+fn too_large(what: &str) -> String {
+    format!(
+        "template: {what} would be larger than {} MiB",
+        MAX_OUTPUT >> 20
+    )
+}
+
+/// Refuses `len` bytes of `what` past [`MAX_OUTPUT`].
+fn fit(len: usize, what: &str) -> Result<()> {
+    if len > MAX_OUTPUT {
+        return Err(too_large(what));
+    }
+    Ok(())
+}
+
+/// The error for nesting past [`MAX_DEPTH`].
+fn too_deep() -> String {
+    format!("template: nesting deeper than {MAX_DEPTH} levels")
+}
+
+/// About how many bytes `v` holds, counting each scalar as 8.
+fn size_of(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(size_of).fold(a.len(), usize::saturating_add),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| k.len().saturating_add(size_of(v)))
+            .fold(m.len(), usize::saturating_add),
+        _ => 8,
+    }
+}
+
+/// How deep lists and maps nest in `v`.
+fn depth_of(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => 1 + a.iter().map(depth_of).max().unwrap_or(0),
+        Value::Object(m) => 1 + m.values().map(depth_of).max().unwrap_or(0),
+        _ => 0,
+    }
+}
 
 /// A template error, in Go's words where it matters.
 pub type Result<T> = std::result::Result<T, String>;
@@ -275,7 +336,8 @@ fn lex(action: &str) -> Result<Vec<Tok>> {
     Ok(toks)
 }
 
-fn parse_pipeline(toks: &[Tok], pos: &mut usize) -> Result<Pipeline> {
+/// Parses a pipeline nested `depth` deep (in blocks and parentheses).
+fn parse_pipeline(toks: &[Tok], pos: &mut usize, depth: usize) -> Result<Pipeline> {
     let mut vars = Vec::new();
     let mut assign = false;
     // `$a, $b :=` or `$a =`
@@ -324,7 +386,10 @@ fn parse_pipeline(toks: &[Tok], pos: &mut usize) -> Result<Pipeline> {
             Tok::RParen(_) => break,
             Tok::LParen => {
                 *pos += 1;
-                let sub = parse_pipeline(toks, pos)?;
+                if depth >= MAX_DEPTH {
+                    return Err(too_deep());
+                }
+                let sub = parse_pipeline(toks, pos, depth + 1)?;
                 match toks.get(*pos) {
                     Some(Tok::RParen(fields)) => {
                         cmd.push(Operand::Sub(Box::new(sub), fields.clone()));
@@ -370,10 +435,10 @@ fn parse_pipeline(toks: &[Tok], pos: &mut usize) -> Result<Pipeline> {
     Ok(Pipeline { vars, assign, cmds })
 }
 
-fn pipeline_of(action: &str) -> Result<Pipeline> {
+fn pipeline_of(action: &str, depth: usize) -> Result<Pipeline> {
     let toks = lex(action)?;
     let mut pos = 0;
-    let p = parse_pipeline(&toks, &mut pos)?;
+    let p = parse_pipeline(&toks, &mut pos, depth)?;
     if pos != toks.len() {
         return Err(format!("template: unexpected tokens in {action:?}"));
     }
@@ -381,8 +446,15 @@ fn pipeline_of(action: &str) -> Result<Pipeline> {
 }
 
 /// Parses `items` from `*i` until an `{{end}}` (or `{{else…}}`, which is
-/// returned for the caller to handle).
-fn parse_list(items: &[(bool, String)], i: &mut usize) -> Result<(Vec<Node>, Option<String>)> {
+/// returned for the caller to handle), `depth` blocks deep.
+fn parse_list(
+    items: &[(bool, String)],
+    i: &mut usize,
+    depth: usize,
+) -> Result<(Vec<Node>, Option<String>)> {
+    if depth > MAX_DEPTH {
+        return Err(too_deep());
+    }
     let mut nodes = Vec::new();
     while *i < items.len() {
         let (is_action, body) = &items[*i];
@@ -399,10 +471,10 @@ fn parse_list(items: &[(bool, String)], i: &mut usize) -> Result<(Vec<Node>, Opt
             "end" => return Ok((nodes, Some("end".into()))),
             "else" => return Ok((nodes, Some(body.clone()))),
             "if" => {
-                let mut branches = vec![(pipeline_of(&body[2..])?, Vec::new())];
+                let mut branches = vec![(pipeline_of(&body[2..], depth)?, Vec::new())];
                 let mut otherwise = Vec::new();
                 loop {
-                    let (list, stop) = parse_list(items, i)?;
+                    let (list, stop) = parse_list(items, i, depth + 1)?;
                     let stop = stop.ok_or("template: unexpected EOF in if")?;
                     branches.last_mut().expect("a branch").1 = list;
                     if stop == "end" {
@@ -410,10 +482,10 @@ fn parse_list(items: &[(bool, String)], i: &mut usize) -> Result<(Vec<Node>, Opt
                     }
                     let rest = stop["else".len()..].trim();
                     if let Some(cond) = rest.strip_prefix("if ") {
-                        branches.push((pipeline_of(cond)?, Vec::new()));
+                        branches.push((pipeline_of(cond, depth)?, Vec::new()));
                         continue;
                     }
-                    let (list, stop) = parse_list(items, i)?;
+                    let (list, stop) = parse_list(items, i, depth + 1)?;
                     if stop.as_deref() != Some("end") {
                         return Err("template: expected end after else".into());
                     }
@@ -423,13 +495,13 @@ fn parse_list(items: &[(bool, String)], i: &mut usize) -> Result<(Vec<Node>, Opt
                 nodes.push(Node::If(branches, otherwise));
             }
             "range" | "with" => {
-                let pipe = pipeline_of(&body[word.len()..])?;
-                let (list, stop) = parse_list(items, i)?;
+                let pipe = pipeline_of(&body[word.len()..], depth)?;
+                let (list, stop) = parse_list(items, i, depth + 1)?;
                 let stop = stop.ok_or_else(|| format!("template: unexpected EOF in {word}"))?;
                 let otherwise = if stop == "end" {
                     Vec::new()
                 } else {
-                    let (list, stop) = parse_list(items, i)?;
+                    let (list, stop) = parse_list(items, i, depth + 1)?;
                     if stop.as_deref() != Some("end") {
                         return Err("template: expected end after else".into());
                     }
@@ -444,7 +516,7 @@ fn parse_list(items: &[(bool, String)], i: &mut usize) -> Result<(Vec<Node>, Opt
             "define" | "template" | "block" | "break" | "continue" => {
                 return Err(format!("template: {word:?} is not supported"));
             }
-            _ => nodes.push(Node::Action(pipeline_of(body)?)),
+            _ => nodes.push(Node::Action(pipeline_of(body, depth)?)),
         }
     }
     Ok((nodes, None))
@@ -455,7 +527,7 @@ impl Template {
     pub fn parse(src: &str) -> Result<Template> {
         let items = split(src)?;
         let mut i = 0;
-        let (nodes, stop) = parse_list(&items, &mut i)?;
+        let (nodes, stop) = parse_list(&items, &mut i, 0)?;
         if let Some(s) = stop {
             return Err(format!("template: unexpected {{{{{s}}}}}"));
         }
@@ -589,16 +661,49 @@ fn to_json(v: &Value, html: bool) -> String {
     }
 }
 
-/// Go's `fmt.Sprintf` for the verbs templates use: `%s %v %d %q %t %x %%`.
-fn printf(format: &str, args: &[Value]) -> String {
+/// Go's `fmt.Sprintf` for the verbs templates use (`%s %v %d %q %t %x %X
+/// %f %%`), with Go's flags (`-` `+` `0` space), width and precision:
+/// `%5d`, `%-8s`, `%.2f`, `%05d`, `%.3s`. A width or precision past
+/// [`MAX_OUTPUT`] is an error rather than an allocation.
+fn printf(format: &str, args: &[Value]) -> Result<String> {
     let mut out = String::new();
     let mut it = format.chars().peekable();
     let mut n = 0;
     while let Some(c) = it.next() {
+        fit(out.len(), "the result of printf")?;
         if c != '%' {
             out.push(c);
             continue;
         }
+        let (mut minus, mut plus, mut zero, mut space) = (false, false, false, false);
+        while let Some(&f) = it.peek() {
+            match f {
+                '-' => minus = true,
+                '+' => plus = true,
+                '0' => zero = true,
+                ' ' => space = true,
+                '#' => {}
+                _ => break,
+            }
+            it.next();
+        }
+        let number = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| -> Result<Option<usize>> {
+            let mut v: Option<usize> = None;
+            while let Some(d) = it.peek().and_then(|c| c.to_digit(10)) {
+                let next = v.unwrap_or(0).saturating_mul(10).saturating_add(d as usize);
+                fit(next, "a printf width")?;
+                v = Some(next);
+                it.next();
+            }
+            Ok(v)
+        };
+        let width = number(&mut it)?;
+        let precision = if it.peek() == Some(&'.') {
+            it.next();
+            Some(number(&mut it)?.unwrap_or(0))
+        } else {
+            None
+        };
         let Some(verb) = it.next() else {
             out.push_str("%!(NOVERB)");
             break;
@@ -612,30 +717,96 @@ fn printf(format: &str, args: &[Value]) -> String {
             continue;
         };
         n += 1;
-        match verb {
-            'q' => out.push_str(&format!("{:?}", str_arg(arg))),
-            'x' => match arg {
-                Value::Number(v) if v.as_i64().is_some() => {
-                    out.push_str(&format!("{:x}", v.as_i64().unwrap_or(0)));
+        let sign = |neg: bool| {
+            if neg {
+                "-"
+            } else if plus {
+                "+"
+            } else if space {
+                " "
+            } else {
+                ""
+            }
+        };
+        let integer = arg
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && arg.is_number())
+            .map(|f| f as i64);
+        let (text, numeric) = match verb {
+            'q' => (format!("{:?}", str_arg(arg)), false),
+            'x' | 'X' => {
+                let hex = match integer {
+                    Some(i) => format!("{}{:x}", sign(i < 0), i.unsigned_abs()),
+                    None => str_arg(arg).bytes().map(|b| format!("{b:02x}")).collect(),
+                };
+                let hex = if verb == 'X' { hex.to_uppercase() } else { hex };
+                (hex, integer.is_some())
+            }
+            'd' => match integer {
+                Some(i) => (format!("{}{}", sign(i < 0), i.unsigned_abs()), true),
+                None => (format!("%!d({})", go_print(arg)), false),
+            },
+            'f' | 'F' => match arg.as_f64() {
+                Some(f) if arg.is_number() => {
+                    let p = precision.unwrap_or(6);
+                    let body = format!("{:.p$}", f.abs());
+                    (
+                        format!("{}{body}", sign(f.is_sign_negative() && f != 0.0)),
+                        true,
+                    )
                 }
-                other => out.push_str(
-                    &str_arg(other)
-                        .bytes()
-                        .map(|b| format!("{b:02x}"))
-                        .collect::<String>(),
-                ),
+                _ => (format!("%!{verb}({})", go_print(arg)), false),
             },
-            'd' => match arg.as_f64() {
-                Some(f) if f.fract() == 0.0 => out.push_str(&format!("{}", f as i64)),
-                _ => out.push_str(&format!("%!d({})", go_print(arg))),
+            's' | 'v' => {
+                let text = match (verb, arg) {
+                    ('s', other) => str_arg(other),
+                    (_, other) => go_print(other),
+                };
+                // For strings, a precision cuts to that many characters.
+                match precision {
+                    Some(p) if matches!(arg, Value::String(_)) || verb == 's' => {
+                        (text.chars().take(p).collect(), false)
+                    }
+                    _ => (text, false),
+                }
+            }
+            't' => match arg {
+                Value::Bool(b) => (b.to_string(), false),
+                other => (format!("%!t({})", go_print(other)), false),
             },
-            _ => out.push_str(&go_print(arg)),
+            _ => (go_print(arg), false),
+        };
+        let len = text.chars().count();
+        let pad = width.unwrap_or(0).saturating_sub(len);
+        if minus {
+            out.push_str(&text);
+            out.extend(std::iter::repeat_n(' ', pad));
+        } else if zero {
+            // Zeros go after the sign of a number, as in Go.
+            let (sgn, digits) = match text.chars().next() {
+                Some(c @ ('-' | '+' | ' ')) if numeric => text.split_at(c.len_utf8()),
+                _ => ("", text.as_str()),
+            };
+            out.push_str(sgn);
+            out.extend(std::iter::repeat_n('0', pad));
+            out.push_str(digits);
+        } else {
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(&text);
         }
     }
-    out
+    fit(out.len(), "the result of printf")?;
+    Ok(out)
 }
 
+/// Calls the function `name`; a result past [`MAX_OUTPUT`] is an error.
 fn call(name: &str, args: Vec<Value>) -> Result<Value> {
+    let v = call_unchecked(name, args)?;
+    fit(size_of(&v), &format!("the result of {name}"))?;
+    Ok(v)
+}
+
+fn call_unchecked(name: &str, args: Vec<Value>) -> Result<Value> {
     let want = |n: usize| -> Result<()> {
         if args.len() == n {
             Ok(())
@@ -729,7 +900,7 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value> {
             "{}\n",
             args.iter().map(go_print).collect::<Vec<_>>().join(" ")
         )),
-        "printf" => Value::String(printf(&s(0), args.get(1..).unwrap_or(&[]))),
+        "printf" => Value::String(printf(&s(0), args.get(1..).unwrap_or(&[]))?),
         "eq" => {
             let first = args.first().ok_or("template: missing argument for eq")?;
             Value::Bool(args.iter().skip(1).any(|a| a == first))
@@ -783,9 +954,27 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value> {
         "contains" => Value::Bool(s(1).contains(&s(0))),
         "hasPrefix" => Value::Bool(s(1).starts_with(&s(0))),
         "hasSuffix" => Value::Bool(s(1).ends_with(&s(0))),
-        "replace" => Value::String(s(2).replace(&s(0), &s(1))),
+        "replace" => {
+            let (old, new, text) = (s(0), s(1), s(2));
+            let hits = if old.is_empty() {
+                text.chars().count() + 1
+            } else {
+                text.matches(old.as_str()).count()
+            };
+            fit(
+                hits.saturating_mul(new.len()).saturating_add(text.len()),
+                "the result of replace",
+            )?;
+            Value::String(text.replace(&old, &new))
+        }
         "repeat" => {
-            Value::String(s(1).repeat(args.first().and_then(Value::as_u64).unwrap_or(0) as usize))
+            let n = args.first().and_then(Value::as_u64).unwrap_or(0);
+            let text = s(1);
+            let len = usize::try_from(n)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(text.len());
+            fit(len, "the result of repeat")?;
+            Value::String(text.repeat(n as usize))
         }
         "quote" => Value::String(format!("{:?}", s(0))),
         "squote" => Value::String(format!("'{}'", s(0))),
@@ -811,12 +1000,24 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value> {
                 args[1].clone()
             }
         }
-        "list" => Value::Array(args),
+        "list" => {
+            if 1 + args.iter().map(depth_of).max().unwrap_or(0) > MAX_DEPTH {
+                return Err(too_deep());
+            }
+            Value::Array(args)
+        }
         other => return Err(format!("template: function {other:?} not defined")),
     })
 }
 
 impl State {
+    /// Prints `s`, within [`MAX_OUTPUT`].
+    fn emit(&mut self, s: &str) -> Result<()> {
+        fit(self.out.len().saturating_add(s.len()), "the output")?;
+        self.out.push_str(s);
+        Ok(())
+    }
+
     fn var(&self, name: &str) -> Result<Value> {
         self.vars
             .iter()
@@ -852,8 +1053,17 @@ impl State {
             let value = match &cmd[0] {
                 Operand::Func(name) => {
                     let mut args = Vec::new();
+                    let mut held = last.as_ref().map_or(0, size_of);
                     for a in &cmd[1..] {
-                        args.push(self.operand(a, dot)?);
+                        let v = self.operand(a, dot)?;
+                        held = held.saturating_add(size_of(&v));
+                        if held > MAX_ARGS {
+                            return Err(format!(
+                                "template: the operands of {name} would hold more than {} MiB",
+                                MAX_ARGS >> 20
+                            ));
+                        }
+                        args.push(v);
                     }
                     args.extend(last.take());
                     call(name, args)?
@@ -885,15 +1095,15 @@ impl State {
     fn walk(&mut self, nodes: &[Node], dot: &Value) -> Result<()> {
         for node in nodes {
             match node {
-                Node::Text(t) => self.out.push_str(t),
+                Node::Text(t) => self.emit(t)?,
                 Node::Action(p) => {
                     let v = self.pipeline(p, dot)?;
                     if p.vars.is_empty() {
                         // A missing map key prints as Go prints it.
-                        self.out.push_str(&match v {
+                        self.emit(&match v {
                             Value::Null => "<no value>".to_string(),
                             other => go_print(&other),
-                        });
+                        })?;
                     }
                 }
                 Node::If(branches, otherwise) => {
@@ -1045,5 +1255,75 @@ mod tests {
         );
         assert!(render("{{if .a}}", &d).is_err());
         assert!(render("{{.a", &d).is_err());
+    }
+
+    #[test]
+    fn printf_takes_go_s_widths_and_precisions() {
+        let d = json!({"n": 42, "neg": -7, "f": 1.23456, "s": "héllo"});
+        for (t, want) in [
+            ("{{printf \"%5d|\" .n}}", "   42|"),
+            ("{{printf \"%-5d|\" .n}}", "42   |"),
+            ("{{printf \"%05d\" .n}}", "00042"),
+            ("{{printf \"%05d\" .neg}}", "-0007"),
+            ("{{printf \"%+d\" .n}}", "+42"),
+            ("{{printf \"%-8s|\" .s}}", "héllo   |"),
+            ("{{printf \"%8s|\" .s}}", "   héllo|"),
+            ("{{printf \"%.2s\" .s}}", "hé"),
+            ("{{printf \"%.2f\" .f}}", "1.23"),
+            ("{{printf \"%8.3f|\" .f}}", "   1.235|"),
+            ("{{printf \"%f\" .f}}", "1.234560"),
+            ("{{printf \"%x %X\" 255 255}}", "ff FF"),
+            ("{{printf \"%6x|\" \"ab\"}}", "  6162|"),
+            ("{{printf \"%t %5v|\" true .n}}", "true    42|"),
+            ("{{printf \"100%%\"}}", "100%"),
+        ] {
+            assert_eq!(r(t, &d), want, "{t}");
+        }
+    }
+
+    #[test]
+    fn sizes_and_depths_are_bounded() {
+        let d = json!({});
+        for (t, needle) in [
+            (
+                "{{repeat 4000000000 \"x\"}}",
+                "repeat would be larger than 16 MiB",
+            ),
+            (
+                "{{printf \"%999999999999d\" 1}}",
+                "printf width would be larger",
+            ),
+            (
+                "{{$x := repeat 10000000 \"x\"}}{{$x}}{{$x}}",
+                "the output would be larger than 16 MiB",
+            ),
+            (
+                "{{replace \"\" (repeat 1000000 \"y\") (repeat 100 \"x\")}}",
+                "replace would be larger",
+            ),
+            (
+                "{{$x := repeat 16000000 \"x\"}}{{print $x $x $x $x $x}}",
+                "operands of print would hold more than 64 MiB",
+            ),
+        ] {
+            let e = render(t, &d).unwrap_err();
+            assert!(e.contains(needle), "{t}: {e}");
+        }
+        let deep = format!("{{{{{}1{}}}}}", "(".repeat(20_000), ")".repeat(20_000));
+        assert!(
+            render(&deep, &d)
+                .unwrap_err()
+                .contains("nesting deeper than 100")
+        );
+        let blocks = format!("{}x{}", "{{if 1}}".repeat(150), "{{end}}".repeat(150));
+        assert!(render(&blocks, &d).unwrap_err().contains("nesting deeper"));
+        let lists = "{{$x := list}}{{range split \"\" (repeat 200 \"x\")}}{{$x = list $x}}{{end}}";
+        assert!(render(lists, &d).unwrap_err().contains("nesting deeper"));
+        // Controls: 100 levels of either, and an output just under the cap.
+        let ok = format!("{{{{{}1{}}}}}", "(".repeat(99), ")".repeat(99));
+        assert_eq!(r(&ok, &d), "1");
+        let ok = format!("{}x{}", "{{if 1}}".repeat(100), "{{end}}".repeat(100));
+        assert_eq!(r(&ok, &d), "x");
+        assert_eq!(r("{{repeat 16777216 \"x\"}}", &d).len(), MAX_OUTPUT);
     }
 }

@@ -5,7 +5,9 @@
 //! Memory holds only where each document lies, however many there are.
 //!
 //! The file is removed from its directory as soon as it is created, so
-//! nothing is left behind whatever happens to the process.
+//! nothing is left behind whatever happens to the process; it is created
+//! mode 0600, so that no other user can read it in the moment it has a
+//! name (the system's temporary directory is shared).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -32,10 +34,11 @@ impl Spool {
     pub(crate) fn new() -> Result<Spool> {
         let dir = std::env::temp_dir();
         let path = fsutil::temp_path(&dir, "oar-spool");
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options
             .open(&path)
             .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
         // The open handle keeps the content; the name goes now.

@@ -113,6 +113,8 @@ pub(crate) struct Members {
     pub end: u64,
     /// The last complete member and what it is.
     pub last: Option<(Name, Member)>,
+    /// The name of the first complete member, as written.
+    pub first: Option<String>,
     /// The archive ends inside a member or a header.
     pub truncated: bool,
     /// A blob cut short at the end, when that is how it ends.
@@ -197,6 +199,9 @@ pub(crate) fn scan(path: &Path, file: File) -> Result<Members> {
         }
         out.end = member.end();
         out.last = Some((name, member));
+        if out.first.is_none() {
+            out.first = Some(h.name.clone());
+        }
     }
     Ok(out)
 }

@@ -317,7 +317,8 @@ impl TarLayoutWriter {
 
     /// The archive file at `path`: created if missing or empty, else
     /// continued (see the module documentation). A file that is not a tar
-    /// archive is refused, never overwritten.
+    /// archive, or a tar archive that is not an OCI layout (no
+    /// `oci-layout` member), is refused, never overwritten.
     ///
     /// ```
     /// use oar::content::Resolver;
@@ -357,6 +358,15 @@ impl TarLayoutWriter {
                     "{name} exists and is not an archive oar can continue ({e}); it was left as it is"
                 ))
             })?;
+        // A tar archive of anything else is not continued: appending a
+        // layout to it would damage it.
+        if members.layout.is_none()
+            && let Some(first) = &members.first
+        {
+            return Err(Error::Protocol(format!(
+                "{name} exists and is a tar archive but not an OCI image layout (no oci-layout member; its first member is {first:?}); it was left as it is"
+            )));
+        }
         let index = match &members.index {
             Some(m) => read_index(
                 tarlayout::open_member(&path, m, 0)?,

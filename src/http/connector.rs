@@ -1,5 +1,8 @@
-//! The connections ureq opens for oar: through a CONNECT proxy when one
-//! applies, over TCP, then TLS with oar's own rustls configuration
+//! The connections ureq opens for oar: through a SOCKS5 or a CONNECT
+//! proxy when one applies (each connector passes on what it does not
+//! handle, and the proxy scheme was checked when the agent was built, so
+//! a proxied request never falls through to a direct connection), over
+//! TCP, then TLS with oar's own rustls configuration
 //! ([`super::tls`]), which ureq's built-in TLS connector cannot take (it
 //! builds its own, with no way to trust a certificate as itself or to
 //! present a v1 client certificate).
@@ -18,13 +21,15 @@ use crate::cancel::Cancel;
 use rustls::{ClientConfig, ClientConnection, StreamOwned};
 use ureq::unversioned::transport::{
     Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout,
-    TcpConnector, Transport, TransportAdapter,
+    SocksConnector, TcpConnector, Transport, TransportAdapter,
 };
 
 /// The connector chain of one agent: reads wait in slices that watch
-/// `cancel` ([`super::cancelling`]) right above TCP, below TLS.
+/// `cancel` ([`super::cancelling`]) right above the connection (TCP, or
+/// a SOCKS tunnel), below TLS.
 pub(crate) fn chain(config: Option<Arc<ClientConfig>>, cancel: Option<Cancel>) -> impl Connector {
-    ().chain(ConnectProxyConnector::default())
+    ().chain(SocksConnector::default())
+        .chain(ConnectProxyConnector::default())
         .chain(TcpConnector::default())
         .chain(CancelConnector { cancel })
         .chain(TlsConnector { config })

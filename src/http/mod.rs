@@ -531,13 +531,7 @@ impl Client {
         } else {
             None
         };
-        let proxy = match &key.2 {
-            Some(p) => Some(
-                ureq::Proxy::new(p)
-                    .map_err(|e| Error::other(format!("invalid proxy {}: {e}", mask_url(p))))?,
-            ),
-            None => None,
-        };
+        let proxy = key.2.as_deref().map(proxy::connector_proxy).transpose()?;
         let agent = self.agent(tls, proxy);
         built.insert(key, agent.clone());
         Ok(agent)

@@ -5,10 +5,41 @@
 //! `localhost` and loopback addresses always go direct; `NO_PROXY` lists
 //! hosts, domains (`example.com` also covers its subdomains, `.example.com`
 //! only them), `host:port`, IP addresses, CIDR ranges and `*`.
+//!
+//! The proxy schemes are Go's: `http`, `https`, `socks5` (the target's
+//! name resolved here) and `socks5h` (resolved by the proxy), with
+//! `user:password@` for SOCKS5 authentication (RFC 1929). Any other
+//! scheme is an error, never a reason to connect directly: where the
+//! proxy is the only sanctioned way out, a direct connection is a leak.
 
 use std::net::IpAddr;
 
+use ureq::ProxyProtocol;
+
 use super::url;
+use crate::error::{Error, Result};
+
+/// The proxy `value` (a URL [`Proxies::for_url`] chose) as ureq takes it;
+/// a scheme Go would not use is refused, naming it.
+pub(crate) fn connector_proxy(value: &str) -> Result<ureq::Proxy> {
+    let invalid = |why: String| {
+        Error::other(format!(
+            "invalid proxy {}: {why}",
+            super::trace::mask_url(value)
+        ))
+    };
+    let proxy = ureq::Proxy::new(value).map_err(|e| invalid(e.to_string()))?;
+    match proxy.protocol() {
+        ProxyProtocol::Http
+        | ProxyProtocol::Https
+        | ProxyProtocol::Socks5
+        | ProxyProtocol::Socks5h => Ok(proxy),
+        _ => Err(invalid(format!(
+            "unsupported scheme {:?} (use http, https, socks5 or socks5h)",
+            value.split_once("://").map_or("", |(s, _)| s)
+        ))),
+    }
+}
 
 /// Proxy settings: one per scheme, and the exceptions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -253,5 +284,26 @@ mod tests {
         }
         let all = Proxies::new(Some("hp:1"), None, "*");
         assert_eq!(all.for_url("http://anything.example/"), None);
+    }
+
+    #[test]
+    fn only_go_s_proxy_schemes_are_taken() {
+        for ok in [
+            "http://p:1",
+            "https://p:1",
+            "socks5://u:pw@p:1080",
+            "socks5h://p:1080",
+        ] {
+            assert!(connector_proxy(ok).is_ok(), "{ok}");
+        }
+        for (bad, needle) in [
+            ("socks4://u:pw@p:1080", "unsupported scheme \"socks4\""),
+            ("socks4a://p:1080", "unsupported scheme \"socks4a\""),
+            ("ftp://p:21", "invalid proxy ftp://p:21"),
+        ] {
+            let e = connector_proxy(bad).unwrap_err().to_string();
+            assert!(e.contains(needle), "{bad}: {e}");
+            assert!(!e.contains("pw"), "{e}");
+        }
     }
 }

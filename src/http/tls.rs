@@ -347,8 +347,9 @@ impl fmt::Debug for Verifier {
 }
 
 impl Verifier {
-    /// A trusted certificate presented as itself: only its dates and
-    /// names are left to check.
+    /// A trusted certificate presented as itself: its dates, names and
+    /// extended key usage are left to check (Go checks the usage of a
+    /// chain of one too: a `clientAuth`-only certificate is no server's).
     fn trusted_as_itself(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -360,6 +361,19 @@ impl Verifier {
         ))?;
         if let Some(e) = out_of_dates(&fields, now) {
             return Err(e);
+        }
+        match x509::allows_server_auth(end_entity.as_ref()) {
+            Some(true) => {}
+            Some(false) => {
+                return Err(rustls::Error::InvalidCertificate(
+                    CertificateError::InvalidPurpose,
+                ));
+            }
+            None => {
+                return Err(rustls::Error::InvalidCertificate(
+                    CertificateError::BadEncoding,
+                ));
+            }
         }
         let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
         rustls::client::verify_server_name(&parsed, server_name)?;

@@ -3,8 +3,9 @@
 //! `Proxy-Authorization`, cookies, any header whose name marks a secret
 //! (`-H "X-Api-Key: …"`), and query values of URLs except a few harmless
 //! parameters, because presigned download URLs and upload states carry
-//! credentials in their query. Bodies are never reported, so token
-//! responses cannot leak.
+//! credentials in their query, and the `user:password@` part of URLs
+//! (a redirect to `https://user:pw@mirror/…`, a proxy URL). Bodies are
+//! never reported, so token responses cannot leak.
 
 use super::url;
 
@@ -22,10 +23,13 @@ const SAFE_PARAMS: &[&str] = &[
     "artifactType",
 ];
 
-/// Masks the values of non-safe query parameters.
+/// Masks the userinfo (`user:password@`, whole: a username can be a
+/// token) and the values of non-safe query parameters, in an absolute
+/// URL or a scheme-relative one (`//user:pw@host/…`, a `Location`).
 pub fn mask_url(u: &str) -> String {
+    let u = mask_userinfo(u);
     let Some((base, query)) = u.split_once('?') else {
-        return u.to_string();
+        return u;
     };
     let masked: Vec<String> = query
         .split('&')
@@ -38,6 +42,23 @@ pub fn mask_url(u: &str) -> String {
         })
         .collect();
     format!("{base}?{}", masked.join("&"))
+}
+
+/// `u` with its userinfo, if any, replaced by the mask.
+fn mask_userinfo(u: &str) -> String {
+    let (head, authority, rest) = match (url::split(u), u.strip_prefix("//")) {
+        (Some((scheme, authority, rest)), _) => (format!("{scheme}://"), authority, rest),
+        (None, Some(after)) => {
+            let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+            let (authority, rest) = after.split_at(end);
+            ("//".to_string(), authority, rest)
+        }
+        (None, None) => return u.to_string(),
+    };
+    match authority.rsplit_once('@') {
+        Some((_, host)) => format!("{head}{MASK}@{host}{rest}"),
+        None => u.to_string(),
+    }
 }
 
 /// Parts of header names that mark a secret value (`X-Api-Key`,
@@ -105,5 +126,28 @@ mod tests {
             mask_header("Location", "/v2/x/uploads/u?_state=zzz"),
             "/v2/x/uploads/u?_state=*****"
         );
+    }
+
+    #[test]
+    fn userinfo_is_masked_whole() {
+        for (raw, masked) in [
+            (
+                "https://alice:s3cret@mirror.example/v2/x/blobs/d?n=1",
+                "https://*****@mirror.example/v2/x/blobs/d?n=1",
+            ),
+            (
+                "//tok@mirror.example:5000/b?sig=1",
+                "//*****@mirror.example:5000/b?sig=*****",
+            ),
+            (
+                "socks5h://u:p%40ss@proxy:1080",
+                "socks5h://*****@proxy:1080",
+            ),
+            // An `@` past the authority is not userinfo.
+            ("https://h/v2/a@b", "https://h/v2/a@b"),
+            ("/v2/x?last=a@b", "/v2/x?last=a@b"),
+        ] {
+            assert_eq!(mask_url(raw), masked, "{raw}");
+        }
     }
 }

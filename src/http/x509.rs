@@ -1,12 +1,13 @@
-//! Just enough X.509 to read two things rustls's parser will not give us:
-//! the validity dates of a certificate the user trusts as itself (a
-//! self-signed `CA:TRUE` server certificate, which webpki refuses as an
-//! end entity), and the public key of a client certificate of any version
-//! (webpki refuses X.509 v1, which `openssl x509 -req` makes by default),
-//! to check that it matches its private key.
+//! Just enough X.509 to read what rustls's parser will not give us: the
+//! validity dates and extended key usage of a certificate the user trusts
+//! as itself (a self-signed `CA:TRUE` server certificate, which webpki
+//! refuses as an end entity), and the public key of a client certificate
+//! of any version (webpki refuses X.509 v1, which `openssl x509 -req`
+//! makes by default), to check that it matches its private key.
 //!
-//! It walks DER tag-length-value triples and nothing more: no extension,
-//! name or signature is interpreted here.
+//! It walks DER tag-length-value triples and nothing more: of the
+//! extensions only extended key usage is read; no name or signature is
+//! interpreted here.
 
 use crate::timefmt::days_from_civil;
 
@@ -88,6 +89,62 @@ pub(crate) fn parse(der: &[u8]) -> Option<CertFields> {
         not_after: time(&na)?,
         public_key: public_key_bits(spki.whole)?,
     })
+}
+
+/// The extension ID of extended key usage (2.5.29.37), DER contents.
+const EXT_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
+/// id-kp-serverAuth (1.3.6.1.5.5.7.3.1).
+const SERVER_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
+/// anyExtendedKeyUsage (2.5.29.37.0).
+const ANY_USAGE: &[u8] = &[0x55, 0x1d, 0x25, 0x00];
+
+/// Whether a DER certificate may serve TLS as Go's crypto/x509 decides
+/// it: no extended key usage extension (any use), or one that lists
+/// serverAuth or anyExtendedKeyUsage. `None` when it cannot be read.
+pub(crate) fn allows_server_auth(der: &[u8]) -> Option<bool> {
+    let (cert, _) = tlv(der)?;
+    let (tbs, _) = tlv(cert.contents)?;
+    let mut rest = tbs.contents;
+    // Past version, serial, signature, issuer, validity, subject and key
+    // come the optional unique IDs ([1], [2]) and the extensions ([3]).
+    let mut extensions = None;
+    while !rest.is_empty() {
+        let (field, r) = tlv(rest)?;
+        rest = r;
+        if field.tag == 0xa3 {
+            extensions = Some(field.contents);
+        }
+    }
+    let Some(extensions) = extensions else {
+        return Some(true);
+    };
+    let (list, _) = tlv(extensions)?;
+    let mut rest = list.contents;
+    while !rest.is_empty() {
+        let (ext, r) = tlv(rest)?;
+        rest = r;
+        let (id, mut inner) = tlv(ext.contents)?;
+        if id.tag != 0x06 || id.contents != EXT_KEY_USAGE {
+            continue;
+        }
+        let (mut value, after) = tlv(inner)?;
+        if value.tag == 0x01 {
+            // The critical flag comes before the value.
+            inner = after;
+            value = tlv(inner)?.0;
+        }
+        let (usages, _) = tlv(value.contents)?;
+        let mut each = usages.contents;
+        while !each.is_empty() {
+            let (usage, r) = tlv(each)?;
+            each = r;
+            if usage.contents == SERVER_AUTH || usage.contents == ANY_USAGE {
+                return Some(true);
+            }
+        }
+        return Some(false);
+    }
+    Some(true)
 }
 
 /// The subjectPublicKey bits of a DER SubjectPublicKeyInfo.

@@ -176,6 +176,9 @@ pub fn backup_artifact(
     opts: &BackupOptions,
     obs: &mut dyn Observer,
 ) -> Result<Artifact> {
+    // The tag may come from the source's own tag list: a backup never
+    // stores one that a later restore could not send.
+    crate::reference::validate_tag(tag)?;
     let mut hooks = ObserverHooks(obs);
     let mut graph = Graph::new(src, dst, &mut hooks, Verbs::DOWNLOAD);
     let plain = Descriptor::new(root.media_type.clone(), root.digest.clone(), root.size);

@@ -10,14 +10,16 @@
 //! checks the digest, so a mount can never give a wrong blob.
 //!
 //! The file is one line per entry, `<origin> <digest> <repository>`,
-//! newest last, at most [`MAX_ENTRIES`] lines. It is read once, when the
-//! first registry of a process wants it, and written back atomically
+//! newest last, at most [`MAX_ENTRIES`] blobs. It is read once, when the
+//! first registry of a process wants it (in time linear in its lines; of
+//! a file past [`MAX_FILE`] only the newest lines, its tail, are read),
+//! and written back atomically
 //! (temporary file, then rename) when the record is dropped, merged with
 //! what other processes wrote meanwhile; a crash loses the new entries,
 //! never the file.
 
-use std::collections::HashMap;
-use std::io::Read;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -30,12 +32,20 @@ pub const MAX_ENTRIES: usize = 20_000;
 /// Most repositories remembered per blob.
 const PER_BLOB: usize = 4;
 
-/// Largest file read; a longer one is treated as damaged and started
-/// afresh.
-const MAX_FILE: u64 = 4 << 20;
+/// Most of the file read: past it, only its last `MAX_FILE` bytes (the
+/// newest entries) are read.
+pub const MAX_FILE: u64 = 4 << 20;
 
-/// `(origin, digest)` → repositories, newest last.
-type Table = HashMap<(String, String), Vec<String>>;
+/// `(origin, digest)`.
+type Key = (String, String);
+
+/// A blob's repositories, newest last, and when it was last seen (its
+/// place in [`State::order`], from 1).
+#[derive(Debug, Default)]
+struct Seen {
+    repos: Vec<String>,
+    at: u64,
+}
 
 /// The record of where blobs were seen, shared by the registries of a
 /// process.
@@ -47,9 +57,12 @@ pub struct BlobLocations {
 
 #[derive(Debug, Default)]
 struct State {
-    table: Table,
-    /// Insertion order of keys, for eviction (newest last).
-    order: Vec<(String, String)>,
+    table: HashMap<Key, Seen>,
+    /// Keys by when they were last seen, for eviction (oldest first):
+    /// moving a key or dropping the oldest is a logarithmic step, so a
+    /// load is linear in the lines, however many.
+    order: BTreeMap<u64, Key>,
+    next: u64,
     loaded: bool,
     changed: bool,
 }
@@ -57,20 +70,24 @@ struct State {
 impl State {
     fn add(&mut self, origin: &str, digest: &str, repo: &str) {
         let key = (origin.to_string(), digest.to_string());
-        let repos = self.table.entry(key.clone()).or_default();
-        if repos.last().map(String::as_str) == Some(repo) {
+        let seen = self.table.entry(key.clone()).or_default();
+        if seen.repos.last().map(String::as_str) == Some(repo) {
             return;
         }
-        repos.retain(|r| r != repo);
-        repos.push(repo.to_string());
-        if repos.len() > PER_BLOB {
-            repos.remove(0);
+        seen.repos.retain(|r| r != repo);
+        seen.repos.push(repo.to_string());
+        if seen.repos.len() > PER_BLOB {
+            seen.repos.remove(0);
         }
-        self.order.retain(|k| *k != key);
-        self.order.push(key);
+        // Places count from 1: a new entry's 0 is in no place yet.
+        self.order.remove(&seen.at);
+        self.next += 1;
+        seen.at = self.next;
+        self.order.insert(seen.at, key);
         while self.order.len() > MAX_ENTRIES {
-            let old = self.order.remove(0);
-            self.table.remove(&old);
+            if let Some((_, old)) = self.order.pop_first() {
+                self.table.remove(&old);
+            }
         }
         self.changed = true;
     }
@@ -91,8 +108,8 @@ impl State {
 
     fn text(&self) -> String {
         let mut out = String::new();
-        for key in &self.order {
-            for repo in self.table.get(key).into_iter().flatten() {
+        for key in self.order.values() {
+            for repo in self.table.get(key).into_iter().flat_map(|s| &s.repos) {
                 out.push_str(&format!("{} {} {repo}\n", key.0, key.1));
             }
         }
@@ -100,15 +117,27 @@ impl State {
     }
 }
 
-/// Reads the file, bounded; missing or damaged reads as empty.
+/// Reads the file, bounded: of a longer one, its last [`MAX_FILE`]
+/// bytes, from the first whole line (the newest entries are last).
+/// Missing or unreadable reads as empty; damaged lines are skipped later.
 fn read_file(path: &Path) -> String {
-    let Ok(f) = std::fs::File::open(path) else {
+    let Ok(mut f) = std::fs::File::open(path) else {
         return String::new();
     };
-    let mut text = String::new();
-    match f.take(MAX_FILE + 1).read_to_string(&mut text) {
-        Ok(n) if (n as u64) <= MAX_FILE => text,
-        _ => String::new(),
+    let len = f.metadata().map_or(0, |m| m.len());
+    let tail = len > MAX_FILE;
+    if tail && f.seek(SeekFrom::Start(len - MAX_FILE)).is_err() {
+        return String::new();
+    }
+    let mut bytes = Vec::new();
+    if f.take(MAX_FILE).read_to_end(&mut bytes).is_err() {
+        return String::new();
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    match (tail, text.split_once('\n')) {
+        (true, Some((_cut, rest))) => rest.to_string(),
+        (true, None) => String::new(),
+        (false, _) => text.into_owned(),
     }
 }
 
@@ -147,8 +176,8 @@ impl BlobLocations {
         self.with(|s| {
             s.table
                 .get(&(origin.to_string(), digest.to_string()))
-                .map(|repos| {
-                    repos
+                .map(|seen| {
+                    seen.repos
                         .iter()
                         .rev()
                         .filter(|r| *r != except)
@@ -223,6 +252,29 @@ mod tests {
         assert_eq!(again.holders("http://r", &d(3), ""), ["y"]);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(!text.contains("Basic") && text.lines().all(|l| l.split(' ').count() == 3));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_record_past_the_read_cap_keeps_its_newest_entries() {
+        let dir = std::env::temp_dir().join(format!("oar-locations-big-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("blob-locations");
+        let mut text = String::new();
+        let mut i = 0u64;
+        while (text.len() as u64) < MAX_FILE + (1 << 20) {
+            text.push_str(&format!("http://r sha256:{i:064x} repo-{i}\n"));
+            i += 1;
+        }
+        std::fs::write(&path, &text).unwrap();
+        let l = BlobLocations::new(&path);
+        let newest = Digest::parse(&format!("sha256:{:064x}", i - 1)).unwrap();
+        assert_eq!(
+            l.holders("http://r", &newest, ""),
+            [format!("repo-{}", i - 1)]
+        );
+        let oldest = Digest::parse(&format!("sha256:{:064x}", 0)).unwrap();
+        assert!(l.holders("http://r", &oldest, "").is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

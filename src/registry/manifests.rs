@@ -31,8 +31,14 @@ fn manifest_content_type(resp: &Response) -> Option<String> {
 }
 
 impl Repository {
-    fn manifest_url(&self, reference: &str) -> String {
-        endpoints::manifest(self.origin(), &self.name, reference)
+    /// The manifest URL for a digest or a tag. A tag outside the grammar
+    /// is refused here, the one place tags become registry paths, whatever
+    /// they came from (a layout, an archive, another registry's list).
+    fn manifest_url(&self, reference: &str) -> Result<String> {
+        if Digest::parse(reference).is_err() {
+            crate::reference::validate_tag(reference)?;
+        }
+        Ok(endpoints::manifest(self.origin(), &self.name, reference))
     }
 
     fn not_found(&self, reference: &str) -> Error {
@@ -76,7 +82,7 @@ impl Repository {
     }
 
     fn resolve_manifest(&self, reference: &str) -> Result<Descriptor> {
-        let req = Request::new("HEAD", self.manifest_url(reference))
+        let req = Request::new("HEAD", self.manifest_url(reference)?)
             .header("Accept", self.manifest_accept());
         let resp = expect_found(self.send(req, &["pull"])?, &[200], || {
             self.not_found(reference)
@@ -107,7 +113,7 @@ impl Repository {
     }
 
     fn fetch_manifest_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
-        let req = Request::new("GET", self.manifest_url(reference))
+        let req = Request::new("GET", self.manifest_url(reference)?)
             .header("Accept", self.manifest_accept());
         let resp = expect_found(self.send(req, &["pull"])?, &[200], || {
             self.not_found(reference)
@@ -116,7 +122,7 @@ impl Repository {
     }
 
     fn manifest_exists(&self, desc: &Descriptor) -> Result<bool> {
-        let req = Request::new("HEAD", self.manifest_url(&desc.digest.to_string()))
+        let req = Request::new("HEAD", self.manifest_url(&desc.digest.to_string())?)
             .header("Accept", self.manifest_accept());
         self.head_exists(req)
     }
@@ -128,7 +134,7 @@ impl Repository {
         bytes: &[u8],
         reference: &str,
     ) -> Result<Response> {
-        let req = Request::new("PUT", self.manifest_url(reference))
+        let req = Request::new("PUT", self.manifest_url(reference)?)
             .header("Content-Type", desc.media_type.as_str())
             .body(Body::Bytes(bytes));
         let resp = expect(self.send(req, &["pull", "push"])?, &[200, 201, 202])?;

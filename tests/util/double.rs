@@ -30,6 +30,11 @@ pub struct Config {
     /// Hostile: a blob `GET` is redirected this many times (within the
     /// double) before the blob is served.
     pub redirects: usize,
+    /// Hostile: `(bad, good)`: every tag list also names the tag `bad`
+    /// (say `../../x/manifests/latest`), and a manifest request for it is
+    /// answered as one for `good`, so a client that trusts the list can
+    /// resolve and copy it.
+    pub alias: Option<(String, String)>,
 }
 
 /// The answers [`Config::oversized`] can blow up. Each stays valid JSON
@@ -156,7 +161,14 @@ fn handle(cfg: &Config, st: &mut State, req: &Req) -> Resp {
     if let Some(hop) = req.path().strip_prefix("/hop/") {
         return redirect_hop(cfg, st, hop);
     }
-    let Some((name, kind, arg)) = split(req.path()) else {
+    let aliased = cfg.alias.as_ref().and_then(|(bad, good)| {
+        let name = req
+            .path()
+            .strip_prefix("/v2/")?
+            .strip_suffix(&format!("/manifests/{bad}"))?;
+        Some((name.to_string(), "manifests", good.clone()))
+    });
+    let Some((name, kind, arg)) = aliased.or_else(|| split(req.path())) else {
         return Resp::new(404, "not found");
     };
     if kind == "manifests" && cfg.oversized == Some(Oversized::ErrorBody) {
@@ -288,6 +300,7 @@ fn handle(cfg: &Config, st: &mut State, req: &Req) -> Resp {
                 .keys()
                 .filter(|(n, _)| *n == name)
                 .map(|(_, t)| t.clone())
+                .chain(cfg.alias.iter().map(|(bad, _)| bad.clone()))
                 .collect();
             Resp::json(200, &serde_json::json!({"name": name, "tags": tags}))
                 .padded(padding(cfg, Oversized::TagList))

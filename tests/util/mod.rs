@@ -11,6 +11,7 @@ pub mod http;
 pub mod proxy;
 pub mod registry;
 pub mod sandbox;
+pub mod socks;
 pub mod tarball;
 pub mod token;
 
@@ -233,19 +234,28 @@ pub fn oar_input_env(dir: &Path, args: &[&str], input: &[u8], env: &[(&str, &str
 /// Runs `oar args…` in `dir` under GNU time: the run and its peak
 /// resident memory in KiB.
 pub fn oar_peak_rss(dir: &Path, args: &[&str]) -> (Run, u64) {
+    oar_peak_rss_within(dir, args, None)
+}
+
+/// [`oar_peak_rss`], with the address space limited to `limit_kib` (`ulimit
+/// -v`) when given: a run that would grow without bound dies of it
+/// instead of taking the machine's memory.
+pub fn oar_peak_rss_within(dir: &Path, args: &[&str], limit_kib: Option<u64>) -> (Run, u64) {
     assert!(
         Path::new("/usr/bin/time").is_file(),
         "/usr/bin/time is not installed: run `make test` (it installs the test dependencies) or `apt-get install time`"
     );
     let report = dir.join(format!(".rss-{}", COUNTER.fetch_add(1, Ordering::Relaxed)));
-    let out = wrapped_cmd(
-        dir,
-        &["/usr/bin/time", "-f", "%M", "-o", report.to_str().unwrap()],
-        args,
-    )
-    .stdin(Stdio::null())
-    .output()
-    .expect("running oar under /usr/bin/time");
+    let limit = limit_kib.map(|k| format!("ulimit -v {k}; exec \"$@\""));
+    let mut wrapper: Vec<&str> = match &limit {
+        Some(script) => vec!["sh", "-c", script, "sh"],
+        None => Vec::new(),
+    };
+    wrapper.extend(["/usr/bin/time", "-f", "%M", "-o", report.to_str().unwrap()]);
+    let out = wrapped_cmd(dir, &wrapper, args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("running oar under /usr/bin/time");
     let kib = std::fs::read_to_string(&report)
         .unwrap_or_default()
         .lines()

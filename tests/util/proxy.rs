@@ -84,6 +84,13 @@ fn tunnel(client: TcpStream, count: &AtomicU32, targets: &Mutex<Vec<String>>) {
     };
     let mut c = client.try_clone().unwrap();
     let _ = c.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+    relay(reader, client, upstream);
+}
+
+/// Copies both ways between a client (read through `reader`, whose
+/// buffered bytes belong to the tunnel too) and `upstream` until both
+/// ends close.
+pub fn relay(reader: BufReader<TcpStream>, client: TcpStream, upstream: TcpStream) {
     let mut up_r = upstream.try_clone().unwrap();
     let mut up_w = upstream;
     let mut client_w = client;
@@ -91,7 +98,6 @@ fn tunnel(client: TcpStream, count: &AtomicU32, targets: &Mutex<Vec<String>>) {
         let _ = std::io::copy(&mut up_r, &mut client_w);
         let _ = client_w.shutdown(std::net::Shutdown::Both);
     });
-    // Bytes the BufReader already took belong to the tunnel too.
     let buffered = reader.buffer().to_vec();
     let _ = up_w.write_all(&buffered);
     let mut rest = reader.into_inner();

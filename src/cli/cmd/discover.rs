@@ -41,8 +41,10 @@ impl Node {
         &mut self.children[i]
     }
 
+    /// The tree as text. Artifact types and annotations are whatever a
+    /// pusher wrote: escaped, like every other line.
     fn render(&self, prefix: &str, out: &mut String) {
-        out.push_str(&self.value);
+        out.push_str(&oar::text::escape_controls(&self.value));
         out.push('\n');
         let last = self.children.len().saturating_sub(1);
         for (i, c) in self.children.iter().enumerate() {

@@ -286,13 +286,18 @@ impl Storage for Deferring<'_> {
 }
 
 /// Walks each root (and with `opts.referrers` its referrers) through
-/// `graph`, untagged.
+/// `graph`, untagged. Every tag is checked first: they come from a
+/// layout's or an archive's `index.json`, which anyone may have written,
+/// and a bad one refuses the restore before anything is pushed.
 fn walk_roots(
     graph: &mut Graph<'_>,
     src: &dyn Target,
     roots: &[(String, Descriptor)],
     opts: &RestoreOptions,
 ) -> Result<Vec<Artifact>> {
+    for (tag, _) in roots {
+        crate::reference::validate_tag(tag)?;
+    }
     let mut artifacts = Vec::new();
     for (tag, root) in roots {
         let plain = Descriptor::new(root.media_type.clone(), root.digest.clone(), root.size);
