@@ -3,7 +3,7 @@
 //! work it handed to oar. The HTTP layer checks it at least every
 //! [`CHECK_INTERVAL`] while a read waits on a silent connection, so a
 //! cancelled request ends at once even on a stalled link, with
-//! [`Error::Interrupted`](crate::Error::Interrupted); what a download had
+//! [`Error::Cancelled`](crate::Error::Cancelled); what a download had
 //! written is kept for a resume, as after any other interruption.
 
 use std::sync::Arc;
@@ -71,12 +71,12 @@ impl Cancel {
 
 /// Sleeps `wait` (a back-off before a retry), in slices that watch
 /// `cancel`: a cancelled wait ends at once with
-/// [`Error::Interrupted`](crate::Error::Interrupted).
+/// [`Error::Cancelled`](crate::Error::Cancelled).
 pub fn pause(cancel: Option<&Cancel>, wait: Duration) -> crate::Result<()> {
     let until = std::time::Instant::now() + wait;
     loop {
         if cancel.is_some_and(Cancel::is_cancelled) {
-            return Err(crate::Error::Interrupted);
+            return Err(crate::Error::Cancelled);
         }
         let left = until.saturating_duration_since(std::time::Instant::now());
         if left.is_zero() {
@@ -109,7 +109,7 @@ mod tests {
         });
         let started = std::time::Instant::now();
         let r = pause(Some(&cancel), Duration::from_secs(30));
-        assert!(matches!(r, Err(crate::Error::Interrupted)));
+        assert!(matches!(r, Err(crate::Error::Cancelled)));
         assert!(started.elapsed() < Duration::from_secs(2));
         t.join().unwrap();
     }

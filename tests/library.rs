@@ -298,3 +298,97 @@ fn progress_counts_every_byte_and_cancelling_leaves_a_resumable_pull() {
     assert_eq!(std::fs::read(d.join("out/big.bin")).unwrap(), data);
     assert!(!partial.exists());
 }
+
+/// Cancels `cancel` from another thread after `after`, and returns how long
+/// `work` took past that moment.
+fn cancelled_after<T>(
+    cancel: &oar::cancel::Cancel,
+    after: std::time::Duration,
+    work: impl FnOnce() -> T,
+) -> (T, std::time::Duration) {
+    let other = cancel.clone();
+    let at = std::time::Instant::now() + after;
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(after);
+        other.cancel();
+    });
+    let out = work();
+    let late = std::time::Instant::now().saturating_duration_since(at);
+    t.join().unwrap();
+    (out, late)
+}
+
+#[test]
+fn a_cancel_from_another_thread_stops_stalled_requests_within_a_second() {
+    use crate::util::faults::{Fault, FaultProxy, Rule};
+    use oar::content::files::{FileStore, FileStoreOptions};
+    use oar::ops::pull::{PullOptions, pull};
+    use std::time::Duration;
+    let open = |host: &str, cancel: &oar::cancel::Cancel| {
+        oar::registry::Repository::open_with(
+            &format!("{host}/stall"),
+            oar::registry::RegistryOptions::default()
+                .plain_http(true)
+                .http(oar::http::HttpOptions::default().cancel(cancel.clone())),
+            Box::new(oar::credentials::StaticCredential::default()),
+        )
+        .unwrap()
+    };
+    // A server that accepts and never answers: the manifest request (no
+    // blob bytes, no progress to stop) waits on a silent socket.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_host = silent.local_addr().unwrap().to_string();
+    let held = std::thread::spawn(move || silent.accept().map(|(sock, _)| sock));
+    let cancel = oar::cancel::Cancel::new();
+    let repo = open(&silent_host, &cancel);
+    let (got, late) = cancelled_after(&cancel, Duration::from_millis(300), || repo.resolve("v1"));
+    assert!(matches!(got, Err(oar::Error::Cancelled)), "{got:?}");
+    assert!(
+        late < Duration::from_secs(1),
+        "stopped {late:?} after the cancel"
+    );
+    drop(held);
+
+    // A blob answer that goes silent halfway: the pull stops with what it
+    // had, kept for a resume.
+    let reg = Registry::start();
+    let d = TempDir::new("lib-stall");
+    let data = crate::util::pseudo_random(4 * 1024 * 1024, 9);
+    d.write("big.bin", &data);
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("stall:v1"),
+            "big.bin",
+        ],
+    )
+    .ok();
+    let proxy = FaultProxy::start(&reg.host);
+    proxy.add(Rule::once(
+        "GET",
+        "/blobs/sha256:",
+        Fault::StallResponse(1024 * 1024, 60.0),
+    ));
+    let cancel = oar::cancel::Cancel::new();
+    let repo = open(&proxy.host(), &cancel);
+    let files = FileStore::new(&d.join("out"), FileStoreOptions::default()).unwrap();
+    let mut quiet = |_: oar::copy::Action, _: &oar::Descriptor| {};
+    let (got, late) = cancelled_after(&cancel, Duration::from_secs(2), || {
+        pull(&repo, "v1", &files, &PullOptions::default(), &mut quiet)
+    });
+    assert!(proxy.is_stalled(), "the cancel came during the stall");
+    assert!(matches!(got, Err(oar::Error::Cancelled)), "{got:?}");
+    assert!(
+        late < Duration::from_secs(1),
+        "stopped {late:?} after the cancel"
+    );
+    let digest = crate::util::sha256_hex(&data);
+    let partial = d.join(format!("out/.oar-sha256-{digest}.partial"));
+    assert_eq!(
+        std::fs::metadata(&partial).unwrap().len(),
+        proxy.received("GET", &digest),
+        "what arrived is kept"
+    );
+}

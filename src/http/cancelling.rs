@@ -52,8 +52,15 @@ impl<In> fmt::Debug for Cancelling<In> {
     }
 }
 
+/// The error of a cancelled read or write: an interruption carrying
+/// [`Error::Cancelled`](crate::Error::Cancelled), which
+/// [`Error::from_io`](crate::Error::from_io) recovers wherever it surfaces
+/// (a request, or the body of a download).
 fn interrupted() -> ureq::Error {
-    ureq::Error::Io(std::io::ErrorKind::Interrupted.into())
+    ureq::Error::Io(std::io::Error::new(
+        std::io::ErrorKind::Interrupted,
+        crate::Error::Cancelled,
+    ))
 }
 
 impl<In: Transport> Transport for Cancelling<In> {

@@ -802,11 +802,16 @@ fn tls_failure(e: &rustls::Error) -> (TransportKind, String) {
 /// (which decides retries and the hints a caller adds) and kept as the
 /// source.
 fn transport_error(u: &str, e: ureq::Error) -> Error {
+    // A cancelled wait ([`Cancel`]) carries `Error::Cancelled`; a signal
+    // that interrupted a read is `Error::Interrupted`.
+    let e = match e {
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+            return Error::from_io(u, io);
+        }
+        other => other,
+    };
     let (kind, message) = match &e {
         ureq::Error::Io(io) => match io_kind(io) {
-            TransportKind::Other if io.kind() == std::io::ErrorKind::Interrupted => {
-                return Error::Interrupted;
-            }
             TransportKind::Other => {
                 let text = io.to_string();
                 match tls_kind(&text) {
