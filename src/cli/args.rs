@@ -108,6 +108,7 @@ impl std::fmt::Debug for Args {
 impl Args {
     /// True if a switch is on.
     pub fn flag(&self, long: &str) -> bool {
+        self.check(long);
         self.values
             .get(long)
             .and_then(|v| v.last())
@@ -116,6 +117,7 @@ impl Args {
 
     /// The last value of a flag.
     pub fn value(&self, long: &str) -> Option<&str> {
+        self.check(long);
         self.values
             .get(long)
             .and_then(|v| v.last())
@@ -124,12 +126,48 @@ impl Args {
 
     /// Every value of a repeatable flag.
     pub fn values(&self, long: &str) -> &[String] {
+        self.check(long);
         self.values.get(long).map_or(&[], Vec::as_slice)
     }
 
     /// True if the flag appeared at all.
     pub fn is_set(&self, long: &str) -> bool {
+        self.check(long);
         self.values.contains_key(long)
+    }
+
+    /// True if the command has the flag `--long` at all.
+    pub fn has(&self, long: &str) -> bool {
+        specs(self.cmd).iter().any(|s| s.long == long)
+    }
+
+    /// [`Args::flag`] for code shared by commands, some of which lack the
+    /// flag (false for them).
+    pub fn shared_flag(&self, long: &str) -> bool {
+        self.has(long) && self.flag(long)
+    }
+
+    /// [`Args::value`] for code shared by commands, some of which lack the
+    /// flag (none for them).
+    pub fn shared_value(&self, long: &str) -> Option<&str> {
+        self.has(long).then(|| self.value(long)).flatten()
+    }
+
+    /// [`Args::values`] for code shared by commands, some of which lack
+    /// the flag (none for them).
+    pub fn shared_values(&self, long: &str) -> &[String] {
+        if self.has(long) { self.values(long) } else { &[] }
+    }
+
+    /// A read of a flag the command does not have is a bug (a misspelt
+    /// name reads as unset and compiles): debug builds, which every test
+    /// runs, stop on it.
+    fn check(&self, long: &str) {
+        debug_assert!(
+            self.has(long),
+            "`{}` reads --{long}, which is not in its flag table",
+            self.cmd.name()
+        );
     }
 }
 
@@ -299,6 +337,16 @@ mod tests {
         assert_eq!(a.values("header"), ["x:y"]);
         assert!(!a.flag("plain-http") && a.is_set("plain-http"));
         assert_eq!(a.positionals, ["-"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "which is not in its flag table")]
+    fn reading_a_flag_the_command_lacks_is_caught() {
+        let a = parse(push(), &words("r:v1 f1")).unwrap();
+        // Shared code asks first, and gets "unset".
+        assert_eq!(a.shared_value("annotaton-file"), None);
+        // A misspelt name is a bug, not an unset flag.
+        let _ = a.value("annotaton-file");
     }
 
     #[test]

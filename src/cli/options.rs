@@ -427,14 +427,14 @@ pub fn open_target_with(
     actions: &[&str],
     setup: impl FnOnce(&Repository) -> Result<()>,
 ) -> Result<(Box<dyn Target>, TargetRef)> {
-    if args.flag(&name(prefix, "oci-layout")) {
-        if args.is_set(&name(prefix, "distribution-spec")) {
+    if args.shared_flag(&name(prefix, "oci-layout")) {
+        if args.shared_value(&name(prefix, "distribution-spec")).is_some() {
             return Err(Error::usage(format!(
                 "--{} applies to registries, not to an OCI image layout",
                 name(prefix, "distribution-spec")
             )));
         }
-        if !args.values(&name(prefix, "header")).is_empty() {
+        if !args.shared_values(&name(prefix, "header")).is_empty() {
             return Err(Error::usage(
                 "custom header flags cannot be used on an OCI image layout target",
             ));
@@ -464,7 +464,7 @@ pub fn open_target_with(
     })?;
     let repo = open_repository(args, prefix, &r)?;
     repo.hint_actions(actions);
-    if let Some(spec) = args.value(&name(prefix, "distribution-spec")) {
+    if let Some(spec) = args.shared_value(&name(prefix, "distribution-spec")) {
         let mode = oar::registry::referrers::ReferrersMode::parse(spec).map_err(|_| {
             Error::usage(format!(
                 "unknown distribution specification flag: {spec:?} (expected v1.1-referrers-api or v1.1-referrers-tag)"
@@ -531,7 +531,7 @@ pub fn open_repository(
 pub fn format(args: &Args) -> Result<Format> {
     // `discover -o`: the deprecated spelling of `--format`, checked as
     // `--format` is, then held to the three types it had.
-    if args.is_set("output") && args.cmd.path == ["discover"] {
+    if args.cmd.path == ["discover"] && args.is_set("output") {
         if args.is_set("format") {
             return Err(Error::usage(
                 "--format, --output cannot be used at the same time",

@@ -60,7 +60,7 @@ pub fn file_title(path: &str) -> String {
 /// (`$manifest`, `$config`, or a file name as typed).
 pub fn load_annotations(args: &Args) -> Result<BTreeMap<String, Annotations>> {
     let flags = args.values("annotation");
-    let file = args.value("annotation-file");
+    let file = args.shared_value("annotation-file");
     if file.is_some() && !flags.is_empty() {
         return Err(Error::usage(
             "`--annotation` and `--annotation-file` cannot be both specified",
