@@ -17,7 +17,7 @@ use crate::content::layout::{
     MAX_INDEX_SIZE, check_layout_version, read_index, resolve_in, scan_referrers, tags_in,
 };
 use crate::content::spool::Spool;
-use crate::content::tarlayout::{Name, Seen};
+use crate::content::tarlayout::{Name, Seen, padding};
 use crate::content::{
     BytesSource, OCTET_STREAM, ReferrerLister, Resolver, Source, Storage, Stream, TagLister,
     Tagger, Target, bytes_stream, fetch_all,
@@ -42,8 +42,10 @@ fn each_member(
 ) -> Result<()> {
     let mut tar = TarReader::new(input, u64::MAX);
     let mut seen = Seen::default();
+    // Where the next header starts: the reader's position lags behind it
+    // by whatever `f` left unread of the member before, and its padding.
+    let mut at = 0;
     loop {
-        let at = tar.position();
         let h = match tar.next_header() {
             Ok(Some(h)) => h,
             Ok(None) => return Ok(()),
@@ -70,6 +72,10 @@ fn each_member(
             }
         };
         seen.note(what, &h.name, at)?;
+        at = tar
+            .position()
+            .saturating_add(h.size)
+            .saturating_add(padding(h.size));
         let name = if h.kind == Kind::File {
             Name::of(&h.name)
         } else {
