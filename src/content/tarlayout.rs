@@ -9,7 +9,7 @@
 //! `index.json` and `blobs/<alg>/<hex>` matter; other members are passed
 //! over.
 //!
-//! A blob or `oci-layout` that appears twice is refused ([`Seen`]): a
+//! A blob or `oci-layout` that appears twice is refused (`Seen`): a
 //! reader that takes the first copy and one that takes the last would
 //! judge different bytes, and an archive could pass a check and then
 //! fail, or differ, where it is restored. `index.json` may appear more
