@@ -1749,3 +1749,313 @@ fn backup_refuses_to_append_to_a_tar_that_is_not_a_layout() {
         );
     }
 }
+
+/// One reader of an archive and what it did.
+struct Reading {
+    how: &'static str,
+    run: crate::util::Run,
+}
+
+/// Reads the layout archive `archive` (in `d`) every way oar reads one:
+/// pulled in place (`--oci-layout x.tar`), restored in place and from
+/// standard input into `reg` (each into a fresh repository named after
+/// `repo`), and checked by `backup --verify`, from the file and from
+/// standard input.
+fn read_every_way(d: &TempDir, reg: &Registry, archive: &str, repo: &str) -> Vec<Reading> {
+    let stdin = d.read(archive);
+    let run = |args: &[&str], input: &[u8]| {
+        // Without the record of where blobs were seen, a restore could
+        // mount a blob from an earlier repository instead of reading the
+        // archive's own bytes.
+        let _ = std::fs::remove_file(d.join(".cache/oar/blob-locations"));
+        crate::util::oar_input(d.path(), args, input)
+    };
+    let out = format!("{repo}-pulled");
+    let (in_place, streamed) = (
+        reg.reference(&format!("{repo}-file")),
+        reg.reference(&format!("{repo}-stdin")),
+    );
+    vec![
+        Reading {
+            how: "pull --oci-layout",
+            run: run(
+                &["pull", "--oci-layout", &format!("{archive}:v1"), "-o", &out],
+                &[],
+            ),
+        },
+        Reading {
+            how: "restore --input FILE",
+            run: run(
+                &["restore", "--plain-http", "--input", archive, &in_place],
+                &[],
+            ),
+        },
+        Reading {
+            how: "restore --input -",
+            run: run(
+                &["restore", "--plain-http", "--input", "-", &streamed],
+                &stdin,
+            ),
+        },
+        Reading {
+            how: "backup --verify FILE",
+            run: run(&["backup", "--verify", archive], &[]),
+        },
+        Reading {
+            how: "backup --verify -",
+            run: run(&["backup", "--verify", "-"], &stdin),
+        },
+    ]
+}
+
+/// One line per reader: its exit code and its error.
+fn readings_report(readings: &[Reading]) -> String {
+    readings
+        .iter()
+        .map(|r| {
+            let error = r
+                .run
+                .stderr
+                .lines()
+                .find(|l| l.starts_with("Error"))
+                .unwrap_or("");
+            format!("{}: exit {} {error}", r.how, r.run.code)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Asserts that every reader read `archive` whole: the pull wrote
+/// `file` with `content`, both restores tagged `v1`, and both checks
+/// passed.
+#[track_caller]
+fn assert_read_whole(
+    d: &TempDir,
+    reg: &Registry,
+    readings: &[Reading],
+    repo: &str,
+    file: &str,
+    content: &[u8],
+) {
+    for r in readings {
+        assert_eq!(r.run.code, 0, "{}: {}", r.how, r.run.stderr);
+    }
+    assert_eq!(d.read(&format!("{repo}-pulled/{file}")), content);
+    for side in ["file", "stdin"] {
+        let tags = oar(
+            d.path(),
+            &[
+                "repo",
+                "tags",
+                "--plain-http",
+                &reg.reference(&format!("{repo}-{side}")),
+            ],
+        )
+        .ok();
+        assert!(
+            tags.lines().contains(&"v1"),
+            "{repo}-{side}: {}",
+            tags.stdout
+        );
+    }
+    for r in &readings[3..] {
+        assert!(
+            r.run
+                .stdout
+                .contains("Every manifest index.json names is complete"),
+            "{}: {}",
+            r.how,
+            r.run.stdout
+        );
+    }
+}
+
+#[test]
+fn every_reader_of_an_archive_refuses_a_duplicated_blob() {
+    let d = TempDir::new("sec-dup-members");
+    let reg = Registry::start();
+    let content = b"the blob an archive holds twice, once good and once not";
+    d.write("f.txt", content);
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    let hex = sha256_hex(content);
+    let member = format!("./blobs/sha256/{hex}");
+    // The corrupt copy: the same size, one byte changed, so that only
+    // hashing it can tell.
+    let mut bad = content.to_vec();
+    bad[0] ^= 0x20;
+    d.write(&format!("bad/{member}"), &bad);
+    let tar = |args: &[&str]| crate::util::sh("tar", args, d.path());
+    tar(&["-cf", "good-then-corrupt.tar", "-C", "lay", "."]);
+    tar(&["-rf", "good-then-corrupt.tar", "-C", "bad", &member]);
+    tar(&["-cf", "corrupt-then-good.tar", "-C", "bad", &member]);
+    tar(&["-rf", "corrupt-then-good.tar", "-C", "lay", "."]);
+    tar(&["-cf", "plain.tar", "-C", "lay", "."]);
+    for (n, archive) in ["good-then-corrupt.tar", "corrupt-then-good.tar"]
+        .iter()
+        .enumerate()
+    {
+        let listed = tar(&["-tf", archive]);
+        assert_eq!(
+            listed.lines().filter(|l| *l == member).count(),
+            2,
+            "{listed}"
+        );
+        let repo = format!("dup{n}");
+        let readings = read_every_way(&d, &reg, archive, &repo);
+        eprintln!(
+            "SECURITY-REPORT blob twice in {archive}: {}",
+            readings_report(&readings)
+        );
+        for r in &readings {
+            assert_eq!(r.run.code, 1, "{} read {archive}: {}", r.how, r.run.stdout);
+            let error = r
+                .run
+                .stderr
+                .lines()
+                .find(|l| l.starts_with("Error"))
+                .unwrap_or("");
+            assert!(error.contains(&hex), "{}: {}", r.how, r.run.stderr);
+        }
+        // Read in place, the duplicate is refused before anything is
+        // read, naming the member and the archive; from a stream, the
+        // first copy is judged as it passes (refused when corrupt) and
+        // the second refused when it comes.
+        let twice = format!("{archive} holds blobs/sha256/{hex} twice");
+        for r in &readings[..2] {
+            assert!(r.run.stderr.contains(&twice), "{}: {}", r.how, r.run.stderr);
+        }
+        // The good copy first: every reader names the duplicate, at the
+        // same bytes of the archive.
+        if n == 0 {
+            let wheres: Vec<&str> = readings
+                .iter()
+                .map(|r| {
+                    let at = r
+                        .run
+                        .stderr
+                        .find(" twice (members at bytes ")
+                        .unwrap_or_else(|| panic!("{}: {}", r.how, r.run.stderr));
+                    r.run.stderr[at..].split(')').next().unwrap()
+                })
+                .collect();
+            assert!(wheres.iter().all(|w| *w == wheres[0]), "{wheres:?}");
+        }
+        assert!(
+            !d.join(format!("{repo}-pulled/f.txt")).exists(),
+            "nothing was pulled"
+        );
+        for side in ["file", "stdin"] {
+            let tags = oar(
+                d.path(),
+                &[
+                    "repo",
+                    "tags",
+                    "--plain-http",
+                    &reg.reference(&format!("{repo}-{side}")),
+                ],
+            );
+            assert!(
+                !tags.stdout.contains("v1"),
+                "{repo}-{side} was tagged: {}",
+                tags.stdout
+            );
+        }
+    }
+    // Control: the same layout packed once reads whole every way.
+    let readings = read_every_way(&d, &reg, "plain.tar", "plain");
+    assert_read_whole(&d, &reg, &readings, "plain", "f.txt", content);
+}
+
+#[test]
+fn continuing_an_archive_hashes_the_members_it_keeps() {
+    let d = TempDir::new("sec-dup-continue");
+    let reg = Registry::start();
+    let content = b"a blob an archive keeps when a backup continues it";
+    d.write("f.txt", content);
+    d.write("g.txt", "a second artifact");
+    let src = |tag: &str| reg.reference(&format!("src:{tag}"));
+    oar(d.path(), &["push", "--plain-http", &src("v1"), "f.txt"]).ok();
+    oar(d.path(), &["push", "--plain-http", &src("v2"), "g.txt"]).ok();
+    let backup = |archive: &str, tag: &str| {
+        oar(
+            d.path(),
+            &["backup", "--plain-http", "-o", archive, &src(tag)],
+        )
+    };
+    backup("x.tar", "v1").ok();
+    // The blob's bytes changed in place, its member and size kept.
+    let mut bytes = d.read("x.tar");
+    let at = bytes
+        .windows(content.len())
+        .position(|w| w == content)
+        .expect("the blob is in the archive");
+    bytes[at] ^= 0x20;
+    d.write("x.tar", &bytes);
+    let hex = sha256_hex(content);
+    let r = backup("x.tar", "v2");
+    eprintln!(
+        "SECURITY-REPORT backup -o x.tar continuing an archive with a corrupt blob: exit {}, Exists lines: {:?}; {}",
+        r.code,
+        r.stdout
+            .lines()
+            .filter(|l| l.starts_with("Exists"))
+            .collect::<Vec<_>>(),
+        r.stderr
+            .lines()
+            .find(|l| l.starts_with("Error"))
+            .unwrap_or("")
+    );
+    r.fails(
+        1,
+        &format!("x.tar exists but its member blobs/sha256/{hex} is corrupt"),
+    );
+    assert_eq!(d.read("x.tar"), bytes, "the archive is left as it is");
+    // The same with the tag whose blob it is: it is not reported Exists.
+    let r = backup("x.tar", "v1");
+    assert!(!r.stdout.contains("Exists"), "{}", r.stdout);
+    r.fails(1, "is corrupt");
+    // Controls: an archive oar continued itself, and a layout packed by
+    // tar(1) with index.json first, continued by oar (so that it then
+    // holds two index.json members, the last counting), read whole every
+    // way.
+    backup("y.tar", "v2").ok();
+    backup("y.tar", "v1").ok();
+    // Sound members are still kept, not fetched again.
+    let again = backup("y.tar", "v1").ok();
+    assert!(again.stdout.contains("Exists"), "{}", again.stdout);
+    oar(
+        d.path(),
+        &[
+            "cp",
+            "--from-plain-http",
+            &src("v2"),
+            "--to-oci-layout",
+            "lay:v2",
+        ],
+    )
+    .ok();
+    crate::util::sh(
+        "tar",
+        &[
+            "-cf",
+            "z.tar",
+            "-C",
+            "lay",
+            "index.json",
+            "oci-layout",
+            "blobs",
+        ],
+        d.path(),
+    );
+    backup("z.tar", "v1").ok();
+    let listed = crate::util::sh("tar", &["-tf", "z.tar"], d.path());
+    assert_eq!(
+        listed.lines().filter(|l| l.ends_with("index.json")).count(),
+        2,
+        "{listed}"
+    );
+    for (archive, repo) in [("y.tar", "ours"), ("z.tar", "packed")] {
+        let readings = read_every_way(&d, &reg, archive, repo);
+        assert_read_whole(&d, &reg, &readings, repo, "f.txt", content);
+    }
+}

@@ -5,10 +5,20 @@
 //! member's content, and keeps where each member lies; a fetch then opens
 //! the file and seeks to the member. Nothing is unpacked, and memory grows
 //! only with the number of members (a few dozen bytes each), never with
-//! their size. Member names may carry a leading `./`; a name that appears
-//! twice (an archive that was appended to) means its last member, as
-//! `tar -x` would leave it. Only `oci-layout`, `index.json` and
-//! `blobs/<alg>/<hex>` matter; other members are passed over.
+//! their size. Member names may carry a leading `./`. Only `oci-layout`,
+//! `index.json` and `blobs/<alg>/<hex>` matter; other members are passed
+//! over.
+//!
+//! A blob or `oci-layout` that appears twice is refused (`Seen`): a
+//! reader that takes the first copy and one that takes the last would
+//! judge different bytes, and an archive could pass a check and then
+//! fail, or differ, where it is restored. `index.json` may appear more
+//! than once, and its last member counts, as `tar -x` would leave it:
+//! continuing an archive packed by tar(1), whose `index.json` is not its
+//! last member, appends a new one (see [`super::tarwriter`]). Every
+//! reader of an archive, in place here or as a stream
+//! (`ops::restore`), follows these rules, so all of them read the same
+//! bytes.
 //!
 //! The archive is read-only: writing one is `ops::backup`'s job
 //! ([`super::tarwriter`]).
@@ -37,8 +47,13 @@ pub(crate) fn padding(size: u64) -> u64 {
     (BLOCK - size % BLOCK) % BLOCK
 }
 
+/// The member name of a blob, as oar writes it.
+pub(crate) fn blob_name(digest: &Digest) -> String {
+    format!("blobs/{}/{}", digest.algorithm().name(), digest.hex())
+}
+
 /// What a member name means in an OCI layout.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Name {
     /// `oci-layout`.
     Layout,
@@ -66,6 +81,51 @@ impl Name {
                 .filter(|(_, hex)| !hex.contains('/'))
                 .and_then(|(alg, hex)| Digest::parse(&format!("{alg}:{hex}")).ok())
                 .map_or(Name::Other, Name::Blob),
+        }
+    }
+}
+
+impl std::fmt::Display for Name {
+    /// The member's name without any leading `./`: one spelling for
+    /// every copy, and made of safe characters only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Name::Layout => f.write_str("oci-layout"),
+            Name::Index => f.write_str("index.json"),
+            Name::Blob(d) => f.write_str(&blob_name(d)),
+            Name::Other => f.write_str("(another member)"),
+        }
+    }
+}
+
+/// The layout members an archive has shown so far, to refuse a blob or
+/// an `oci-layout` that comes twice (see the module documentation). The
+/// same rule for every reader, in place or streamed.
+#[derive(Debug, Default)]
+pub(crate) struct Seen {
+    at: HashMap<Name, u64>,
+}
+
+impl Seen {
+    /// Notes the member named `name` (of any kind: a link that replaces a
+    /// file counts as a copy too) whose header starts at byte `header` of
+    /// the archive `what`; fails when it is a blob or `oci-layout` met
+    /// before.
+    pub(crate) fn note(&mut self, what: &str, name: &str, header: u64) -> Result<()> {
+        let name = Name::of(name);
+        if matches!(name, Name::Other | Name::Index) {
+            return Ok(());
+        }
+        match self.at.entry(name) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(header);
+                Ok(())
+            }
+            std::collections::hash_map::Entry::Occupied(o) => Err(Error::Protocol(format!(
+                "{what} holds {} twice (members at bytes {} and {header}): tar readers disagree on which copy counts, so an archive with a duplicated member is refused",
+                o.key(),
+                o.get()
+            ))),
         }
     }
 }
@@ -140,7 +200,8 @@ fn tar_error(what: &Path, e: TarError) -> Error {
 /// Reads the headers of the archive at `path`, seeking over contents.
 /// An archive that ends inside a member is reported as truncated, with
 /// everything complete before it; an archive whose very first header is
-/// invalid is not a tar archive.
+/// invalid is not a tar archive; one with a blob or `oci-layout` twice is
+/// refused ([`Seen`]).
 pub(crate) fn scan(path: &Path, file: File) -> Result<Members> {
     let len = file
         .metadata()
@@ -148,6 +209,7 @@ pub(crate) fn scan(path: &Path, file: File) -> Result<Members> {
         .len();
     let mut tar = TarReader::new(BufReader::new(file), u64::MAX);
     let mut out = Members::default();
+    let mut seen = Seen::default();
     loop {
         let header = tar.position();
         let h = match tar.next_header() {
@@ -166,6 +228,7 @@ pub(crate) fn scan(path: &Path, file: File) -> Result<Members> {
             }
             Err(e) => return Err(tar_error(path, e)),
         };
+        seen.note(&path.display().to_string(), &h.name, header)?;
         let member = Member {
             header,
             data: tar.position(),
@@ -436,5 +499,31 @@ mod tests {
         assert_eq!(padding(0), 0);
         assert_eq!(padding(1), 511);
         assert_eq!(padding(512), 0);
+    }
+
+    #[test]
+    fn a_blob_or_layout_twice_is_refused_an_index_twice_is_not() {
+        let hex = "a".repeat(64);
+        let mut seen = Seen::default();
+        for (i, name) in ["./", "oci-layout", "index.json", "./index.json", "./blobs/"]
+            .iter()
+            .enumerate()
+        {
+            seen.note("x.tar", name, i as u64 * 512).unwrap();
+        }
+        seen.note("x.tar", &format!("./blobs/sha256/{hex}"), 5120)
+            .unwrap();
+        let e = seen
+            .note("x.tar", &format!("blobs/sha256/{hex}"), 8192)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!(
+                "x.tar holds blobs/sha256/{hex} twice (members at bytes 5120 and 8192)"
+            )),
+            "{e}"
+        );
+        let e = seen.note("x.tar", "./oci-layout", 9000).unwrap_err();
+        assert!(e.to_string().contains("holds oci-layout twice"), "{e}");
     }
 }

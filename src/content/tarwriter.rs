@@ -10,14 +10,19 @@
 //! a whole one.
 //!
 //! An archive file is continued, never rewritten: opening an existing one
-//! keeps every complete member (a blob it holds is not written again),
-//! continues a blob cut short by an interrupted run from the bytes it
-//! already holds, and merges its `index.json` with the new tags; the new
-//! members go after the old ones and a new `index.json` ends the archive.
-//! Nothing is read back from the archive but what a resumed blob needs to
-//! be verified. A stream cannot be taken back: once a blob written to one
-//! turns out wrong, the writer refuses everything else, and the archive
-//! ends without `index.json`.
+//! hashes every complete blob member again and keeps them (a blob it
+//! holds is not written again, and is reported as held, so it must be
+//! sound: a corrupt one refuses the archive), continues a blob cut short
+//! by an interrupted run from the bytes it already holds, and merges its
+//! `index.json` with the new tags; the new members go after the old ones
+//! and a new `index.json` ends the archive. The old `index.json` is cut
+//! away when it ends the archive; when it does not (an archive packed by
+//! tar(1)), it stays, and the new one, the last, is the one that counts
+//! (see [`super::tarlayout`]). No member is ever written twice otherwise:
+//! no blob, and `oci-layout` only when the archive has none. A stream
+//! cannot be taken back: once a blob written to one turns out wrong, the
+//! writer refuses everything else, and the archive ends without
+//! `index.json`.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
@@ -29,7 +34,7 @@ use super::layout::{
     LAYOUT_FILE, check_tag, find_in, list_manifest, read_index, resolve_in, set_tag,
 };
 use super::spool::Spool;
-use super::tarlayout::{self, BLOCK, Member, Name, Partial, padding};
+use super::tarlayout::{self, BLOCK, Member, Name, Partial, blob_name, padding};
 use super::{Resolver, Source, Storage, Stream, Tagger, Target, fetch_all};
 use crate::descriptor::Descriptor;
 use crate::digest::{Digest, Hasher, VerifyReader, copy_stream};
@@ -133,11 +138,6 @@ fn header_blocks(name: &str, size: u64, dir: bool) -> Vec<u8> {
     h.set_cksum();
     out.extend_from_slice(h.as_bytes());
     out
-}
-
-/// The member name of a blob.
-fn blob_name(digest: &Digest) -> String {
-    format!("blobs/{}/{}", digest.algorithm().name(), digest.hex())
 }
 
 /// A digest mismatch or a size mismatch: the content was wrong, not the
@@ -283,6 +283,33 @@ impl State {
     }
 }
 
+/// Hashes every blob member an archive being continued keeps, in the
+/// order they lie, before anything is written: a kept blob is reported as
+/// held (`Exists`) and never fetched again, so it must be what its name
+/// says. A corrupt one refuses the whole archive, left as it is. It is
+/// not dropped to be fetched again: it cannot be taken out of the middle
+/// of an archive, a second copy after it would be a duplicated member
+/// that every reader refuses, and cutting the archive back to it would
+/// lose what follows, which this backup may not fetch again.
+fn check_kept(path: &Path, kept: &HashMap<Digest, Member>) -> Result<()> {
+    let mut order: Vec<(&Digest, &Member)> = kept.iter().collect();
+    order.sort_by_key(|(_, m)| m.header);
+    for (digest, m) in order {
+        let mut reader = VerifyReader::new(tarlayout::open_member(path, m, 0)?, digest, m.size);
+        copy_stream(&mut reader, &mut std::io::sink()).map_err(|e| {
+            match Error::from_io(format!("reading {}", path.display()), e) {
+                Error::DigestMismatch { actual, .. } => Error::Protocol(format!(
+                    "{} exists but its member {} is corrupt (its content hashes to {actual}), so the archive cannot be continued; it was left as it is: back up into a new archive",
+                    path.display(),
+                    blob_name(digest)
+                )),
+                other => other,
+            }
+        })?;
+    }
+    Ok(())
+}
+
 impl TarLayoutWriter {
     fn with(name: String, path: Option<PathBuf>, state: State) -> TarLayoutWriter {
         TarLayoutWriter {
@@ -385,15 +412,16 @@ impl TarLayoutWriter {
             at = p.member.data + p.have;
             partial = Some(p);
         }
-        file.set_len(at).map_err(|e| io("cutting", e))?;
-        file.seek(SeekFrom::Start(at))
-            .map_err(|e| io("seeking", e))?;
-        let blobs: HashMap<Digest, u64> = members
+        let kept: HashMap<Digest, Member> = members
             .blobs
             .into_iter()
             .filter(|(_, m)| m.end() <= at)
-            .map(|(d, m)| (d, m.size))
             .collect();
+        check_kept(&path, &kept)?;
+        file.set_len(at).map_err(|e| io("cutting", e))?;
+        file.seek(SeekFrom::Start(at))
+            .map_err(|e| io("seeking", e))?;
+        let blobs: HashMap<Digest, u64> = kept.into_iter().map(|(d, m)| (d, m.size)).collect();
         let dirs = blobs.keys().map(|d| d.algorithm().name()).collect();
         let mut st = State {
             out: Out::File(file),

@@ -17,7 +17,7 @@ use crate::content::layout::{
     MAX_INDEX_SIZE, check_layout_version, read_index, resolve_in, scan_referrers, tags_in,
 };
 use crate::content::spool::Spool;
-use crate::content::tarlayout::Name;
+use crate::content::tarlayout::{Name, Seen, padding};
 use crate::content::{
     BytesSource, OCTET_STREAM, ReferrerLister, Resolver, Source, Storage, Stream, TagLister,
     Tagger, Target, bytes_stream, fetch_all,
@@ -32,16 +32,20 @@ use crate::ops::backup::{Outcome, Recorder};
 
 /// Calls `f` for every member of a tar stream that an OCI layout names
 /// (`oci-layout`, `index.json`, `blobs/<alg>/<hex>`), with its size and
-/// content; what `f` leaves unread is skipped. `what` names the stream in
-/// errors.
+/// content; what `f` leaves unread is skipped. A blob or `oci-layout`
+/// that comes twice is refused, as when an archive is read in place
+/// ([`Seen`]). `what` names the stream in errors.
 fn each_member(
     input: &mut dyn Read,
     what: &str,
     f: &mut dyn FnMut(Name, u64, &mut dyn Read) -> Result<()>,
 ) -> Result<()> {
     let mut tar = TarReader::new(input, u64::MAX);
+    let mut seen = Seen::default();
+    // Where the next header starts: the reader's position lags behind it
+    // by whatever `f` left unread of the member before, and its padding.
+    let mut at = 0;
     loop {
-        let at = tar.position();
         let h = match tar.next_header() {
             Ok(Some(h)) => h,
             Ok(None) => return Ok(()),
@@ -67,6 +71,11 @@ fn each_member(
                 )));
             }
         };
+        seen.note(what, &h.name, at)?;
+        at = tar
+            .position()
+            .saturating_add(h.size)
+            .saturating_add(padding(h.size));
         let name = if h.kind == Kind::File {
             Name::of(&h.name)
         } else {
@@ -158,7 +167,10 @@ struct Intake<'a> {
     held: HashMap<Digest, u64>,
     /// Content the destination got or had during the intake.
     sent: HashSet<Digest>,
-    index: Option<Index>,
+    /// The last `index.json` met, unparsed: only the last counts, as
+    /// when the archive is read in place, so an earlier one is not
+    /// judged either.
+    index: Option<Vec<u8>>,
     bytes: u64,
 }
 
@@ -198,7 +210,7 @@ impl<'a> Intake<'a> {
                     .take(MAX_INDEX_SIZE + 1)
                     .read_to_end(&mut b)
                     .map_err(|e| member_error(&self.what, "index.json", e))?;
-                self.index = Some(read_index(&b[..], &format!("{}:index.json", self.what))?);
+                self.index = Some(b);
                 Ok(())
             }
             Name::Blob(digest) => self.blob(digest, size, content, rec),
@@ -213,9 +225,6 @@ impl<'a> Intake<'a> {
         content: &mut dyn Read,
         rec: &mut Recorder<'_>,
     ) -> Result<()> {
-        if self.held.contains_key(&digest) {
-            return Ok(());
-        }
         let member = format!("blob {digest}");
         let desc = Descriptor::new(OCTET_STREAM, digest.clone(), size);
         if size <= MAX_MANIFEST_SIZE {
@@ -286,12 +295,13 @@ impl<'a> Intake<'a> {
 
     /// The layout's `index.json`, or the error of a layout without one.
     fn take_index(&mut self) -> Result<Index> {
-        self.index.take().ok_or_else(|| {
+        let bytes = self.index.take().ok_or_else(|| {
             Error::Protocol(format!(
                 "{} has no index.json: the archive is incomplete (cut short, or an interrupted backup), so nothing in it was tagged",
                 self.what
             ))
-        })
+        })?;
+        read_index(&bytes[..], &format!("{}:index.json", self.what))
     }
 }
 
