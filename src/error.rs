@@ -343,8 +343,68 @@ pub enum Error {
     /// An observer stopped the transfer; what was written so far is kept
     /// for a resume.
     Cancelled,
+    /// A file or stream that should hold a tar archive (an OCI layout
+    /// packed as one) cannot be read as one.
+    Archive(Box<ArchiveError>),
     /// Anything else, with its message.
     Other(String),
+}
+
+/// Why an archive could not be read, with the archive named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveError {
+    /// The archive, as its reader names it (a path, `standard input`).
+    pub archive: String,
+    /// What is wrong with it.
+    pub fault: ArchiveFault,
+}
+
+/// What is wrong with an archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArchiveFault {
+    /// It does not start as a tar archive does (the detail says how).
+    NotAnArchive(String),
+    /// It ends inside a header, at this byte: cut short.
+    Truncated {
+        /// Where the cut header starts.
+        at: u64,
+    },
+    /// A header at this byte cannot be read.
+    Damaged {
+        /// Where the header starts.
+        at: u64,
+        /// What is wrong with it.
+        detail: String,
+    },
+}
+
+impl fmt::Display for ArchiveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = &self.archive;
+        match &self.fault {
+            ArchiveFault::NotAnArchive(why) => {
+                write!(f, "{what} does not look like a tar archive: {why}")
+            }
+            ArchiveFault::Truncated { at } => write!(
+                f,
+                "{what} ends inside a header at byte {at}: the archive is truncated"
+            ),
+            ArchiveFault::Damaged { at, detail } => {
+                write!(f, "{what}: the archive is damaged at byte {at}: {detail}")
+            }
+        }
+    }
+}
+
+impl Error {
+    /// An archive that cannot be read as one.
+    pub fn archive(archive: impl Into<String>, fault: ArchiveFault) -> Self {
+        Error::Archive(Box::new(ArchiveError {
+            archive: archive.into(),
+            fault,
+        }))
+    }
 }
 
 impl Error {
@@ -558,6 +618,7 @@ impl fmt::Display for Error {
             Error::Credentials(m) => write!(f, "{m}"),
             Error::Interrupted => write!(f, "interrupted"),
             Error::Cancelled => write!(f, "cancelled"),
+            Error::Archive(a) => a.fmt(f),
             Error::Other(m) => write!(f, "{m}"),
         }
     }

@@ -84,6 +84,9 @@ pub struct Header {
 pub enum TarError {
     /// The stream is not a valid tar archive (the message says why).
     Invalid(String),
+    /// The stream ends inside a header or a member's content: what came
+    /// before stands, the rest is missing.
+    Truncated,
     /// The uncompressed stream grew beyond the budget.
     OverBudget,
     /// An extension header is larger than [`MAX_EXTENSION`].
@@ -98,6 +101,9 @@ impl TarError {
     pub fn into_error(self, what: &str, budget: u64) -> Error {
         match self {
             TarError::Invalid(m) => Error::Protocol(format!("invalid directory layer {what}: {m}")),
+            TarError::Truncated => {
+                Error::Protocol(format!("invalid directory layer {what}: {TRUNCATED}"))
+            }
             TarError::OverBudget => Error::TooLarge {
                 what: format!("directory layer {what} (unpacked)"),
                 limit: budget,
@@ -110,6 +116,9 @@ impl TarError {
         }
     }
 }
+
+/// What a truncated archive is called in messages.
+pub const TRUNCATED: &str = "unexpected end of the archive";
 
 type TarResult<T> = std::result::Result<T, TarError>;
 
@@ -190,7 +199,7 @@ impl<R: Read> TarReader<R> {
                 if filled == 0 {
                     return Ok(false);
                 }
-                return Err(invalid("unexpected end of the archive"));
+                return Err(TarError::Truncated);
             }
             filled += n;
         }
@@ -204,7 +213,7 @@ impl<R: Read> TarReader<R> {
             let want = n.min(buf.len() as u64) as usize;
             let got = self.read_some(&mut buf[..want])?;
             if got == 0 {
-                return Err(invalid("unexpected end of the archive"));
+                return Err(TarError::Truncated);
             }
             n -= got as u64;
         }
@@ -229,7 +238,7 @@ impl<R: Read> TarReader<R> {
         }
         let mut data = vec![0u8; size as usize];
         if !self.read_exact_or_end(&mut data)? && size > 0 {
-            return Err(invalid("unexpected end of the archive"));
+            return Err(TarError::Truncated);
         }
         self.skip(padding(size))?;
         Ok(data)

@@ -156,7 +156,11 @@ impl Args {
     /// [`Args::values`] for code shared by commands, some of which lack
     /// the flag (none for them).
     pub fn shared_values(&self, long: &str) -> &[String] {
-        if self.has(long) { self.values(long) } else { &[] }
+        if self.has(long) {
+            self.values(long)
+        } else {
+            &[]
+        }
     }
 
     /// A read of a flag the command does not have is a bug (a misspelt

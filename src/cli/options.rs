@@ -428,7 +428,10 @@ pub fn open_target_with(
     setup: impl FnOnce(&Repository) -> Result<()>,
 ) -> Result<(Box<dyn Target>, TargetRef)> {
     if args.shared_flag(&name(prefix, "oci-layout")) {
-        if args.shared_value(&name(prefix, "distribution-spec")).is_some() {
+        if args
+            .shared_value(&name(prefix, "distribution-spec"))
+            .is_some()
+        {
             return Err(Error::usage(format!(
                 "--{} applies to registries, not to an OCI image layout",
                 name(prefix, "distribution-spec")

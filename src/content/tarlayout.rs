@@ -36,7 +36,7 @@ use super::{
 use crate::archive::tarread::{Kind, TarError, TarReader};
 use crate::descriptor::Descriptor;
 use crate::digest::Digest;
-use crate::error::{Error, Missing, Result};
+use crate::error::{ArchiveFault, Error, Missing, Result};
 use crate::manifest::Index;
 
 /// Size of a tar block.
@@ -185,10 +185,13 @@ pub(crate) struct Members {
 fn tar_error(what: &Path, e: TarError) -> Error {
     match e {
         TarError::Io(e) => Error::io(format!("reading {}", what.display()), e),
-        TarError::Invalid(m) => Error::Protocol(format!(
-            "{} does not look like a tar archive: {m}",
-            what.display()
-        )),
+        TarError::Invalid(m) => {
+            Error::archive(what.display().to_string(), ArchiveFault::NotAnArchive(m))
+        }
+        TarError::Truncated => Error::archive(
+            what.display().to_string(),
+            ArchiveFault::NotAnArchive(crate::archive::tarread::TRUNCATED.into()),
+        ),
         TarError::ExtensionTooLarge => Error::TooLarge {
             what: format!("{} (an extended header)", what.display()),
             limit: crate::archive::tarread::MAX_EXTENSION,
@@ -216,7 +219,7 @@ pub(crate) fn scan(path: &Path, file: File) -> Result<Members> {
             Ok(Some(h)) => h,
             Ok(None) => break,
             // A header cut short: what came before it stands.
-            Err(TarError::Invalid(m)) if header > 0 && m.starts_with("unexpected end") => {
+            Err(TarError::Truncated) if header > 0 => {
                 out.truncated = true;
                 break;
             }

@@ -738,19 +738,6 @@ fn io_kind(e: &std::io::Error) -> TransportKind {
     }
 }
 
-/// Sorts a TLS failure by what the user can do about it. ureq hands some
-/// of them over as I/O errors wrapping rustls's, with only their text to
-/// go by.
-fn tls_kind(text: &str) -> TransportKind {
-    if text.contains("InvalidContentType") || text.contains("corrupt message") {
-        TransportKind::NotTls
-    } else if text.contains("certificate") || text.contains("UnknownIssuer") {
-        TransportKind::Certificate
-    } else {
-        TransportKind::Tls
-    }
-}
-
 /// `CertificateRequired` as `certificate required`.
 fn words(camel: &str) -> String {
     let mut out = String::new();
@@ -791,10 +778,12 @@ fn tls_failure(e: &rustls::Error) -> (TransportKind, String) {
                 format!("remote error: tls: {}", words(&format!("{alert:?}"))),
             )
         }
-        other => {
-            let text = other.to_string();
-            (tls_kind(&text), format!("tls: {text}"))
+        // Not a TLS record at all (an HTTP server answering), or garbage.
+        rustls::Error::InvalidMessage(_) => (TransportKind::NotTls, String::new()),
+        rustls::Error::NoCertificatesPresented | rustls::Error::InvalidCertRevocationList(_) => {
+            (TransportKind::Certificate, format!("tls: {e}"))
         }
+        other => (TransportKind::Tls, format!("tls: {other}")),
     }
 }
 
@@ -812,13 +801,18 @@ fn transport_error(u: &str, e: ureq::Error) -> Error {
     };
     let (kind, message) = match &e {
         ureq::Error::Io(io) => match io_kind(io) {
-            TransportKind::Other => {
-                let text = io.to_string();
-                match tls_kind(&text) {
-                    TransportKind::Tls => (TransportKind::Other, text),
-                    k => (k, text),
-                }
-            }
+            // rustls's failures after the handshake come wrapped in I/O
+            // errors: sorted by their type, not their words.
+            TransportKind::Other => match io
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            {
+                Some(tls) => match tls_failure(tls) {
+                    (TransportKind::Tls, _) => (TransportKind::Other, io.to_string()),
+                    (k, _) => (k, io.to_string()),
+                },
+                None => (TransportKind::Other, io.to_string()),
+            },
             k => (
                 k,
                 match k {
@@ -837,19 +831,12 @@ fn transport_error(u: &str, e: ureq::Error) -> Error {
             "connection failed".to_string(),
         ),
         ureq::Error::Rustls(r) => tls_failure(r),
-        ureq::Error::Tls(m) => (tls_kind(m), format!("tls: {m}")),
-        ureq::Error::Protocol(p) => {
-            let text = p.to_string();
-            let lower = text.to_ascii_lowercase();
-            // A connection closed before a whole response arrived is cured
-            // by asking again.
-            let kind = if lower.contains("eof") || lower.contains("closed") {
-                TransportKind::UnexpectedEof
-            } else {
-                TransportKind::Protocol
-            };
-            (kind, format!("protocol error: {text}"))
-        }
+        // ureq's own TLS set-up failures (a name that is not a DNS name).
+        ureq::Error::Tls(m) => (TransportKind::Tls, format!("tls: {m}")),
+        // Broken HTTP framing. A connection closed before a whole answer
+        // arrived is not one: it comes as an I/O `UnexpectedEof`, which is
+        // retried.
+        ureq::Error::Protocol(p) => (TransportKind::Protocol, format!("protocol error: {p}")),
         other => (TransportKind::Other, other.to_string()),
     };
     let message = if kind == TransportKind::NotTls {

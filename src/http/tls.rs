@@ -460,6 +460,11 @@ impl ServerCertVerifier for Verifier {
 
 /// A certificate failure in words, as Go's crypto/x509 words them, with
 /// what makes each one different.
+/// The verifier's own error inside rustls's catch-all, when it is one.
+fn webpki_error(other: &rustls::OtherError) -> Option<&webpki::Error> {
+    other.0.downcast_ref::<webpki::Error>()
+}
+
 pub(crate) fn certificate_text(e: &CertificateError) -> String {
     let date = |t: &UnixTime| {
         crate::timefmt::rfc3339_utc(
@@ -514,15 +519,16 @@ pub(crate) fn certificate_text(e: &CertificateError) -> String {
             "certificate specifies an incompatible key usage".into()
         }
         CertificateError::Revoked => "certificate has been revoked".into(),
-        other => match format!("{other:?}") {
+        CertificateError::Other(other) => match webpki_error(other) {
             // A CA certificate presented as the server's own, and not
             // trusted as itself: to Go, an unknown authority.
-            s if s.contains("CaUsedAsEndEntity") => {
+            Some(webpki::Error::CaUsedAsEndEntity) => {
                 "certificate signed by unknown authority (a CA certificate that is not itself trusted)"
                     .into()
             }
-            s if s.contains("UnsupportedCertVersion") => "unsupported certificate version".into(),
+            Some(webpki::Error::UnsupportedCertVersion) => "unsupported certificate version".into(),
             _ => "certificate cannot be verified".into(),
         },
+        _ => "certificate cannot be verified".into(),
     }
 }

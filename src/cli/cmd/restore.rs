@@ -82,7 +82,9 @@ pub fn run(args: &Args) -> Result<()> {
             .map_err(|e| Error::io(format!("failed to access input path {input:?}"), e))?;
         let src: Box<dyn Target> = if meta.is_file() {
             let archive = TarLayout::open(input).map_err(|e| match e {
-                oar::Error::Protocol(m) if m.contains("does not look like a tar archive") => {
+                oar::Error::Archive(a)
+                    if matches!(a.fault, oar::error::ArchiveFault::NotAnArchive(_)) =>
+                {
                     Error::other(format!("input path {input:?} is not a tar archive"))
                 }
                 other => Error::from(other).wrap(format!(

@@ -25,7 +25,7 @@ use crate::content::{
 use crate::copy::{Action, Graph, Observed, Observer, ObserverHooks, Verbs};
 use crate::descriptor::Descriptor;
 use crate::digest::{Digest, VerifyReader, copy_stream};
-use crate::error::{Error, Missing, Result};
+use crate::error::{ArchiveFault, Error, Missing, Result};
 use crate::manifest::{self, Document, Index, MAX_MANIFEST_SIZE};
 use crate::media_type;
 use crate::ops::backup::{Outcome, Recorder};
@@ -51,24 +51,31 @@ fn each_member(
             Ok(None) => return Ok(()),
             Err(TarError::Io(e)) => return Err(Error::from_io(format!("reading {what}"), e)),
             Err(TarError::Invalid(m)) if at == 0 => {
-                return Err(Error::Protocol(format!(
-                    "{what} does not look like a tar archive: {m}"
-                )));
+                return Err(Error::archive(what, ArchiveFault::NotAnArchive(m)));
             }
-            Err(TarError::Invalid(m)) if m.starts_with("unexpected end") => {
-                return Err(Error::Protocol(format!(
-                    "{what} ends inside a header at byte {at}: the archive is truncated"
-                )));
+            Err(TarError::Truncated) if at == 0 => {
+                return Err(Error::archive(
+                    what,
+                    ArchiveFault::NotAnArchive(crate::archive::tarread::TRUNCATED.into()),
+                ));
+            }
+            Err(TarError::Truncated) => {
+                return Err(Error::archive(what, ArchiveFault::Truncated { at }));
             }
             Err(TarError::Invalid(m)) => {
-                return Err(Error::Protocol(format!(
-                    "{what}: the archive is damaged at byte {at}: {m}"
-                )));
+                return Err(Error::archive(
+                    what,
+                    ArchiveFault::Damaged { at, detail: m },
+                ));
             }
             Err(_) => {
-                return Err(Error::Protocol(format!(
-                    "{what}: the archive is damaged at byte {at}: an extended header is too large"
-                )));
+                return Err(Error::archive(
+                    what,
+                    ArchiveFault::Damaged {
+                        at,
+                        detail: "an extended header is too large".into(),
+                    },
+                ));
             }
         };
         seen.note(what, &h.name, at)?;
@@ -627,4 +634,60 @@ pub fn verify_directory(dir: &Path) -> Result<Verified> {
         intake.member(Name::Index, 0, &mut open(&index)?, &mut rec)?;
     }
     check(&mut intake)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tar archive holding `oci-layout`, made by the `tar` crate.
+    fn archive() -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        let body = br#"{"imageLayoutVersion":"1.0.0"}"#;
+        let mut h = tar::Header::new_ustar();
+        h.set_size(body.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, "oci-layout", &body[..]).unwrap();
+        b.into_inner().unwrap()
+    }
+
+    fn fault(bytes: &[u8]) -> ArchiveFault {
+        let mut input = bytes;
+        match each_member(&mut input, "in", &mut |_, _, _| Ok(())) {
+            Err(Error::Archive(a)) => {
+                assert_eq!(a.archive, "in");
+                a.fault
+            }
+            other => panic!("expected an archive error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn archive_faults_are_told_apart_by_type() {
+        // Whole: no error.
+        let whole = archive();
+        let mut input = &whole[..];
+        each_member(&mut input, "in", &mut |_, _, _| Ok(())).unwrap();
+        // Not a tar archive at all.
+        assert!(matches!(
+            fault(&[b'x'; 1024]),
+            ArchiveFault::NotAnArchive(_)
+        ));
+        // Cut inside the second header: truncated, at that header.
+        let mut cut = whole.clone();
+        cut.truncate(1024 + 100);
+        cut[1024..].fill(b'a');
+        assert_eq!(fault(&cut), ArchiveFault::Truncated { at: 1024 });
+        // A second header with a broken checksum: damaged, at that byte.
+        let mut damaged = whole[..1024].to_vec();
+        let mut second = whole[..512].to_vec();
+        second[148] ^= 1;
+        damaged.extend_from_slice(&second);
+        damaged.extend_from_slice(&[0; 1024]);
+        assert!(matches!(
+            fault(&damaged),
+            ArchiveFault::Damaged { at: 1024, .. }
+        ));
+    }
 }
