@@ -370,6 +370,12 @@ pub enum ArchiveFault {
         /// Where the cut header starts.
         at: u64,
     },
+    /// It is an OCI layout packed as a tar archive, which oar reads in
+    /// place but never writes.
+    ReadOnly,
+    /// A blob read from a stream was asked for again from an earlier
+    /// byte, which a stream cannot give.
+    Rewind,
     /// A header at this byte cannot be read.
     Damaged {
         /// Where the header starts.
@@ -389,6 +395,14 @@ impl fmt::Display for ArchiveError {
             ArchiveFault::Truncated { at } => write!(
                 f,
                 "{what} ends inside a header at byte {at}: the archive is truncated"
+            ),
+            ArchiveFault::ReadOnly => write!(
+                f,
+                "{what} is an OCI layout in a tar archive, which is read-only"
+            ),
+            ArchiveFault::Rewind => write!(
+                f,
+                "a blob read from {what} cannot be read again from an earlier byte"
             ),
             ArchiveFault::Damaged { at, detail } => {
                 write!(f, "{what}: the archive is damaged at byte {at}: {detail}")

@@ -290,6 +290,12 @@ fn with_hint(e: &oar::Error) -> String {
             )
         }
         oar::Error::UnpackLimit { .. } => format!("{e}; set OAR_UNPACK_RATIO to allow more"),
+        oar::Error::Archive(a) if a.fault == oar::error::ArchiveFault::ReadOnly => {
+            format!("{e}; write to a layout directory, or use backup to write an archive")
+        }
+        oar::Error::Archive(a) if a.fault == oar::error::ArchiveFault::Rewind => {
+            format!("{e}; run the restore again (what is restored stays)")
+        }
         oar::Error::OutsideDirectory { .. } => format!("{TRAVERSAL_HINT}: {e}"),
         // oras's words for the registry's 401; the next line says what
         // they mean (see `login_advice`).

@@ -381,10 +381,7 @@ impl TarLayout {
     }
 
     fn read_only(&self) -> Error {
-        Error::Unsupported(format!(
-            "{} is an OCI layout in a tar archive, which is read-only; write to a layout directory, or use backup to write an archive",
-            self.path.display()
-        ))
+        Error::archive(self.path.display().to_string(), ArchiveFault::ReadOnly)
     }
 }
 

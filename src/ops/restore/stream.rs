@@ -143,9 +143,7 @@ impl Read for Tail<'_, '_> {
 impl Source for StreamSource<'_> {
     fn open(&mut self, offset: u64) -> Result<Stream<'_>> {
         if offset < self.at {
-            return Err(Error::Unsupported(
-                "a blob read from a stream cannot be read again from an earlier byte; run the restore again (what is restored stays)".into(),
-            ));
+            return Err(Error::archive("a stream", ArchiveFault::Rewind));
         }
         let skip = offset - self.at;
         let n = copy_stream(&mut (&mut self.verify).take(skip), &mut std::io::sink())
