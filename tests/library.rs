@@ -392,3 +392,77 @@ fn a_cancel_from_another_thread_stops_stalled_requests_within_a_second() {
         "what arrived is kept"
     );
 }
+
+#[test]
+fn a_cancelled_copy_into_a_layout_resumes_from_its_ingest() {
+    use oar::copy::{CopyOptions, copy};
+    let reg = Registry::start();
+    let d = TempDir::new("lib-ingest");
+    let data = crate::util::pseudo_random(5 * 1024 * 1024 + 7, 11);
+    d.write("big.bin", &data);
+    oar(
+        d.path(),
+        &[
+            "push",
+            "--plain-http",
+            &reg.reference("ingest:v1"),
+            "big.bin",
+        ],
+    )
+    .ok();
+    let repo = oar::registry::Repository::open_with(
+        &reg.reference("ingest"),
+        oar::registry::RegistryOptions::default().plain_http(true),
+        Box::new(oar::credentials::StaticCredential::default()),
+    )
+    .unwrap();
+    let layout = OciLayout::new(d.join("lay"));
+    let digest = format!("sha256:{}", crate::util::sha256_hex(&data));
+    // Stopped after 2 MiB: Cancelled, and the bytes kept in ingest/.
+    let mut stopper = Recorder {
+        progress: Default::default(),
+        stop_after: Some(2 * 1024 * 1024),
+    };
+    let err = copy(
+        &repo,
+        "v1",
+        &layout,
+        Some("v1"),
+        &CopyOptions::default(),
+        &mut stopper,
+    )
+    .unwrap_err();
+    assert!(matches!(err, oar::Error::Cancelled), "{err}");
+    let partial = d.join(format!("lay/ingest/sha256-{}.partial", &digest[7..]));
+    let held = std::fs::metadata(&partial).unwrap().len();
+    assert!(
+        held >= 2 * 1024 * 1024 && held < data.len() as u64,
+        "{held}"
+    );
+    assert!(
+        layout.resolve("v1").is_err(),
+        "no tag for an incomplete copy"
+    );
+    // Copied again: the blob's progress starts at the bytes held, and the
+    // layout holds the whole content, with nothing left in ingest/.
+    let mut rec = Recorder {
+        progress: Default::default(),
+        stop_after: None,
+    };
+    copy(
+        &repo,
+        "v1",
+        &layout,
+        Some("v1"),
+        &CopyOptions::default(),
+        &mut rec,
+    )
+    .unwrap();
+    let blob: oar::Digest = digest.parse().unwrap();
+    assert_eq!(rec.progress[&blob][0], held, "resumed at the bytes held");
+    assert_eq!(
+        std::fs::read(d.join(format!("lay/blobs/sha256/{}", &digest[7..]))).unwrap(),
+        data
+    );
+    assert_eq!(std::fs::read_dir(d.join("lay/ingest")).unwrap().count(), 0);
+}

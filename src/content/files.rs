@@ -418,7 +418,7 @@ fn download_beside(
     let dir = parent_dir(path);
     fsutil::ensure_dir(dir)?;
     let partial = partial_path(dir, desc);
-    if let Err(e) = download_named(&partial, shown, desc, source, diagnostics) {
+    if let Err(e) = download_resumable(&partial, shown, desc, source, diagnostics) {
         let kept = fs::symlink_metadata(&partial).map_or(0, |m| m.len());
         if kept > 0 {
             diagnostics.report(&crate::diagnostics::Diagnostic::Kept {
@@ -442,11 +442,12 @@ pub fn download_verified(
     source: &mut dyn Source,
     diagnostics: &Hook,
 ) -> Result<()> {
-    download_named(partial, partial, desc, source, diagnostics)
+    download_resumable(partial, partial, desc, source, diagnostics)
 }
 
-/// [`download_verified`], with messages naming `shown`.
-fn download_named(
+/// [`download_verified`], with messages naming `shown` (the file or
+/// layout the user knows), never the partial file.
+pub(crate) fn download_resumable(
     partial: &Path,
     shown: &Path,
     desc: &Descriptor,

@@ -22,15 +22,17 @@
 //! they see whole.
 
 use std::fs::{self, File};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+use super::files;
 use super::{
     Deleter, ReferrerLister, Resolver, Source, Storage, Stream, TagLister, Tagger, Target,
     fetch_all, push_bytes,
 };
 use crate::descriptor::Descriptor;
-use crate::digest::{Digest, VerifyReader, copy_stream};
+use crate::diagnostics::Hook;
+use crate::digest::Digest;
 use crate::error::{Error, Missing, Result};
 use crate::fsutil;
 use crate::manifest::{self, Index, MAX_MANIFEST_SIZE};
@@ -376,31 +378,46 @@ impl Storage for OciLayout {
 
 impl OciLayout {
     /// Writes a blob through `ingest/` unless it is there.
+    ///
+    /// One writer per blob at a time, across handles, threads and
+    /// processes: `ingest/<alg>-<hex>.lock` is held while it is written,
+    /// and a writer that waited for it finds the blob there and is done.
+    /// The bytes go to `ingest/<alg>-<hex>.partial`, verified as they
+    /// come; when a transfer stops (cancelled, a lost connection), what
+    /// arrived stays there and the next push of the blob resumes from it,
+    /// after hashing it again. Content that does not verify is deleted.
     fn write_blob(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
         let target = self.blob_path(&desc.digest);
-        if !target.exists() {
-            self.ensure_layout()?;
-            let dir = target.parent().expect("blob paths have parents");
-            fsutil::ensure_dir(dir)?;
-            let ingest = self.root.join("ingest");
-            // Created if needed, never removed: another writer may be
-            // about to create its file there.
-            fsutil::ensure_dir(&ingest)?;
-            let tmp = fsutil::temp_path(&ingest, desc.digest.hex());
-            let result = (|| {
-                let mut f = fsutil::create_new(&tmp, 0o644, &self.root)?;
-                let mut r = VerifyReader::new(source.open(0)?, &desc.digest, desc.size);
-                copy_stream(&mut r, &mut f)
-                    .map_err(|e| Error::from_io(format!("writing {}", self.root.display()), e))?;
-                f.flush().map_err(|e| Error::io("flushing blob", e))?;
-                f.sync_all().map_err(|e| Error::io("syncing blob", e))?;
-                fsutil::commit(&tmp, &target)
-            })();
-            if result.is_err() {
-                let _ = fs::remove_file(&tmp);
-            }
-            result?;
+        if target.exists() {
+            return Ok(());
         }
+        self.ensure_layout()?;
+        let dir = target.parent().expect("blob paths have parents");
+        fsutil::ensure_dir(dir)?;
+        let ingest = self.root.join("ingest");
+        // Created if needed, never removed: another writer may be about to
+        // create its file there.
+        fsutil::ensure_dir(&ingest)?;
+        let name = format!("{}-{}", desc.digest.algorithm().name(), desc.digest.hex());
+        let lock_path = ingest.join(format!("{name}.lock"));
+        let locked = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .and_then(|f| f.lock().map(|()| f))
+            .map_err(|e| Error::io(format!("writing {}", self.root.display()), e))?;
+        if target.exists() {
+            // Written by whoever held the lock before.
+            return Ok(());
+        }
+        let partial = ingest.join(format!("{name}.partial"));
+        files::download_resumable(&partial, &self.root, desc, source, &Hook::default())?;
+        fsutil::commit(&partial, &target)?;
+        // Whoever waits on this lock finds the blob there; a later writer
+        // makes a new lock file and finds it too.
+        let _ = fs::remove_file(&lock_path);
+        drop(locked);
         Ok(())
     }
 }
