@@ -466,3 +466,43 @@ fn a_cancelled_copy_into_a_layout_resumes_from_its_ingest() {
     );
     assert_eq!(std::fs::read_dir(d.join("lay/ingest")).unwrap().count(), 0);
 }
+
+#[test]
+fn tags_without_the_referrers_fallback_tags() {
+    let d = TempDir::new("lib-tags");
+    let layout = OciLayout::new(d.join("lay"));
+    let desc = push_small(&layout, b"subject", "v1");
+    layout
+        .tag(&desc, &format!("sha256-{}", "a".repeat(64)))
+        .unwrap();
+    layout.tag(&desc, "sha256-short").unwrap();
+    let mut all = all_tags(&layout, "").unwrap();
+    all.sort();
+    assert_eq!(all.len(), 3, "{all:?}");
+    let mut given = oar::content::all_tags_without_referrers(&layout, "").unwrap();
+    given.sort();
+    assert_eq!(given, ["sha256-short", "v1"]);
+}
+
+#[test]
+fn push_packed_names_a_layer_no_upload_holds() {
+    use oar::ops::push::Upload;
+    let d = TempDir::new("lib-missing");
+    let layout = OciLayout::new(d.join("lay"));
+    let a = Upload::bytes(b"a".to_vec(), "text/plain", "a.txt");
+    let b = Upload::bytes(b"b".to_vec(), "text/plain", "b.txt");
+    let packed = pack(
+        vec![a.desc.clone(), b.desc.clone()],
+        &PackOptions::default().artifact_type("application/vnd.test"),
+    )
+    .unwrap();
+    let mut quiet = |_: oar::copy::Action, _: &oar::Descriptor| {};
+    let err = push_packed(&layout, &packed, vec![a], Some("v1"), &mut quiet).unwrap_err();
+    assert!(matches!(err, oar::Error::InvalidArgument(_)), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains(&b.desc.digest.to_string()) && text.contains("(b.txt)"),
+        "{text}"
+    );
+    assert!(layout.resolve("v1").is_err(), "nothing tagged");
+}

@@ -214,6 +214,22 @@ pub fn all_tags(lister: &dyn TagLister, last: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Every tag after `last`, like [`all_tags`], without the referrers
+/// fallback tags (`sha256-<hex>`, see
+/// [`is_referrers_tag`](crate::registry::referrers::is_referrers_tag)):
+/// the tags people gave.
+pub fn all_tags_without_referrers(lister: &dyn TagLister, last: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    lister.tags(last, &mut |page| {
+        out.extend(
+            page.into_iter()
+                .filter(|t| !crate::registry::referrers::is_referrers_tag(t)),
+        );
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// Describes a blob known only by digest (`blob fetch`, `blob delete`).
 pub trait BlobResolver {
     /// The blob's descriptor (media type `application/octet-stream`), or

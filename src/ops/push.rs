@@ -18,7 +18,7 @@ use crate::content::{Source, Storage, Stream, Tagger, Target, describe_file};
 use crate::copy::{Action, Graph, Hooks, Observer, Verbs, quiet};
 use crate::descriptor::{Annotations, Descriptor};
 use crate::digest::{Digest, STREAM_BUFFER};
-use crate::error::{Error, Missing, Result};
+use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::manifest::Document;
 use crate::media_type::{
@@ -236,7 +236,18 @@ impl Storage for UploadSet<'_> {
                 }
                 Ok((Box::new(f), offset))
             }
-            None => Err(Error::not_found(Missing::Blob, desc.digest.to_string())),
+            // Not at the destination (or it would not be asked for), and
+            // not given: the caller packed a layer it did not pass.
+            None => {
+                let name = desc
+                    .title()
+                    .map(|t| format!(" ({})", crate::text::escape_controls(t)))
+                    .unwrap_or_default();
+                Err(Error::invalid(format!(
+                    "the packed manifest names {}{name}, which none of the uploads holds and the destination does not have: pass the Upload it was packed from",
+                    desc.digest
+                )))
+            }
         }
     }
 

@@ -276,11 +276,30 @@ pub struct Repository {
     accept: Mutex<Option<String>>,
 }
 
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("name", &self.name)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Repository {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repository")
+            .field("registry", &self.registry.name)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Repository {
-    /// Opens the repository a reference names (`host/repo`, a tag or
-    /// digest being ignored), with the user's docker credentials
-    /// (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json` and their
-    /// helpers).
+    /// Opens the repository `host/repo`, with the user's docker
+    /// credentials (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`
+    /// and their helpers). A reference with a tag or digest
+    /// (`host/repo:v1`) is refused rather than cut short: resolve the tag
+    /// on the repository ([`Resolver::resolve`](crate::content::Resolver::resolve)).
     ///
     /// ```no_run
     /// use oar::prelude::*;
@@ -302,6 +321,12 @@ impl Repository {
         credentials: Box<dyn CredentialSource>,
     ) -> Result<Repository> {
         let r = crate::reference::Reference::parse(reference)?;
+        if let Some(selector) = r.selector() {
+            return Err(Error::invalid(format!(
+                "{reference:?} names {selector:?} in {}: a repository is opened by its name alone; resolve {selector:?} on it",
+                r.name()
+            )));
+        }
         Ok(Registry::new(&r.registry, opts, credentials)?.repository(&r.repository))
     }
 
@@ -491,5 +516,22 @@ mod tests {
         assert!(!is_localhost("127.0.0.1:5000"));
         assert!(!is_localhost("localhost.example:5000"));
         assert!(!is_localhost("localhostx"));
+    }
+
+    #[test]
+    fn open_refuses_a_tag_or_digest_rather_than_dropping_it() {
+        let none = || Box::new(crate::credentials::StaticCredential::default());
+        let repo =
+            Repository::open_with("localhost:5000/hello", RegistryOptions::default(), none())
+                .unwrap();
+        assert_eq!(repo.name(), "hello");
+        for r in [
+            "localhost:5000/hello:v1",
+            "localhost:5000/hello@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+        ] {
+            let e = Repository::open_with(r, RegistryOptions::default(), none()).unwrap_err();
+            assert!(matches!(e, Error::InvalidArgument(_)), "{e}");
+            assert!(e.to_string().contains("localhost:5000/hello"), "{e}");
+        }
     }
 }

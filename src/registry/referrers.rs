@@ -62,6 +62,21 @@ pub fn referrers_tag(digest: &Digest) -> String {
     )
 }
 
+/// True for tags shaped like a referrers fallback tag (`sha256-<hex>`: an
+/// algorithm and a hex digest joined by `-`), which registries without
+/// the referrers API hold beside the tags people give.
+///
+/// ```
+/// use oar::registry::referrers::is_referrers_tag;
+/// assert!(is_referrers_tag(&format!("sha256-{}", "a".repeat(64))));
+/// assert!(!is_referrers_tag("sha256-abc"));
+/// assert!(!is_referrers_tag("v1"));
+/// ```
+pub fn is_referrers_tag(tag: &str) -> bool {
+    tag.split_once('-')
+        .is_some_and(|(alg, hex)| Digest::parse(&format!("{alg}:{hex}")).is_ok())
+}
+
 /// Per-repository referrers state.
 #[derive(Debug, Default)]
 pub(super) struct ReferrersState {

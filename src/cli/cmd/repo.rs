@@ -4,14 +4,6 @@ use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
 use crate::cli::options;
 use crate::cli::output;
-use oar::digest::Digest;
-
-/// True for tags that look like digests (`sha256-<hex>`), the referrers
-/// tag schema's tags.
-pub fn is_digest_tag(tag: &str) -> bool {
-    tag.split_once('-')
-        .is_some_and(|(alg, hex)| Digest::parse(&format!("{alg}:{hex}")).is_ok())
-}
 
 /// `oar repo ls`: the registry's repositories (catalog API), following
 /// `Link` pages; with a namespace, only those under it, the prefix cut.
@@ -90,7 +82,7 @@ pub fn tags(args: &Args) -> Result<()> {
             if !last.is_empty() && t.as_str() <= last {
                 continue;
             }
-            if args.flag("exclude-digest-tags") && is_digest_tag(&t) {
+            if args.flag("exclude-digest-tags") && oar::registry::referrers::is_referrers_tag(&t) {
                 continue;
             }
             if let Some(f) = &filter
@@ -104,16 +96,4 @@ pub fn tags(args: &Args) -> Result<()> {
         Ok(())
     })?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn digest_tags() {
-        assert!(is_digest_tag(&format!("sha256-{}", "a".repeat(64))));
-        assert!(!is_digest_tag("sha256-abc"));
-        assert!(!is_digest_tag("v1"));
-    }
 }
