@@ -232,7 +232,7 @@ impl FileStore {
             };
             removed.map_err(|e| Error::io(format!("removing the old {}", shown.display()), e))?;
         }
-        fsutil::commit(&staging, path)?;
+        fsutil::commit(&staging, path).map_err(|e| writing(e, &shown))?;
         match fs::remove_file(&partial) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(
                 format!(
@@ -323,7 +323,7 @@ impl Storage for FileStore {
                 source,
                 &self.opts.diagnostics,
             )?;
-            fsutil::commit(&partial, &path)
+            fsutil::commit(&partial, &path).map_err(|e| writing(e, &self.shown(&path)))
         }
     }
 }
@@ -390,7 +390,7 @@ pub fn write_output_file(
             }
             #[cfg(not(unix))]
             let _ = mode;
-            fsutil::commit(&partial, &file)
+            fsutil::commit(&partial, &file).map_err(|e| writing(e, path))
         }
         fsutil::Output::InPlace => {
             let file = fsutil::open_in_place(path)
@@ -459,6 +459,15 @@ pub(crate) fn download_resumable(
             let _ = fs::remove_file(partial);
             Err(e)
         }
+        other => other,
+    }
+}
+
+/// A failed file operation renamed after the file the user knows
+/// (`out/hi.txt`, the path as given), whatever path the operation used.
+fn writing(e: Error, shown: &Path) -> Error {
+    match e {
+        Error::Io { source, .. } => Error::io(format!("writing {}", shown.display()), source),
         other => other,
     }
 }
