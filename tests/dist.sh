@@ -58,7 +58,7 @@ build_arch() {
   (
     cd "$out/src"
     export CARGO_TARGET_DIR="$out/cargo" SOURCE_DATE_EPOCH="$epoch"
-    export "CC_$lower=$cc" "CFLAGS_$lower=-O2 $cmaps" "CARGO_TARGET_${upper}_LINKER=$cc"
+    export "CC_$lower=$cc" "CFLAGS_$lower=$cmaps" "CARGO_TARGET_${upper}_LINKER=$cc"
     export "CARGO_TARGET_${upper}_RUSTFLAGS=$maps $SIZE_FLAGS"
     cargo build --quiet --release --locked --target "$t"
   )
