@@ -39,7 +39,7 @@ triple() {
 # nothing anyway) and relative relocations packed as RELR (musl's static
 # start-up applies them; the x86_64 binary stays position-independent).
 # DIST_SIZE_FLAGS replaces them, to measure what each one saves.
-SIZE_FLAGS=${DIST_SIZE_FLAGS-"-C force-unwind-tables=no -C link-arg=-Wl,-z,pack-relative-relocs"}
+SIZE_FLAGS=${DIST_SIZE_FLAGS-"-C link-arg=-Wl,-z,pack-relative-relocs"}
 
 # build_arch OUT ARCH: builds OUT/src for ARCH, leaving the binary in
 # OUT/oar-VERSION-linux-ARCH/oar.
