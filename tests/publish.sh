@@ -94,12 +94,13 @@ roundtrip() {
   for tarball in "$dist"/oar-"$version"-linux-*.tar.gz; do
     arch=${tarball##*-linux-}
     arch=${arch%.tar.gz}
-    grep -q "\"artifactType\":\"$RELEASE_TYPE\",\"platform\":{\"architecture\":\"$(goarch "$arch")\",\"os\":\"linux\"}" "$work/index.json" ||
+    grep -q "\"platform\":{\"architecture\":\"$(goarch "$arch")\",\"os\":\"linux\"},\"artifactType\":\"$RELEASE_TYPE\"" "$work/index.json" ||
       fail "the index has no $RELEASE_TYPE entry for linux/$(goarch "$arch"): $(cat "$work/index.json")"
   done
-  # SHA256SUMS is found among the referrers of the index and is the file.
+  # SHA256SUMS is found among the referrers of the index (listed after
+  # the index itself) and is the file.
   sums=$("$oar" discover --plain-http --artifact-type "$SUMS_TYPE" --format json "$reg/oar:$version" |
-    tr ',{' '\n\n' | sed -n 's/^"digest":"\(sha256:[0-9a-f]*\)"$/\1/p' | tail -n 1)
+    sed -n 's/^ *"digest": *"\(sha256:[0-9a-f]*\)",*$/\1/p' | tail -n 1)
   [ -n "$sums" ] || fail "no $SUMS_TYPE referrer of $reg/oar:$version"
   "$oar" pull --plain-http --no-tty -o "$work/sums" "$reg/oar@$sums" > "$work/pull.out"
   cmp "$dist/SHA256SUMS" "$work/sums/SHA256SUMS" || fail "the attached SHA256SUMS differs"
