@@ -7,10 +7,9 @@
 #   sh tests/dist.sh compare OUT1 OUT2 [ARCH...]
 #
 # build exports HEAD (git archive, so a dirty tree cannot leak in) to
-# OUT/src and builds it for each ARCH at once, with OUT/cargo-ARCH as its
-# target directory, so two builds into different OUTs share nothing but
-# the toolchain and the registry sources in CARGO_HOME: the honest test of
-# reproducibility.
+# OUT/src and builds it with OUT/cargo as its target directory, so two
+# builds into different OUTs share nothing but the toolchain and the
+# registry sources in CARGO_HOME: the honest test of reproducibility.
 # Every path that could reach the binary (the source, CARGO_HOME, the
 # target directory) is remapped, in Rust and in the C of ring alike;
 # SOURCE_DATE_EPOCH is the commit's time and is every tar member's mtime;
@@ -49,8 +48,8 @@ build_arch() {
   upper=$(echo "$t" | tr 'a-z-' 'A-Z_')
   lower=$(echo "$t" | tr '-' '_')
   cargo_home=${CARGO_HOME:-$HOME/.cargo}
-  maps="--remap-path-prefix=$out/src=/oar-$version --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$out/cargo-$arch=/target"
-  cmaps="-ffile-prefix-map=$out/src=/oar-$version -ffile-prefix-map=$cargo_home=/cargo -ffile-prefix-map=$out/cargo-$arch=/target"
+  maps="--remap-path-prefix=$out/src=/oar-$version --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$out/cargo=/target"
+  cmaps="-ffile-prefix-map=$out/src=/oar-$version -ffile-prefix-map=$cargo_home=/cargo -ffile-prefix-map=$out/cargo=/target"
   if [ "$arch" = x86_64 ]; then cc=gcc; else cc=$arch-linux-gnu-gcc; fi
   command -v "$cc" >/dev/null || fail "$cc missing: run make dist-deps"
   rustup target list --installed 2>/dev/null | grep -qx "$t" || fail "Rust target $t missing: run make dist-deps"
@@ -58,7 +57,7 @@ build_arch() {
   start=$(date +%s)
   (
     cd "$out/src"
-    export CARGO_TARGET_DIR="$out/cargo-$arch" SOURCE_DATE_EPOCH="$epoch"
+    export CARGO_TARGET_DIR="$out/cargo" SOURCE_DATE_EPOCH="$epoch"
     export "CC_$lower=$cc" "CFLAGS_$lower=$cmaps" "CARGO_TARGET_${upper}_LINKER=$cc"
     export "CARGO_TARGET_${upper}_RUSTFLAGS=$maps $SIZE_FLAGS"
     cargo build --quiet --release --locked --target "$t"
@@ -67,7 +66,7 @@ build_arch() {
   stage=$out/oar-$version-linux-$arch
   rm -rf "$stage"
   mkdir -p "$stage"
-  cp "$out/cargo-$arch/$t/release/oar" "$stage/oar"
+  cp "$out/cargo/$t/release/oar" "$stage/oar"
   size=$(wc -c < "$stage/oar")
   echo "dist: $t binary: $size bytes (limit $MAX_BYTES)" >&2
   [ "$size" -le "$MAX_BYTES" ] || fail "$t binary is $size bytes, over $MAX_BYTES"
@@ -108,16 +107,7 @@ build() {
   rm -rf "$out/src" "$out"/oar-*
   mkdir -p "$out/src"
   git -C "$root" archive --format=tar HEAD | tar -xf - -C "$out/src"
-  # The architectures build side by side: most of a build is its
-  # single-threaded LTO, so two take little longer than one on 2 cores.
-  builds=
-  for arch in "$@"; do
-    build_arch "$out" "$arch" &
-    builds="$builds $!"
-  done
-  failed=
-  for b in $builds; do wait "$b" || failed=1; done
-  [ -z "$failed" ] || fail "a build failed"
+  for arch in "$@"; do build_arch "$out" "$arch"; done
   # Completion scripts are the same text on every platform: the x86_64
   # binary (this machine's) writes them when it was built, else the first.
   completer=$out/oar-$version-linux-$1/oar
