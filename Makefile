@@ -9,7 +9,16 @@ STATIC_TARGET := x86_64-unknown-linux-musl
 APT_PACKAGES := docker-registry apache2-utils openssl skopeo time zsh fish curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test test-deps lint man install demo static fuzz bench clean
+.PHONY: all build test test-deps lint man install demo static fuzz bench clean \
+	dist dist-deps dist-check publish test-release
+
+# Release builds (tests/dist.sh): x86_64 and aarch64, static musl.
+# OAR_SKIP_CROSS=1 leaves aarch64 out, saying so, where its target cannot
+# be installed; otherwise a missing aarch64 toolchain fails the build.
+CROSS_TARGET := aarch64-unknown-linux-musl
+CROSS_APT := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+DIST_ARCHS := x86_64 $(if $(filter 1,$(OAR_SKIP_CROSS)),,aarch64)
+VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 
 all: build
 
@@ -38,6 +47,19 @@ test: test-deps
 	OAR_TEST_PYTHON=$(CURDIR)/$(VENV)/bin/python $(CARGO) test --all-targets
 	$(CARGO) test --doc
 	BENCH_SMOKE=1 OAR=target/debug/oar BENCH_PYTHON=$(VENV)/bin/python sh tests/bench.sh
+	$(MAKE) test-release
+
+# The release where it runs: `make dist`'s binaries through the smoke test
+# (aarch64 under qemu), the x86_64 build made again from another directory
+# and compared byte for byte, and the release published to a registry and
+# pulled back per platform. (Both architectures are compared by
+# `make dist-check`; in `make test` the second aarch64 build would cost
+# another two minutes.)
+test-release: test-deps dist
+	sh tests/dist.sh build target/dist-repro x86_64
+	sh tests/dist.sh compare target/dist target/dist-repro x86_64
+	@for a in $(DIST_ARCHS); do sh tests/cross_smoke.sh $$a target/dist/oar-$(VERSION)-linux-$$a/oar || exit 1; done
+	sh tests/publish.sh --test target/dist
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -70,6 +92,41 @@ static:
 	CC_x86_64_unknown_linux_musl=gcc $(CARGO) build --release --target $(STATIC_TARGET)
 	@ls -l target/$(STATIC_TARGET)/release/oar
 	@ldd target/$(STATIC_TARGET)/release/oar 2>&1 || true
+
+# The Rust targets and, for aarch64, Debian's cross gcc (ring's C), its
+# libc headers and qemu-user-static (to run what it builds).
+dist-deps:
+	rustup target add $(STATIC_TARGET)
+	@if [ "$(OAR_SKIP_CROSS)" = 1 ]; then \
+	  echo "*** OAR_SKIP_CROSS=1: the aarch64 release is NOT built and NOT tested ***" >&2; \
+	else \
+	  rustup target add $(CROSS_TARGET) || { echo "*** cannot install the Rust target $(CROSS_TARGET): the aarch64 release cannot be built or tested (OAR_SKIP_CROSS=1 skips it) ***" >&2; exit 1; }; \
+	  missing=""; for c in aarch64-linux-gnu-gcc qemu-aarch64-static; do command -v $$c >/dev/null || missing=1; done; \
+	  [ -f /usr/aarch64-linux-gnu/include/stdint.h ] || missing=1; \
+	  if [ -n "$$missing" ]; then \
+	    $(SUDO) apt-get install -y --no-install-recommends $(CROSS_APT) || \
+	    { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(CROSS_APT); } || \
+	    { echo "*** cannot install $(CROSS_APT): the aarch64 release cannot be built or tested (OAR_SKIP_CROSS=1 skips it) ***" >&2; exit 1; }; \
+	  fi; \
+	fi
+
+# target/dist: oar-VERSION-linux-{x86_64,aarch64}.tar.gz and SHA256SUMS,
+# built from the last commit; fails if a binary passes 3 MiB.
+dist: dist-deps
+	sh tests/dist.sh build target/dist $(DIST_ARCHS)
+
+# Reproducibility: a second, independent build into target/dist-check
+# must give the same bytes (binaries, tarballs, SHA256SUMS).
+dist-check: dist
+	sh tests/dist.sh build target/dist-check $(DIST_ARCHS)
+	sh tests/dist.sh compare target/dist target/dist-check $(DIST_ARCHS)
+
+# `make publish REGISTRY=host/repo`: pushes target/dist with its own oar
+# as a multi-platform index tagged VERSION and latest (tests/publish.sh);
+# PUBLISH_FLAGS go to every oar command (e.g. --plain-http).
+publish: dist
+	@[ -n "$(REGISTRY)" ] || { echo "usage: make publish REGISTRY=host/repo [PUBLISH_FLAGS=...]" >&2; exit 1; }
+	sh tests/publish.sh target/dist $(REGISTRY) $(PUBLISH_FLAGS)
 
 # Fuzz every parser that reads untrusted input for FUZZ_SECONDS each
 # (cargo-fuzz needs the nightly toolchain; it is installed if missing).

@@ -73,9 +73,9 @@ done
 # The load before the bench adds its own: how quiet the machine was.
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
-pids=
+. "$here/registry.sh"
 cleanup() {
-  for p in $pids; do kill "$p" 2>/dev/null || true; done
+  stop_registries
   [ -n "${BENCH_KEEP:-}" ] && echo "bench: kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -83,30 +83,6 @@ trap cleanup EXIT
 # registries running: exit, so that the EXIT trap runs.
 trap 'exit 130' HUP INT PIPE TERM
 
-# A header only our registries send: the proof that the server answering
-# on a port is the one started here.
-ours="oar-bench-$$"
-# start_registry NAME VAR: starts a registry storing under $work/NAME, its
-# access log (stdout) in $work/NAME.access, and sets VAR to host:port.
-start_registry() {
-  port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  cat > "$work/$1.yml" <<EOF
-version: 0.1
-log: {level: error, accesslog: {disabled: false}}
-storage: {filesystem: {rootdirectory: $work/$1}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$port, secret: bench, headers: {X-Oar-Bench: [$ours-$1]}}
-EOF
-  docker-registry serve "$work/$1.yml" >"$work/$1.access" 2>"$work/$1.log" &
-  rpid=$!
-  pids="$pids $rpid"
-  i=0
-  until curl -si "http://127.0.0.1:$port/v2/" 2>/dev/null | tr -d '\r' | grep -qx "X-Oar-Bench: $ours-$1"; do
-    kill -0 $rpid 2>/dev/null || fail "registry $1 exited: $(cat "$work/$1.log")"
-    i=$((i + 1)); [ $i -lt 300 ] || fail "registry $1 did not answer within 15 s"
-    sleep 0.05
-  done
-  eval "$2=127.0.0.1:$port"
-}
 start_registry src A
 start_registry dst B
 
