@@ -87,9 +87,12 @@ demo: build
 
 # A stripped, statically linked x86_64 Linux binary (musl; ring builds
 # with gcc).
+# Relocations packed as RELR, as `make dist` builds (110 KB smaller).
+STATIC_RUSTFLAGS := -C link-arg=-Wl,-z,pack-relative-relocs
 static:
 	rustup target add $(STATIC_TARGET) >/dev/null 2>&1 || true
-	CC_x86_64_unknown_linux_musl=gcc $(CARGO) build --release --target $(STATIC_TARGET)
+	CC_x86_64_unknown_linux_musl=gcc CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="$(STATIC_RUSTFLAGS)" \
+	  $(CARGO) build --release --target $(STATIC_TARGET)
 	@ls -l target/$(STATIC_TARGET)/release/oar
 	@ldd target/$(STATIC_TARGET)/release/oar 2>&1 || true
 
