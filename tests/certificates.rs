@@ -187,6 +187,70 @@ fn expired_and_unknown_certificates_are_refused_in_words() {
     .ok();
 }
 
+/// A self-signed certificate for 127.0.0.1, made as users make one with
+/// `openssl x509 -req -signkey`, valid for `days` (-1: expired yesterday).
+fn self_signed_for_days(days: &str) -> Certs {
+    let dir = TempDir::new("self-days");
+    let d = dir.path();
+    new_csr(d, "domain.key", "domain.csr", "/CN=registry");
+    dir.write("ext.cnf", "subjectAltName=IP:127.0.0.1\n");
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "domain.csr",
+            "-signkey",
+            "domain.key",
+            "-days",
+            days,
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "domain.crt",
+        ],
+    );
+    Certs::at(dir, "domain.crt", "domain.crt", "domain.key")
+}
+
+/// A certificate trusted as itself (given with `--ca-file`, or in the
+/// system store) is still checked for its dates: an expired one is
+/// refused in the same words as an expired CA-signed one.
+#[test]
+fn an_expired_certificate_trusted_as_itself_is_refused() {
+    let expired = self_signed_for_days("-1");
+    let reg = Registry::start_with(Options {
+        tls: Some(&expired),
+        ..Options::default()
+    });
+    let d = TempDir::new("expired-self");
+    let ca = expired.ca.to_str().unwrap();
+    let e = refused(
+        push(&d, &reg.reference("e:v1"), &["--ca-file", ca]),
+        "expired, trusted as itself",
+        "x509: certificate has expired or is not yet valid: current time ",
+    );
+    assert!(e.stderr.contains(" is after "), "{}", e.stderr);
+    refused(
+        push_env(&d, &reg.reference("e:v2"), &[], &[("SSL_CERT_FILE", ca)]),
+        "expired, trusted as itself in the system store",
+        "x509: certificate has expired or is not yet valid",
+    );
+    // Control: the same recipe, in date, is accepted the same way.
+    let fresh = self_signed_for_days("2");
+    let reg = Registry::start_with(Options {
+        tls: Some(&fresh),
+        ..Options::default()
+    });
+    push(
+        &d,
+        &reg.reference("f:v1"),
+        &["--ca-file", fresh.ca.to_str().unwrap()],
+    )
+    .ok();
+}
+
 /// A client certificate made the usual way: a key (by `key_cmd`), a CSR,
 /// and `openssl x509 -req` with the CA `ca` (certificate, key) and no
 /// extensions, which makes an X.509 v1 certificate.
