@@ -97,7 +97,8 @@ fuzz:
 #   jobs      MUTANTS_JOBS parallel mutants (default 1)
 #   place     by default the tree is copied and built afresh once per run;
 #             MUTANTS_IN_PLACE=1 mutates this tree and reuses target/
-#             (minutes sooner; edit nothing under src/ while it runs)
+#             (minutes sooner, one mutant at a time; edit nothing under
+#             src/ while it runs)
 # Results: target/mutants.out/ (caught.txt, missed.txt, timeout.txt).
 BASE ?= main
 MUTANTS_FILE ?=
@@ -112,8 +113,8 @@ mutants:
 	@if [ -n "$(MUTANTS_FILE)" ]; then scope="--file $(MUTANTS_FILE)"; \
 	else git diff "$$(git merge-base $(BASE) HEAD)" -- '*.rs' > target/mutants.diff; \
 	  scope="--in-diff target/mutants.diff"; fi; \
-	timeout -s INT $(MUTANTS_BUDGET) $(CARGO) mutants $$scope --jobs $(MUTANTS_JOBS) \
-	  --timeout $(MUTANTS_TIMEOUT) $(if $(MUTANTS_IN_PLACE),--in-place) --output target --no-shuffle \
+	timeout -s INT $(MUTANTS_BUDGET) $(CARGO) mutants $$scope \
+	  $(if $(MUTANTS_IN_PLACE),--in-place,--jobs $(MUTANTS_JOBS)) --timeout $(MUTANTS_TIMEOUT) --output target --no-shuffle \
 	  -- $(MUTANTS_TESTS); rc=$$?; \
 	out=target/mutants.out; \
 	for k in caught missed timeout unviable; do \
