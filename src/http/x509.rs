@@ -286,7 +286,9 @@ mod tests {
         let (t, _) = tlv(&[0x04, 0x81, 0x01, 9]).unwrap();
         assert_eq!(t.contents, [9]);
         // No length bytes, or more than four, or more than there is.
-        assert!(tlv(&[0x04, 0x80, 0]).is_none());
+        // (0x80 is the long form with no length bytes, not a length of
+        // 128, however many bytes follow.)
+        assert!(tlv(&[[0x04, 0x80].as_slice(), &[0; 200]].concat()).is_none());
         assert!(tlv(&[0x04, 0x85, 0, 0, 0, 0, 1, 9]).is_none());
         assert!(tlv(&[0x04, 0x84, 0, 0, 0, 1, 9]).is_some());
         assert!(tlv(&[0x04, 0x02, 9]).is_none());
