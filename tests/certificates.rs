@@ -480,3 +480,48 @@ fn certs_d_directories_trust_a_registry_without_flags() {
     let broken_xdg = [("XDG_CONFIG_HOME", broken.path().to_str().unwrap())];
     push_env(&w, &reg.reference("d:v5"), &[], &broken_xdg).fails(1, "missing key");
 }
+
+/// `SSL_CERT_DIR`, as Go reads it: a list of directories of PEM files,
+/// used when `SSL_CERT_FILE` gives nothing. The CA there is trusted; the
+/// same directory without it is not (the system store is then only
+/// what it holds, not the built-in roots).
+#[test]
+fn ssl_cert_dir_is_a_system_store_of_directories() {
+    let certs = Certs::generate();
+    let reg = Registry::start_with(Options {
+        tls: Some(&certs),
+        ..Options::default()
+    });
+    let d = TempDir::new("ssl-cert-dir");
+    // Short names, hash-named links and files that are not PEM sit next
+    // to the CA, as in /etc/ssl/certs.
+    d.write("store/a.pem", std::fs::read(&certs.ca).unwrap());
+    d.write("store/0123abcd.0", std::fs::read(&certs.ca).unwrap());
+    d.write("store/README", "not a certificate");
+    d.write("empty/x.pem", "");
+    let dirs = format!(
+        "{}:{}",
+        d.join("empty").display(),
+        d.join("store").display()
+    );
+    push_env(
+        &d,
+        &reg.reference("dir:v1"),
+        &[],
+        &[("SSL_CERT_DIR", &dirs), ("SSL_CERT_FILE", "/nonexistent")],
+    )
+    .ok();
+    let other = Certs::generate();
+    d.write("wrong/ca.pem", std::fs::read(&other.ca).unwrap());
+    let wrong = d.join("wrong");
+    refused(
+        push_env(
+            &d,
+            &reg.reference("dir:v2"),
+            &[],
+            &[("SSL_CERT_DIR", wrong.to_str().unwrap())],
+        ),
+        "SSL_CERT_DIR without the CA",
+        "x509: certificate signed by unknown authority",
+    );
+}
