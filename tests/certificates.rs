@@ -479,6 +479,15 @@ fn certs_d_directories_trust_a_registry_without_flags() {
     );
     let broken_xdg = [("XDG_CONFIG_HOME", broken.path().to_str().unwrap())];
     push_env(&w, &reg.reference("d:v5"), &[], &broken_xdg).fails(1, "missing key");
+    // And a key without its certificate.
+    let lone = TempDir::new("xdg-lone-key");
+    let _key_only = certs_d(
+        &lone.join("containers/certs.d"),
+        &reg.host,
+        &[("client.key", &key)],
+    );
+    let lone_xdg = [("XDG_CONFIG_HOME", lone.path().to_str().unwrap())];
+    push_env(&w, &reg.reference("d:v6"), &[], &lone_xdg).fails(1, "missing client certificate");
 }
 
 /// `SSL_CERT_DIR`, as Go reads it: a list of directories of PEM files,
@@ -493,9 +502,12 @@ fn ssl_cert_dir_is_a_system_store_of_directories() {
         ..Options::default()
     });
     let d = TempDir::new("ssl-cert-dir");
-    // Short names, hash-named links and files that are not PEM sit next
-    // to the CA, as in /etc/ssl/certs.
-    d.write("store/a.pem", std::fs::read(&certs.ca).unwrap());
+    // The CA under a name that starts with eight hex digits but is no
+    // `<hash>.<n>` link; next to it, as in /etc/ssl/certs, a short name
+    // (another CA), a hash-named link and a file that is not PEM.
+    let other = Certs::generate();
+    d.write("store/deadbeef-ca.pem", std::fs::read(&certs.ca).unwrap());
+    d.write("store/a.pem", std::fs::read(&other.ca).unwrap());
     d.write("store/0123abcd.0", std::fs::read(&certs.ca).unwrap());
     d.write("store/README", "not a certificate");
     d.write("empty/x.pem", "");
@@ -511,7 +523,6 @@ fn ssl_cert_dir_is_a_system_store_of_directories() {
         &[("SSL_CERT_DIR", &dirs), ("SSL_CERT_FILE", "/nonexistent")],
     )
     .ok();
-    let other = Certs::generate();
     d.write("wrong/ca.pem", std::fs::read(&other.ca).unwrap());
     let wrong = d.join("wrong");
     refused(
