@@ -504,11 +504,12 @@ fn ssl_cert_dir_is_a_system_store_of_directories() {
     let d = TempDir::new("ssl-cert-dir");
     // The CA under a name that starts with eight hex digits but is no
     // `<hash>.<n>` link; next to it, as in /etc/ssl/certs, a short name
-    // (another CA), a hash-named link and a file that is not PEM.
+    // and a hash-named link (another CA: neither is what trusts the
+    // registry) and a file that is not PEM.
     let other = Certs::generate();
     d.write("store/deadbeef-ca.pem", std::fs::read(&certs.ca).unwrap());
     d.write("store/a.pem", std::fs::read(&other.ca).unwrap());
-    d.write("store/0123abcd.0", std::fs::read(&certs.ca).unwrap());
+    d.write("store/0123abcd.0", std::fs::read(&other.ca).unwrap());
     d.write("store/README", "not a certificate");
     d.write("empty/x.pem", "");
     let dirs = format!(
