@@ -346,7 +346,7 @@ mod tests {
         );
         let other = (BASIC_CONSTRAINTS, true, der(0x30, &[]));
         assert_eq!(
-            allows_server_auth(&with_extensions(&[other.clone()])),
+            allows_server_auth(&with_extensions(std::slice::from_ref(&other))),
             Some(true)
         );
         for (usages, critical, allowed) in [
