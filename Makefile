@@ -109,7 +109,7 @@ MUTANTS_JOBS ?= 1
 MUTANTS_IN_PLACE ?=
 mutants:
 	@command -v cargo-mutants >/dev/null || $(CARGO) install --locked cargo-mutants
-	@mkdir -p target
+	@mkdir -p target && rm -rf target/mutants.out
 	@if [ -n "$(MUTANTS_FILE)" ]; then scope="--file $(MUTANTS_FILE)"; \
 	else git diff "$$(git merge-base $(BASE) HEAD)" -- '*.rs' > target/mutants.diff; \
 	  scope="--in-diff target/mutants.diff"; fi; \
