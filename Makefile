@@ -9,7 +9,7 @@ STATIC_TARGET := x86_64-unknown-linux-musl
 APT_PACKAGES := docker-registry apache2-utils openssl skopeo time zsh fish curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test test-deps lint man install demo static fuzz bench clean \
+.PHONY: all build test test-deps lint man install demo static fuzz mutants bench clean \
 	dist dist-deps dist-check publish test-release
 
 # Release builds (tests/dist.sh): x86_64 and aarch64, static musl.
@@ -141,6 +141,47 @@ fuzz:
 	  echo "== fuzzing $$t for $(FUZZ_SECONDS) s"; \
 	  $(CARGO) +nightly fuzz run --fuzz-dir tests/fuzz $$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 || exit 1; \
 	done
+
+# Mutation testing with cargo-mutants (installed if missing): the code is
+# broken one small change at a time, and every change no test noticed (a
+# survivor) is printed. Not part of `make test`: each mutant is a rebuild.
+#   scope     the Rust files changed since BASE (default main, uncommitted
+#             changes included), or MUTANTS_FILE (a file, or a glob such
+#             as 'src/ops/restore/*.rs')
+#   tests     MUTANTS_TESTS, the `cargo test` arguments per mutant (default
+#             `--all-targets`: the whole suite, hours); narrow it, e.g.
+#             MUTANTS_TESTS='--lib --test integration -- proxy proxies::'
+#   time      MUTANTS_TIMEOUT seconds for one mutant's tests (default 300);
+#             MUTANTS_BUDGET seconds for the whole run (default 3600): the
+#             run is then interrupted and what it tested is reported
+#   jobs      MUTANTS_JOBS parallel mutants (default 1)
+#   place     by default the tree is copied and built afresh once per run;
+#             MUTANTS_IN_PLACE=1 mutates this tree and reuses target/
+#             (minutes sooner, one mutant at a time; edit nothing under
+#             src/ while it runs)
+# Results: target/mutants.out/ (caught.txt, missed.txt, timeout.txt).
+BASE ?= main
+MUTANTS_FILE ?=
+MUTANTS_TESTS ?= --all-targets
+MUTANTS_TIMEOUT ?= 300
+MUTANTS_BUDGET ?= 3600
+MUTANTS_JOBS ?= 1
+MUTANTS_IN_PLACE ?=
+mutants:
+	@command -v cargo-mutants >/dev/null || $(CARGO) install --locked cargo-mutants
+	@mkdir -p target && rm -rf target/mutants.out
+	@if [ -n "$(MUTANTS_FILE)" ]; then scope="--file $(MUTANTS_FILE)"; \
+	else git diff "$$(git merge-base $(BASE) HEAD)" -- '*.rs' > target/mutants.diff; \
+	  scope="--in-diff target/mutants.diff"; fi; \
+	timeout -s INT $(MUTANTS_BUDGET) $(CARGO) mutants $$scope \
+	  $(if $(MUTANTS_IN_PLACE),--in-place,--jobs $(MUTANTS_JOBS)) --timeout $(MUTANTS_TIMEOUT) --output target --no-shuffle \
+	  -- $(MUTANTS_TESTS); rc=$$?; \
+	out=target/mutants.out; \
+	for k in caught missed timeout unviable; do \
+	  printf '%s %s\n' "$$k" "$$(cat $$out/$$k.txt 2>/dev/null | wc -l)"; done; \
+	echo "== survivors ($$out/missed.txt)"; cat $$out/missed.txt 2>/dev/null; \
+	[ $$rc = 124 ] && echo "== stopped after MUTANTS_BUDGET=$(MUTANTS_BUDGET) s"; \
+	[ ! -s $$out/missed.txt ]
 
 # oar against curl, openssl, a keep-alive client, oras-py and skopeo, in
 # one run on this machine: one table of ratios against issue 14's targets,

@@ -1110,3 +1110,112 @@ fn errors_as_oras_words_them() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Restore is all or nothing, the referrers index included: tag `a` has
+/// a referrer (on a registry without the referrers API, pushing it writes
+/// the tag `sha256-<hex of a>`), and tag `b`'s file is corrupt. However
+/// the backup comes (directory, archive file, pipe), the restore fails
+/// naming the blob, and the repository has no tag at all.
+#[test]
+fn a_failed_restore_writes_no_referrers_index_tag_either() {
+    let d = TempDir::new("airgap-all-or-nothing");
+    let reg = Registry::start();
+    d.write("a.txt", "artifact a\n");
+    d.write("sbom.json", "{\"sbom\":\"a\"}");
+    d.write("b.bin", pseudo_random(256 << 10, 23));
+    let a = oar(
+        d.path(),
+        &["push", "--oci-layout", "dir:a", "a.txt", "-a", CREATED],
+    )
+    .ok()
+    .digest();
+    oar(
+        d.path(),
+        &[
+            "attach",
+            "--oci-layout",
+            "--artifact-type",
+            "application/vnd.example.sbom",
+            &format!("dir@{a}"),
+            "sbom.json",
+            "-a",
+            CREATED,
+        ],
+    )
+    .ok();
+    oar(
+        d.path(),
+        &["push", "--oci-layout", "dir:b", "b.bin", "-a", CREATED],
+    )
+    .ok();
+    let bad = crate::util::sha256_hex(&d.read("b.bin"));
+    corrupt(
+        &d,
+        &format!("dir/blobs/sha256/{bad}"),
+        &format!("dir/blobs/sha256/{bad}"),
+        1000,
+    );
+    // An archive of the same layout: blobs first, `index.json` last, as
+    // a stream wants it.
+    sh(
+        "tar",
+        &[
+            "-cf",
+            "bad.tar",
+            "-C",
+            "dir",
+            "oci-layout",
+            "blobs",
+            "index.json",
+        ],
+        d.path(),
+    );
+    for (n, input) in ["dir", "bad.tar", "-"].into_iter().enumerate() {
+        let repo = format!("partial{n}");
+        let stdin = if input == "-" {
+            d.read("bad.tar")
+        } else {
+            Vec::new()
+        };
+        let r = oar_input(
+            d.path(),
+            &[
+                "restore",
+                "--plain-http",
+                "--input",
+                input,
+                &reg.reference(&repo),
+            ],
+            &stdin,
+        );
+        assert_eq!(r.code, 1, "{input}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&bad),
+            "{input}: the blob is named: {}",
+            r.stderr
+        );
+        assert_eq!(
+            tags_of(&d, &reg.host, &repo),
+            Vec::<String>::new(),
+            "{input}: no tag, sha256-{} included",
+            &a[7..]
+        );
+    }
+    // The same backup, repaired, restores both tags and the referrers
+    // index: the test above would see that tag had it been written.
+    d.write(&format!("dir/blobs/sha256/{bad}"), d.read("b.bin"));
+    oar(
+        d.path(),
+        &[
+            "restore",
+            "--plain-http",
+            "--input",
+            "dir",
+            &reg.reference("whole"),
+        ],
+    )
+    .ok();
+    let mut tags = tags_of(&d, &reg.host, "whole");
+    tags.sort();
+    assert_eq!(tags, ["a", "b", &format!("sha256-{}", &a[7..])]);
+}

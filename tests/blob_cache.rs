@@ -216,3 +216,45 @@ fn a_restore_into_a_second_repository_mounts_what_the_first_received() {
     .ok();
     assert_eq!(d.read("back/a.bin"), d.read("a.bin"));
 }
+
+/// The record is kept per origin, port included: two registries on one
+/// host are two registries. A blob pushed to A is never asked of B as a
+/// mount (which would also tell B a repository name of A's).
+#[test]
+fn a_registry_on_another_port_of_the_same_host_is_never_asked_to_mount() {
+    let a = Registry::start();
+    let b = Registry::start();
+    let proxy = FaultProxy::start(&b.host);
+    let d = TempDir::new("blob-cache-ports");
+    d.write("big.bin", pseudo_random(2 << 20, 78));
+    run(
+        &d,
+        &[
+            "push",
+            "--plain-http",
+            &a.reference("secret-name:v1"),
+            "big.bin",
+        ],
+    )
+    .ok();
+    let record = std::fs::read_to_string(d.join("cache/oar/blob-locations")).unwrap();
+    assert!(
+        record.contains(&a.host),
+        "the push to A was recorded: {record}"
+    );
+    let to_b = format!("{}/other:v1", proxy.host());
+    run(&d, &["push", "--plain-http", &to_b, "big.bin"]).ok();
+    let records = proxy.records();
+    assert!(
+        records
+            .iter()
+            .any(|r| r.method == "PATCH" || r.method == "PUT"),
+        "B received the file: {records:?}"
+    );
+    let asked: Vec<&String> = records
+        .iter()
+        .map(|r| &r.target)
+        .filter(|t| t.contains("mount=") || t.contains("secret-name"))
+        .collect();
+    assert!(asked.is_empty(), "B was asked about A's blobs: {asked:?}");
+}

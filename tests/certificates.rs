@@ -187,6 +187,70 @@ fn expired_and_unknown_certificates_are_refused_in_words() {
     .ok();
 }
 
+/// A self-signed certificate for 127.0.0.1, made as users make one with
+/// `openssl x509 -req -signkey`, valid for `days` (-1: expired yesterday).
+fn self_signed_for_days(days: &str) -> Certs {
+    let dir = TempDir::new("self-days");
+    let d = dir.path();
+    new_csr(d, "domain.key", "domain.csr", "/CN=registry");
+    dir.write("ext.cnf", "subjectAltName=IP:127.0.0.1\n");
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "domain.csr",
+            "-signkey",
+            "domain.key",
+            "-days",
+            days,
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "domain.crt",
+        ],
+    );
+    Certs::at(dir, "domain.crt", "domain.crt", "domain.key")
+}
+
+/// A certificate trusted as itself (given with `--ca-file`, or in the
+/// system store) is still checked for its dates: an expired one is
+/// refused in the same words as an expired CA-signed one.
+#[test]
+fn an_expired_certificate_trusted_as_itself_is_refused() {
+    let expired = self_signed_for_days("-1");
+    let reg = Registry::start_with(Options {
+        tls: Some(&expired),
+        ..Options::default()
+    });
+    let d = TempDir::new("expired-self");
+    let ca = expired.ca.to_str().unwrap();
+    let e = refused(
+        push(&d, &reg.reference("e:v1"), &["--ca-file", ca]),
+        "expired, trusted as itself",
+        "x509: certificate has expired or is not yet valid: current time ",
+    );
+    assert!(e.stderr.contains(" is after "), "{}", e.stderr);
+    refused(
+        push_env(&d, &reg.reference("e:v2"), &[], &[("SSL_CERT_FILE", ca)]),
+        "expired, trusted as itself in the system store",
+        "x509: certificate has expired or is not yet valid",
+    );
+    // Control: the same recipe, in date, is accepted the same way.
+    let fresh = self_signed_for_days("2");
+    let reg = Registry::start_with(Options {
+        tls: Some(&fresh),
+        ..Options::default()
+    });
+    push(
+        &d,
+        &reg.reference("f:v1"),
+        &["--ca-file", fresh.ca.to_str().unwrap()],
+    )
+    .ok();
+}
+
 /// A client certificate made the usual way: a key (by `key_cmd`), a CSR,
 /// and `openssl x509 -req` with the CA `ca` (certificate, key) and no
 /// extensions, which makes an X.509 v1 certificate.
@@ -415,4 +479,61 @@ fn certs_d_directories_trust_a_registry_without_flags() {
     );
     let broken_xdg = [("XDG_CONFIG_HOME", broken.path().to_str().unwrap())];
     push_env(&w, &reg.reference("d:v5"), &[], &broken_xdg).fails(1, "missing key");
+    // And a key without its certificate.
+    let lone = TempDir::new("xdg-lone-key");
+    let _key_only = certs_d(
+        &lone.join("containers/certs.d"),
+        &reg.host,
+        &[("client.key", &key)],
+    );
+    let lone_xdg = [("XDG_CONFIG_HOME", lone.path().to_str().unwrap())];
+    push_env(&w, &reg.reference("d:v6"), &[], &lone_xdg).fails(1, "missing client certificate");
+}
+
+/// `SSL_CERT_DIR`, as Go reads it: a list of directories of PEM files,
+/// used when `SSL_CERT_FILE` gives nothing. The CA there is trusted; the
+/// same directory without it is not (the system store is then only
+/// what it holds, not the built-in roots).
+#[test]
+fn ssl_cert_dir_is_a_system_store_of_directories() {
+    let certs = Certs::generate();
+    let reg = Registry::start_with(Options {
+        tls: Some(&certs),
+        ..Options::default()
+    });
+    let d = TempDir::new("ssl-cert-dir");
+    // The CA under a name that starts with eight hex digits but is no
+    // `<hash>.<n>` link; next to it, as in /etc/ssl/certs, a short name
+    // and a hash-named link (another CA: neither is what trusts the
+    // registry) and a file that is not PEM.
+    let other = Certs::generate();
+    d.write("store/deadbeef-ca.pem", std::fs::read(&certs.ca).unwrap());
+    d.write("store/a.pem", std::fs::read(&other.ca).unwrap());
+    d.write("store/0123abcd.0", std::fs::read(&other.ca).unwrap());
+    d.write("store/README", "not a certificate");
+    d.write("empty/x.pem", "");
+    let dirs = format!(
+        "{}:{}",
+        d.join("empty").display(),
+        d.join("store").display()
+    );
+    push_env(
+        &d,
+        &reg.reference("dir:v1"),
+        &[],
+        &[("SSL_CERT_DIR", &dirs), ("SSL_CERT_FILE", "/nonexistent")],
+    )
+    .ok();
+    d.write("wrong/ca.pem", std::fs::read(&other.ca).unwrap());
+    let wrong = d.join("wrong");
+    refused(
+        push_env(
+            &d,
+            &reg.reference("dir:v2"),
+            &[],
+            &[("SSL_CERT_DIR", wrong.to_str().unwrap())],
+        ),
+        "SSL_CERT_DIR without the CA",
+        "x509: certificate signed by unknown authority",
+    );
 }

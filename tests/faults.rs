@@ -683,3 +683,114 @@ fn killed_pushes_resume_their_upload_session() {
         "FAULT-REPORT kill push of 4 x 64 MiB files in file 3: first run {first} bytes, rerun {second} bytes of {size}"
     );
 }
+
+// ---- refusals in a chunked upload --------------------------------------
+
+/// A 401 is a refusal, not a transient fault: a chunked upload whose
+/// every `PATCH` is answered 401 fails at once (the first, and at most
+/// one answer to a challenge), with no retry.
+#[test]
+fn a_401_on_a_chunk_fails_the_push_at_once() {
+    let reg = Registry::start();
+    let proxy = FaultProxy::start(&reg.host);
+    let dir = TempDir::new("f-patch-401");
+    dir.write("three.bin", pseudo_random(3 * MIB as usize, 31));
+    proxy.add(Rule {
+        method: "PATCH",
+        path: "/blobs/uploads/",
+        skip: 0,
+        times: 100,
+        fault: Fault::Status(401, None),
+    });
+    let target = format!("{}/refused:v1", proxy.host());
+    let r = oar_env(
+        dir.path(),
+        &["push", "--plain-http", &target, "three.bin"],
+        &[("OAR_CHUNK_SIZE", "1048576")],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let patches = proxy.count("PATCH", "/blobs/uploads/");
+    assert!(
+        (1..=2).contains(&patches),
+        "{patches} PATCHes: {}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("retrying"), "{}", r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l.starts_with("Error")),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A token service that starts refusing in the middle of a chunked
+/// upload (the credential revoked): the registry refuses the second
+/// chunk's token, oar asks for a new one, is refused, and fails with
+/// exit 1 after the one chunk that went through, without a retry.
+#[test]
+fn a_token_refused_mid_upload_fails_without_retrying() {
+    use crate::util::token::{ISSUER, SERVICE, TokenService, User};
+    let tokens = TokenService::start(
+        vec![User {
+            name: "alice",
+            password: "s3cret",
+            refresh_token: None,
+            grants: vec![("", vec!["pull", "push"])],
+        }],
+        300,
+    );
+    let realm = tokens.realm();
+    let reg = Registry::start_with(crate::util::registry::Options {
+        token: Some((&realm, SERVICE, ISSUER, &tokens.bundle)),
+        ..Default::default()
+    });
+    let proxy = FaultProxy::start(&reg.host);
+    // The second chunk arrives without its token: the registry answers
+    // its own challenge, as for a revoked token.
+    proxy.add(Rule {
+        method: "PATCH",
+        path: "/blobs/uploads/",
+        skip: 1,
+        times: 100,
+        fault: Fault::StripAuthorization,
+    });
+    let dir = TempDir::new("f-token-revoked");
+    dir.write("three.bin", pseudo_random(3 * MIB as usize, 32));
+    // The push's one token is granted; every request after it refused.
+    tokens.refuse_after(1);
+    let target = format!("{}/revoked:v1", proxy.host());
+    let r = oar_env(
+        dir.path(),
+        &[
+            "push",
+            "--plain-http",
+            "-u",
+            "alice",
+            "-p",
+            "s3cret",
+            &target,
+            "three.bin",
+        ],
+        &[("OAR_CHUNK_SIZE", "1048576")],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let patches: Vec<u16> = proxy
+        .records()
+        .iter()
+        .filter(|p| p.method == "PATCH")
+        .map(|p| p.status)
+        .collect();
+    assert_eq!(
+        patches,
+        [202, 401],
+        "one chunk through, one refused: {}",
+        r.stderr
+    );
+    assert_eq!(tokens.counts(), (2, 0), "one token granted, one refused");
+    assert!(!r.stderr.contains("retrying"), "{}", r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l.starts_with("Error")),
+        "{}",
+        r.stderr
+    );
+}

@@ -266,7 +266,13 @@ fn narrow_terminals_cut_names_and_other_outputs_keep_their_lines() {
     let seen = visible_lines(&ts);
     let entries: Vec<&String> = seen.iter().filter(|l| l.contains("Upload")).collect();
     assert!(!entries.is_empty());
-    for l in &entries {
+    // Every line drawn fits, the entries and the `└─ sha256:…` lines
+    // under them alike (a digest is 71 characters: it must be cut).
+    assert!(
+        seen.iter().any(|l| l.starts_with("  └─ sha256:")),
+        "{seen:#?}"
+    );
+    for l in &seen {
         assert!(l.chars().count() <= 60, "no wrap: {l:?}");
     }
     // The final line of the file fills the width, its name cut and marked.

@@ -81,6 +81,19 @@ fn http_urls_use_http_proxy_only_and_no_proxy_exceptions_match_as_in_go() {
     }
     // Lower-case names count when the upper-case ones are absent.
     push(&d, &name, "f", &http, &[("http_proxy", &dead)]).fails(1, "connection refused");
+    // Run as a CGI script (REQUEST_METHOD set), HTTP_PROXY may come from
+    // a client's `Proxy:` header (httpoxy): as in Go, it is ignored, in
+    // either case.
+    for var in ["HTTP_PROXY", "http_proxy"] {
+        push(
+            &d,
+            &name,
+            "cgi",
+            &http,
+            &[(var, &dead), ("REQUEST_METHOD", "GET")],
+        )
+        .ok();
+    }
     // Loopback goes direct, whatever the proxy.
     for host in [
         format!("127.0.0.1:{}", reg.port),
@@ -113,6 +126,16 @@ fn https_urls_use_https_proxy_only() {
     let dead = dead_proxy();
     push(&d, &name, "a", &tls, &[("HTTP_PROXY", &dead)]).ok();
     push(&d, &name, "b", &tls, &[("HTTPS_PROXY", &dead)]).fails(1, "connection refused");
+    // A CGI script's HTTPS_PROXY is still taken (only HTTP_PROXY can be
+    // set by a request header), as in Go.
+    push(
+        &d,
+        &name,
+        "cgi",
+        &tls,
+        &[("HTTPS_PROXY", &dead), ("REQUEST_METHOD", "GET")],
+    )
+    .fails(1, "connection refused");
     let live = Proxy::start();
     push(&d, &name, "c", &tls, &[("HTTPS_PROXY", &live.url())]).ok();
     let targets = live.targets.lock().unwrap().clone();

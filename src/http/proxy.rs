@@ -282,6 +282,14 @@ mod tests {
         for u in proxied {
             assert!(p.for_url(u).is_some(), "{u}");
         }
+        // IPv6: a network, and an address without brackets or port.
+        let v6 = Proxies::new(None, Some("sp:1"), "2001:db8::/32, fd00::7");
+        for u in ["https://[2001:db8:5::1]/", "https://[fd00::7]:5000/"] {
+            assert_eq!(v6.for_url(u), None, "{u}");
+        }
+        for u in ["https://[2001:db9::1]/", "https://[fd00::8]/"] {
+            assert!(v6.for_url(u).is_some(), "{u}");
+        }
         let all = Proxies::new(Some("hp:1"), None, "*");
         assert_eq!(all.for_url("http://anything.example/"), None);
     }

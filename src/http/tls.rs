@@ -532,3 +532,38 @@ pub(crate) fn certificate_text(e: &CertificateError) -> String {
         _ => "certificate cannot be verified".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: u64) -> UnixTime {
+        UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs))
+    }
+
+    /// A certificate valid for exactly the seconds 1000 to 2000, and what
+    /// each moment makes of it, in Go's words.
+    #[test]
+    fn dates_are_checked_to_the_second_and_said_with_both_times() {
+        let fields = x509::CertFields {
+            not_before: 1000,
+            not_after: 2000,
+            public_key: Vec::new(),
+        };
+        for inside in [1000, 1500, 2000] {
+            assert!(out_of_dates(&fields, at(inside)).is_none(), "{inside}");
+        }
+        let text = |now: u64| match out_of_dates(&fields, at(now)) {
+            Some(rustls::Error::InvalidCertificate(e)) => certificate_text(&e),
+            other => panic!("{now}: {other:?}"),
+        };
+        assert_eq!(
+            text(999),
+            "certificate has expired or is not yet valid: current time 1970-01-01T00:16:39Z is before 1970-01-01T00:16:40Z"
+        );
+        assert_eq!(
+            text(2001),
+            "certificate has expired or is not yet valid: current time 1970-01-01T00:33:21Z is after 1970-01-01T00:33:20Z"
+        );
+    }
+}

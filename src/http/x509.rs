@@ -237,6 +237,165 @@ mod tests {
         assert_eq!(parse(&cert(true, &old, &na)).unwrap().not_before, 0);
     }
 
+    /// The seconds of one UTCTime (0x17) or GeneralizedTime (0x18).
+    fn at(tag: u8, text: &str) -> Option<i64> {
+        let encoded = der(tag, text.as_bytes());
+        time(&tlv(&encoded).unwrap().0)
+    }
+
+    #[test]
+    fn times_are_read_to_the_second_and_checked_field_by_field() {
+        assert_eq!(at(0x18, "20000229123456Z"), Some(951_827_696));
+        assert_eq!(at(0x17, "000229123456Z"), Some(951_827_696));
+        // Two-digit years: 49 is 2049, 50 is 1950 (RFC 5280).
+        assert_eq!(at(0x17, "491231235960Z"), Some(2_524_608_000));
+        assert_eq!(at(0x17, "500101000000Z"), Some(-631_152_000));
+        // The largest value of each field is taken, one more is not.
+        for (good, bad) in [
+            ("20991231000000Z", "20991331000000Z"),
+            ("20991231000000Z", "20991232000000Z"),
+            ("20990101235959Z", "20990101240000Z"),
+            ("20990101005900Z", "20990101006000Z"),
+            ("20990101000060Z", "20990101000061Z"),
+            ("20990101000000Z", "20990001000000Z"),
+            ("20990101000000Z", "20990100000000Z"),
+        ] {
+            assert!(at(0x18, good).is_some(), "{good}");
+            assert_eq!(at(0x18, bad), None, "{bad}");
+        }
+        // The form must match the tag; digits only; `Z` only.
+        assert_eq!(at(0x17, "20990101000000Z"), None);
+        assert_eq!(at(0x18, "990101000000Z"), None);
+        assert_eq!(at(0x18, "2099010100000+Z"), None);
+        assert_eq!(at(0x18, "20990101000000"), None);
+        assert_eq!(at(0x04, "990101000000Z"), None);
+    }
+
+    #[test]
+    fn lengths_in_long_form_are_read_and_bounded() {
+        let body = vec![7u8; 300];
+        let mut long = vec![0x04, 0x82, 0x01, 0x2c];
+        long.extend(&body);
+        long.push(0xee);
+        let (t, rest) = tlv(&long).unwrap();
+        assert_eq!(
+            (t.tag, t.contents.len(), t.whole.len(), rest),
+            (4, 300, 304, &[0xee][..])
+        );
+        // One length byte in long form.
+        let (t, _) = tlv(&[0x04, 0x81, 0x01, 9]).unwrap();
+        assert_eq!(t.contents, [9]);
+        // No length bytes, or more than four, or more than there is.
+        // (0x80 is the long form with no length bytes, not a length of
+        // 128, however many bytes follow.)
+        assert!(tlv(&[[0x04, 0x80].as_slice(), &[0; 200]].concat()).is_none());
+        assert!(tlv(&[0x04, 0x85, 0, 0, 0, 0, 1, 9]).is_none());
+        assert!(tlv(&[0x04, 0x84, 0, 0, 0, 1, 9]).is_some());
+        assert!(tlv(&[0x04, 0x02, 9]).is_none());
+        assert!(tlv(&[0x04]).is_none());
+    }
+
+    /// A v3 certificate shape with `extensions` (each `(oid, critical,
+    /// value)`) in its `[3]` field.
+    fn with_extensions(extensions: &[(&[u8], bool, Vec<u8>)]) -> Vec<u8> {
+        let plain = cert(
+            true,
+            &der(0x17, b"250605043139Z"),
+            &der(0x17, b"350605043139Z"),
+        );
+        // Unwrap to the TBS contents, add the extensions, wrap again.
+        let (c, _) = tlv(&plain).unwrap();
+        let (tbs, after) = tlv(c.contents).unwrap();
+        let mut list = Vec::new();
+        for (oid, critical, value) in extensions {
+            let mut ext = der(0x06, oid);
+            if *critical {
+                ext.extend(der(0x01, &[0xff]));
+            }
+            ext.extend(der(0x04, value));
+            list.extend(der(0x30, &ext));
+        }
+        let mut fields = tbs.contents.to_vec();
+        fields.extend(der(0xa3, &der(0x30, &list)));
+        let mut c = der(0x30, &fields);
+        c.extend_from_slice(after);
+        der(0x30, &c)
+    }
+
+    /// An extended key usage value listing `usages`.
+    fn eku(usages: &[&[u8]]) -> Vec<u8> {
+        der(
+            0x30,
+            &usages.iter().flat_map(|u| der(0x06, u)).collect::<Vec<_>>(),
+        )
+    }
+
+    #[test]
+    fn server_use_is_read_from_the_extended_key_usage() {
+        const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
+        const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+        let v1 = cert(
+            false,
+            &der(0x17, b"250605043139Z"),
+            &der(0x17, b"350605043139Z"),
+        );
+        assert_eq!(
+            allows_server_auth(&v1),
+            Some(true),
+            "no extensions: any use"
+        );
+        let other = (BASIC_CONSTRAINTS, true, der(0x30, &[]));
+        assert_eq!(
+            allows_server_auth(&with_extensions(std::slice::from_ref(&other))),
+            Some(true)
+        );
+        for (usages, critical, allowed) in [
+            (vec![SERVER_AUTH], false, true),
+            (vec![CLIENT_AUTH], false, false),
+            (vec![CLIENT_AUTH], true, false),
+            (vec![CLIENT_AUTH, SERVER_AUTH], true, true),
+            (vec![CLIENT_AUTH, ANY_USAGE], false, true),
+            (vec![], false, false),
+        ] {
+            let c = with_extensions(&[other.clone(), (EXT_KEY_USAGE, critical, eku(&usages))]);
+            assert_eq!(
+                allows_server_auth(&c),
+                Some(allowed),
+                "{usages:?}, critical {critical}"
+            );
+        }
+        assert_eq!(allows_server_auth(&[0x30, 0x03, 0x30, 0x01]), None);
+    }
+
+    #[test]
+    fn misplaced_fields_are_refused() {
+        let nb = der(0x17, b"250605043139Z");
+        let na = der(0x18, b"20991231235959Z");
+        let good = cert(false, &nb, &na);
+        // Which byte is the tag of the serial, the validity, the key.
+        let tags: Vec<usize> = [
+            &der(0x02, &[1])[..],
+            &der(0x30, &[nb.clone(), na.clone()].concat()),
+        ]
+        .iter()
+        .map(|f| good.windows(f.len()).position(|w| w == *f).unwrap())
+        .collect();
+        let spki = good
+            .windows(4)
+            .position(|w| w == [0x30, 0x0a, 0x30, 0x03])
+            .unwrap();
+        for at in tags.into_iter().chain([spki]) {
+            let mut bad = good.clone();
+            bad[at] = 0x31;
+            assert!(parse(&bad).is_none(), "tag at {at}");
+        }
+        assert_eq!(public_key_bits(&der(0x31, &der(0x30, &[]))), None);
+        assert_eq!(
+            public_key_bits(&der(0x30, &[der(0x30, &[]), der(0x04, &[1])].concat())),
+            None
+        );
+    }
+
     #[test]
     fn refuses_what_it_cannot_read() {
         let na = der(0x18, b"20991231235959Z");

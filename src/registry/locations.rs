@@ -279,6 +279,26 @@ mod tests {
     }
 
     #[test]
+    fn a_record_of_exactly_the_read_cap_is_read_whole() {
+        let dir = std::env::temp_dir().join(format!("oar-locations-cap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("blob-locations");
+        // Its first line is an entry; damaged lines fill it to the cap.
+        let mut text = format!("http://r {} first\n", d(7));
+        while (text.len() as u64) < MAX_FILE {
+            let n = (MAX_FILE - text.len() as u64).clamp(1, 100) as usize;
+            text.push_str(&"x".repeat(n - 1));
+            text.push('\n');
+        }
+        assert_eq!(text.len() as u64, MAX_FILE);
+        std::fs::write(&path, &text).unwrap();
+        let l = BlobLocations::new(&path);
+        assert_eq!(l.holders("http://r", &d(7), ""), ["first"]);
+        drop(l);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn damaged_lines_are_ignored_and_entries_are_bounded() {
         let mut s = State::default();
         s.merge_text("garbage\nhttp://r notadigest repo\n\nhttp://r sha256:00 x y z\n");

@@ -1,8 +1,8 @@
 //! A fault-injecting HTTP proxy on loopback, in front of a real registry
 //! (or the double). Rules pick requests by method and path and then cut
 //! the connection after N bytes of the request or response body, stall,
-//! answer an error status (with or without `Retry-After`), strip `Range`,
-//! or drop an upload session. Every request is recorded with the bytes it
+//! answer an error status (with or without `Retry-After`), strip `Range`
+//! or `Authorization`, or drop an upload session. Every request is recorded with the bytes it
 //! carried, so tests can prove that a transfer resumed instead of
 //! starting over, and with when it arrived and was done, so they can
 //! measure how long the client waited before trying again.
@@ -34,6 +34,9 @@ pub enum Fault {
     IgnoreRange,
     /// Answer `404 BLOB_UPLOAD_UNKNOWN`, as for an expired session.
     DropSession,
+    /// Forward without the `Authorization` header: the registry refuses
+    /// the request as it refuses a revoked token, with its own challenge.
+    StripAuthorization,
 }
 
 /// A rule: the first `skip` matching requests pass, the next `times` get
@@ -403,6 +406,7 @@ fn serve(
                 .unwrap_or_default();
             if name == "connection"
                 || (name == "range" && matches!(fault, Some(Fault::IgnoreRange)))
+                || (name == "authorization" && matches!(fault, Some(Fault::StripAuthorization)))
             {
                 continue;
             }

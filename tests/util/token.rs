@@ -48,6 +48,9 @@ struct State {
     posts: AtomicU32,
     /// Answer 404 to POST, like token services without the OAuth2 endpoint.
     no_post: std::sync::atomic::AtomicBool,
+    /// Tokens still granted; past them every request is refused, as when
+    /// a credential is revoked mid-session.
+    grants_left: AtomicU32,
 }
 
 /// A running token service.
@@ -110,6 +113,7 @@ impl TokenService {
             gets: AtomicU32::new(0),
             posts: AtomicU32::new(0),
             no_post: std::sync::atomic::AtomicBool::new(false),
+            grants_left: AtomicU32::new(u32::MAX),
         });
         let s = state.clone();
         let server = Server::start(move |req| handle(&s, req));
@@ -137,6 +141,11 @@ impl TokenService {
     /// Answers POST with 404 from now on.
     pub fn disable_post(&self) {
         self.state.no_post.store(true, Ordering::SeqCst);
+    }
+
+    /// Grants `n` more tokens, then refuses every request with 401.
+    pub fn refuse_after(&self, n: u32) {
+        self.state.grants_left.store(n, Ordering::SeqCst);
     }
 
     /// Issues the next `n` tokens already expired.
@@ -210,6 +219,13 @@ fn handle(state: &State, req: &Req) -> Resp {
         }
         _ => return Resp::new(405, "method not allowed"),
     };
+    if state
+        .grants_left
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_err()
+    {
+        return unauthorized();
+    }
     let mut access = Vec::new();
     for scope in scopes.iter().filter(|s| !s.is_empty()) {
         let Some((kind, rest)) = scope.split_once(':') else {
