@@ -97,6 +97,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_static_flag_is_the_handle_a_signal_handler_sets() {
+        static FLAG: AtomicBool = AtomicBool::new(false);
+        let cancel = Cancel::from_static(&FLAG);
+        assert!(!cancel.is_cancelled());
+        FLAG.store(true, Ordering::SeqCst);
+        assert!(cancel.is_cancelled(), "set through the static");
+        assert!(!Cancel::new().is_cancelled(), "a fresh flag is its own");
+    }
+
+    #[test]
     fn a_cancelled_pause_ends_at_once() {
         let cancel = Cancel::new();
         let started = std::time::Instant::now();
