@@ -17,6 +17,16 @@ use crate::util::{TempDir, json, oar, oar_input, oar_input_env, pseudo_random, r
 
 const CREATED: &str = "org.opencontainers.image.created=2025-01-01T00:00:00Z";
 
+/// What a command reading `--input input` gets on stdin: the archive's
+/// bytes when the input is `-`, else nothing.
+fn stdin_for(d: &TempDir, input: &str, archive: &str) -> Vec<u8> {
+    if input == "-" {
+        d.read(archive)
+    } else {
+        Vec::new()
+    }
+}
+
 /// Pushes `n` artifacts tagged `a00`… into `host/repo`, each with an SBOM
 /// attached and, for every other one, a signature on the SBOM; and the
 /// multi-platform index `multi` of the ORAS fixtures. Returns the tags.
@@ -517,11 +527,7 @@ fn an_interrupted_restore_finishes_with_only_what_was_missing() {
         fault: Fault::Status(400, None),
     });
     for input in ["big.tar", "-"] {
-        let stdin = if input == "-" {
-            d.read("big.tar")
-        } else {
-            Vec::new()
-        };
+        let stdin = stdin_for(&d, input, "big.tar");
         let r = oar_input_env(
             d.path(),
             &[
@@ -542,11 +548,7 @@ fn an_interrupted_restore_finishes_with_only_what_was_missing() {
     for input in ["big.tar", "-"] {
         let repo = format!("r{}", input.len());
         proxy.reset_records();
-        let stdin = if input == "-" {
-            d.read("big.tar")
-        } else {
-            Vec::new()
-        };
+        let stdin = stdin_for(&d, input, "big.tar");
         let r = oar_input(
             d.path(),
             &[
@@ -671,11 +673,7 @@ fn archives_cut_short_or_corrupted_fail_naming_the_blob_and_tag_nothing() {
             // of reading the broken ones: here the archive's own bytes
             // must be read, and refused.
             let _ = std::fs::remove_file(d.join(".cache/oar/blob-locations"));
-            let stdin = if input == "-" {
-                d.read(archive)
-            } else {
-                Vec::new()
-            };
+            let stdin = stdin_for(&d, input, archive);
             let r = oar_input(
                 d.path(),
                 &[
@@ -715,11 +713,7 @@ fn archives_cut_short_or_corrupted_fail_naming_the_blob_and_tag_nothing() {
                 "{archive} via {input}: a tag was written"
             );
             // --verify says the same, and names it too.
-            let stdin = if input == "-" {
-                d.read(archive)
-            } else {
-                Vec::new()
-            };
+            let stdin = stdin_for(&d, input, archive);
             let v = oar_input(d.path(), &["backup", "--verify", input], &stdin);
             assert_eq!(v.code, 1, "verify {archive} via {input}: {}", v.stdout);
             assert!(v.stderr.contains(names.as_str()), "{}", v.stderr);
@@ -747,11 +741,7 @@ fn dry_runs_and_checks_write_nothing_and_ask_nothing() {
     let proxy = FaultProxy::start(&reg.host);
     let target = format!("{}/dry:a00", proxy.host());
     for input in ["r.tar", "-"] {
-        let stdin = if input == "-" {
-            d.read("r.tar")
-        } else {
-            Vec::new()
-        };
+        let stdin = stdin_for(&d, input, "r.tar");
         let r = oar_input(
             d.path(),
             &[
@@ -1172,11 +1162,7 @@ fn a_failed_restore_writes_no_referrers_index_tag_either() {
     );
     for (n, input) in ["dir", "bad.tar", "-"].into_iter().enumerate() {
         let repo = format!("partial{n}");
-        let stdin = if input == "-" {
-            d.read("bad.tar")
-        } else {
-            Vec::new()
-        };
+        let stdin = stdin_for(&d, input, "bad.tar");
         let r = oar_input(
             d.path(),
             &[
