@@ -98,13 +98,7 @@ impl OciLayout {
     fn with_lock<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         self.ensure_layout()?;
         let lock_path = self.root.join(LOCK_FILE);
-        let lock = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::io(format!("locking the layout {}", self.root.display()), e))?;
-        lock.lock()
+        let lock = exclusive(&lock_path)
             .map_err(|e| Error::io(format!("locking the layout {}", self.root.display()), e))?;
         let out = f();
         // Closing the file releases the lock.
@@ -400,12 +394,7 @@ impl OciLayout {
         fsutil::ensure_dir(&ingest)?;
         let name = format!("{}-{}", desc.digest.algorithm().name(), desc.digest.hex());
         let lock_path = ingest.join(format!("{name}.lock"));
-        let locked = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .and_then(|f| f.lock().map(|()| f))
+        let locked = exclusive(&lock_path)
             .map_err(|e| Error::io(format!("writing {}", self.root.display()), e))?;
         if target.exists() {
             // Written by whoever held the lock before.
@@ -420,6 +409,18 @@ impl OciLayout {
         drop(locked);
         Ok(())
     }
+}
+
+/// Opens (creating it if needed) the lock file at `path` and waits for its
+/// exclusive `flock`, which closing the file releases.
+fn exclusive(path: &Path) -> std::io::Result<File> {
+    let f = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    f.lock()?;
+    Ok(f)
 }
 
 impl Resolver for OciLayout {
