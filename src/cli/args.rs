@@ -138,7 +138,18 @@ impl Args {
 
     /// True if the command has the flag `--long` at all.
     pub fn has(&self, long: &str) -> bool {
-        specs(self.cmd).iter().any(|s| s.long == long)
+        let cmd = self.cmd;
+        long == HELP.long
+            || cmd
+                .groups
+                .iter()
+                .flat_map(|g| g.iter())
+                .any(|f| f.long == long)
+            || cmd.prefixed_groups.iter().any(|(group, prefix, _)| {
+                long.strip_prefix(*prefix)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|rest| group.iter().any(|f| f.long == rest))
+            })
     }
 
     /// [`Args::flag`] for code shared by commands, some of which lack the
@@ -341,6 +352,22 @@ mod tests {
         assert_eq!(a.values("header"), ["x:y"]);
         assert!(!a.flag("plain-http") && a.is_set("plain-http"));
         assert_eq!(a.positionals, ["-"]);
+    }
+
+    #[test]
+    fn has_knows_exactly_the_flags_help_lists() {
+        for cmd in crate::cli::commands::COMMANDS {
+            let a = Args {
+                cmd,
+                values: HashMap::new(),
+                positionals: Vec::new(),
+            };
+            for spec in specs(cmd) {
+                assert!(a.has(&spec.long), "{}: --{}", cmd.name(), spec.long);
+            }
+            assert!(!a.has("no-such-flag"), "{}", cmd.name());
+            assert!(!a.has("from-"), "{}", cmd.name());
+        }
     }
 
     #[test]
