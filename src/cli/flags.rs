@@ -185,11 +185,14 @@ pub static REMOTE: &[Flag] = &[
 pub static LOGOUT: &[Flag] = &[DEBUG, REGISTRY_CONFIG];
 
 /// Local targets.
-pub static TARGET: &[Flag] = &[switch(
-    "oci-layout",
-    None,
-    "set the target as an OCI image layout",
-)];
+pub static TARGET: &[Flag] = &[
+    switch("oci-layout", None, "set the target as an OCI image layout"),
+    value(
+        "oci-layout-path",
+        "string",
+        "[Experimental] set the path for the OCI image layout target",
+    ),
+];
 
 /// `-a/--annotation`.
 pub const ANNOTATION: Flag = flag(

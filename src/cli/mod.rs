@@ -146,7 +146,7 @@ pub fn run(argv: &[String]) -> Result<()> {
 /// Whether a command's errors come from a registry: its target (the
 /// source, for `cp`) is not an OCI layout.
 fn on_registry(args: &args::Args) -> bool {
-    !(args.shared_flag("oci-layout") || args.shared_flag("from-oci-layout"))
+    !(options::is_layout(args, "") || options::is_layout(args, "from"))
 }
 
 fn version_command() -> &'static commands::Command {

@@ -406,6 +406,34 @@ pub fn parse_layout_ref(raw: &str) -> Result<(String, Option<String>)> {
     Ok((path.to_string(), sel))
 }
 
+/// Whether the target (`prefix` "" or "from"/"to") is an OCI image layout:
+/// `--oci-layout` or `--oci-layout-path`.
+pub fn is_layout(args: &Args, prefix: &str) -> bool {
+    args.shared_flag(&name(prefix, "oci-layout"))
+        || args
+            .shared_value(&name(prefix, "oci-layout-path"))
+            .is_some()
+}
+
+/// The argument of a target given by `--oci-layout-path`: a digest, a tag,
+/// or nothing.
+fn layout_path_selector(raw: &str) -> Result<Option<String>> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let valid = if raw.contains(':') {
+        oar::digest::Digest::parse(raw).is_ok()
+    } else {
+        oar::reference::is_valid_tag(raw)
+    };
+    if !valid {
+        return Err(Error::usage(format!(
+            "{raw:?}: not a tag or digest: with --oci-layout-path, name only the tag or digest of the manifest in the layout"
+        )));
+    }
+    Ok(Some(raw.to_string()))
+}
+
 /// Opens the target named by `raw`: an OCI layout with `--[prefix-]oci-layout`,
 /// else a registry repository. `actions` are the repository actions the
 /// command needs, asked for up front so one token serves the command.
@@ -427,7 +455,16 @@ pub fn open_target_with(
     actions: &[&str],
     setup: impl FnOnce(&Repository) -> Result<()>,
 ) -> Result<(Box<dyn Target>, TargetRef)> {
-    if args.shared_flag(&name(prefix, "oci-layout")) {
+    let layout_path = args.shared_value(&name(prefix, "oci-layout-path"));
+    let layout_flag = args.shared_flag(&name(prefix, "oci-layout"));
+    if layout_path.is_some() && layout_flag {
+        return Err(Error::usage(format!(
+            "--{}, --{} cannot be used at the same time",
+            name(prefix, "oci-layout"),
+            name(prefix, "oci-layout-path")
+        )));
+    }
+    if layout_flag || layout_path.is_some() {
         if args
             .shared_value(&name(prefix, "distribution-spec"))
             .is_some()
@@ -442,7 +479,13 @@ pub fn open_target_with(
                 "custom header flags cannot be used on an OCI image layout target",
             ));
         }
-        let (path, selector) = parse_layout_ref(raw)?;
+        let (path, selector) = match layout_path {
+            // `--oci-layout-path DIR`: the argument is only the tag or
+            // digest, checked as one, so `host/repo:tag` is refused rather
+            // than taken for a tag.
+            Some(dir) => (dir.to_string(), layout_path_selector(raw)?),
+            None => parse_layout_ref(raw)?,
+        };
         // A regular file is a layout packed as a tar archive, read in
         // place (as oras 1.3 tells them apart: by what is on disk).
         let layout: Box<dyn Target> = if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {

@@ -70,24 +70,17 @@ pub const DISTRIBUTION_SPEC: &str = "--distribution-spec";
 /// `Flags.ImageSpec`.
 pub const IMAGE_SPEC: &str = "--image-spec";
 
-/// `TestDataRoot`: the suite's testdata, carried in the repository.
+/// `TestDataRoot`: the suite's testdata as of its tag, carried in the
+/// repository under the suite's version.
 pub fn test_data_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oras-e2e")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/oras-e2e")
+        .join(super::suite::VERSION)
 }
 
-/// The `index.json` of a zot layout as of v1.2.3: the fixtures were copied
-/// from a later commit whose layouts hold more tags and referrers, which
-/// would change what v1.2.3's specs see (the blobs are a superset).
+/// The `index.json` of a zot layout.
 fn layout_index(repo: &str) -> PathBuf {
-    let pinned = test_data_root()
-        .join("v1.2.3/zot")
-        .join(repo)
-        .join("index.json");
-    if pinned.is_file() {
-        pinned
-    } else {
-        test_data_root().join("zot").join(repo).join("index.json")
-    }
+    test_data_root().join("zot").join(repo).join("index.json")
 }
 
 /// Per-binary directories, and the reaper that cleans up after the binary

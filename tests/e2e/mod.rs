@@ -1,14 +1,22 @@
-//! The ORAS CLI's own end-to-end suite (oras-project/oras v1.2.3,
-//! `test/e2e`), ported to run against `oar`, which means to be a drop-in
-//! for `oras` 1.2. Each Go `Describe`/`When`/`It` is a module, a module and
-//! a test of the same name (snake case; the doc comment quotes the Go
-//! text), so a failure points back to its spec; the spec bodies keep the
-//! Go steps and assertions one for one. The matchers are those of the
-//! suite (`matchers`), the registries those of its CI (`env`).
+//! The ORAS CLI's own end-to-end suite (oras-project/oras, `test/e2e`),
+//! ported to run against `oar`, which means to be a drop-in for `oras`.
 //!
-//! Specs that cannot run here are not ported; they are listed, with the
-//! reason, in `UNPORTABLE` below. Nothing else is left out or relaxed: a
-//! spec that fails shows where oar differs from oras.
+//! Two halves, so that following the next oras release is cheap:
+//!
+//! - the version-independent runtime, here: running the binary under the
+//!   name `oras` (`exec`), the suite's matchers (`matchers`), its
+//!   registries and directories (`env`, `seed`), OCI types (`ocispec`), and
+//!   the inventory check (`inventory`);
+//! - the versioned part, `suite` (today `v1_3_3`): the one version
+//!   constant, the specs, the suite's `internal/testdata` constants, the
+//!   generated inventory of the Go specs, and the list of specs left out
+//!   with their reasons. Its fixtures are `tests/fixtures/oras-e2e/<tag>`,
+//!   the suite's `testdata` as of the tag.
+//!
+//! Each Go `Describe`/`When`/`Context`/`It` is a module or a test whose
+//! doc comment quotes the Go call, so a failure points back to its spec
+//! and `inventory` can check the port against the Go source both ways.
+//! The spec bodies keep the Go steps and assertions one for one.
 
 /// `ORAS(args...)`: each argument is anything with `to_string()`.
 macro_rules! oras {
@@ -19,61 +27,29 @@ macro_rules! oras {
 
 mod env;
 mod exec;
+mod inventory;
 mod matchers;
 mod ocispec;
 mod seed;
-mod testdata;
 
-mod auth;
-mod command;
-mod scenario;
+mod v1_3_3;
+/// The oras release whose suite is ported.
+use v1_3_3 as suite;
 
-/// What a spec module needs.
+/// What a spec module needs from the runtime.
 mod prelude {
     pub use super::env::*;
     pub use super::exec::{Session, binary};
     pub use super::matchers::{StateKey, key, quote_meta};
     pub use super::ocispec::*;
-    pub use super::testdata::*;
     pub use crate::util::TempDir;
     pub use std::time::Duration;
 }
 
-/// A spec of v1.2.3 that is not ported, and why.
+/// A spec of the Go suite that is not ported, and why.
 pub struct Unportable {
-    /// `file: Describe / When / It`, as in the Go source.
+    /// `file: Describe / When / It`, as in the inventory.
     pub spec: &'static str,
     /// Why it cannot run here.
     pub reason: &'static str,
-}
-
-/// The one list of specs that cannot run against this project's
-/// registries. Each needs what only ORAS's distribution fork
-/// (`ghcr.io/oras-project/registry`, the suite's `Host`) serves: OCI
-/// artifact manifests (`application/vnd.oci.artifact.manifest.v1+json`,
-/// image-spec v1.1.0-rc2), which Debian's distribution 2.8 neither stores
-/// nor serves, listed through the fork's referrers API. The seed data of
-/// `Host` holds them only in the fork's own `_referrers` index.
-pub const UNPORTABLE: &[Unportable] = &[
-    Unportable {
-        spec: "command/cp.go: OCI image spec v1.1.0-rc2 artifact users: / should copy an image and its referrers to a new repository",
-        reason: "copies the artifact manifest sha256:8d7a27ff… and its artifact-manifest referrer from Host; needs OCI artifact manifests and the fork's referrers API",
-    },
-    Unportable {
-        spec: "command/pull.go: OCI image spec v1.1.0-rc2 artifact users: / should pull subject",
-        reason: "pulls the artifact manifest sha256:2dbea575… (SignatureArtifactReferrer) with --include-subject from Host; needs OCI artifact manifests",
-    },
-    Unportable {
-        spec: "command/resolve_host.go: 1.1 registry users: / custom host is provided / should discover direct referrers of a subject",
-        reason: "expects the artifact-manifest referrer sha256:8d7a27ff… (SBOMArtifactReferrer) among Host's referrers; needs OCI artifact manifests and the fork's referrers API",
-    },
-];
-
-#[test]
-fn unportable_specs_are_listed_once_with_a_reason() {
-    let mut seen = std::collections::HashSet::new();
-    for u in UNPORTABLE {
-        assert!(seen.insert(u.spec), "listed twice: {}", u.spec);
-        assert!(!u.reason.is_empty(), "no reason for {}", u.spec);
-    }
 }

@@ -68,7 +68,7 @@ pub fn fetch_cmd(args: &Args) -> Result<()> {
         .flat_map(|m| m.split(','))
         .map(|m| m.trim().to_string())
         .collect();
-    if !media_types.is_empty() && args.flag("oci-layout") {
+    if !media_types.is_empty() && options::is_layout(args, "") {
         return Err(Error::usage(
             "`--media-type` cannot be used with `--oci-layout` at the same time",
         ));

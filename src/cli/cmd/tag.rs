@@ -9,7 +9,7 @@ use oar::registry::referrers::ReferrersMode;
 /// `oar tag`: points more tags at an existing manifest.
 pub fn run(args: &Args) -> Result<()> {
     if args.positionals[0] == "list" || args.positionals[0] == "ls" {
-        let container = if args.flag("oci-layout") {
+        let container = if options::is_layout(args, "") {
             "an OCI image layout"
         } else {
             "a repository"

@@ -29,7 +29,7 @@ pub fn run_and_show_preview_in_help(args: &[&str], keywords: &[&str]) {
         args[args.len() - 1]
     ));
     words.push("\nUsage:".into());
-    super::exec::oras(args.iter().map(|s| s.to_string()).collect())
+    crate::e2e::exec::oras(args.iter().map(|s| s.to_string()).collect())
         .args(&["--help"])
         .match_key_words(&words)
         .with_description("show preview and help doc")
@@ -108,7 +108,7 @@ pub fn tag_and_validate(
     digest_text: &str,
     tags: &[&str],
 ) {
-    let out = super::exec::oras(vec!["tag".into(), registry_ref(reg, repo, tag_or_digest)])
+    let out = crate::e2e::exec::oras(vec!["tag".into(), registry_ref(reg, repo, tag_or_digest)])
         .args(tags)
         .match_key_words(tags)
         .exec()

@@ -8,11 +8,11 @@ use super::*;
 /// bytes, as the Go specs do inline.
 #[track_caller]
 fn fetch_and_compare(src: &[&str], dst: &[&str]) {
-    let a = super::super::exec::oras(vec!["manifest".into(), "fetch".into()])
+    let a = crate::e2e::exec::oras(vec!["manifest".into(), "fetch".into()])
         .args(src)
         .with_description("fetch from source to validate")
         .exec();
-    let b = super::super::exec::oras(vec!["manifest".into(), "fetch".into()])
+    let b = crate::e2e::exec::oras(vec!["manifest".into(), "fetch".into()])
         .args(dst)
         .with_description("fetch from destination to validate")
         .exec();

@@ -21,7 +21,7 @@ fn status_keys() -> Vec<StateKey> {
 /// `manifest fetch` (with extra flags) decoded as an OCI manifest.
 #[track_caller]
 fn fetch_manifest(args: &[&str]) -> Manifest {
-    let out = super::super::exec::oras(vec!["manifest".into(), "fetch".into()])
+    let out = crate::e2e::exec::oras(vec!["manifest".into(), "fetch".into()])
         .args(args)
         .exec();
     must_manifest(out.out.contents())

@@ -36,7 +36,7 @@ fn config_says_empty_object(work_dir: &std::path::Path, pull_root: &str, config_
         "{} should exist",
         config_path.display()
     );
-    let b = super::super::matchers::Buffer::new(std::fs::read(&config_path).unwrap());
+    let b = crate::e2e::matchers::Buffer::new(std::fs::read(&config_path).unwrap());
     assert!(b.say("{}"), "config should say {{}}, has {:?}", b.text());
 }
 
@@ -554,7 +554,7 @@ mod oci_image_layout_users {
             .match_status(&keys, true, keys.len())
             .with_work_dir(root.path())
             .exec();
-            let config = super::super::super::super::env::root()
+            let config = crate::e2e::env::root()
                 .cwd
                 .join(pull_root)
                 .join(CONFIG_NAME);

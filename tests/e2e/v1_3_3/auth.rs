@@ -45,7 +45,7 @@ mod common_registry_user {
         /// `RunWithoutLogin(args...)`.
         #[track_caller]
         fn run_without_login(args: &[String]) {
-            super::super::super::exec::oras(args.to_vec())
+            crate::e2e::exec::oras(args.to_vec())
                 .expect_failure()
                 .match_err_key_words(&["Error:", "basic credential not found"])
                 .with_description("fail without logging in")
@@ -95,7 +95,7 @@ mod common_registry_user {
         fn should_fail_with_registry_error() {
             let blob = write_temp_file("blob", "test");
             for args in commands(zot_host(), &blob.path) {
-                super::super::super::exec::oras(args)
+                crate::e2e::exec::oras(args)
                     .args(&["-u", USERNAME, "-p", &format!("{PASSWORD}1")])
                     .expect_failure()
                     .match_err_key_words(&[REGISTRY_ERROR_PREFIX])
@@ -114,7 +114,7 @@ mod common_registry_user {
         fn should_fail_with_registry_error() {
             let blob = write_temp_file("blob", "test");
             for args in commands(zot_host(), &blob.path) {
-                super::super::super::exec::oras(args)
+                crate::e2e::exec::oras(args)
                     .args(&["--registry-config", EMPTY_CONFIG_NAME])
                     .expect_failure()
                     .match_err_key_words(&[

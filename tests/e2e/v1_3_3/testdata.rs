@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::matchers::{StateKey, key};
-use super::ocispec::Descriptor;
+use crate::e2e::matchers::{StateKey, key};
+use crate::e2e::ocispec::Descriptor;
 
 /// `feature.Preview`, `feature.Experimental`, `feature.Deprecated`.
 pub mod feature {

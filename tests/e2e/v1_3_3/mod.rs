@@ -1,0 +1,34 @@
+//! oras v1.3.3's end-to-end suite (`test/e2e/suite` at tag v1.3.3), ported.
+//! `VERSION` is the one place the tag is named: the fixtures directory
+//! and the inventory are found through it.
+
+/// The oras release whose suite this is, as its tag is spelt.
+pub const VERSION: &str = "v1.3.3";
+
+mod testdata;
+
+mod auth;
+mod command;
+mod scenario;
+
+/// What a spec module needs: the runtime and this version's testdata.
+mod prelude {
+    pub use super::testdata::*;
+    pub use crate::e2e::prelude::*;
+}
+
+/// The inventory of the Go specs at this tag, generated from the Go
+/// source by `tests/e2e/inventory.py`: one line per `It`, `file: Describe
+/// / When / It`.
+pub const INVENTORY: &str = include_str!("inventory.txt");
+
+use super::Unportable;
+
+/// The specs of this version that are not ported, each with its reason.
+/// Each needs what only ORAS's distribution fork (`ghcr.io/oras-project/
+/// registry`, the suite's `Host`) serves: OCI artifact manifests
+/// (`application/vnd.oci.artifact.manifest.v1+json`, image-spec
+/// v1.1.0-rc2), which Debian's distribution 2.8 neither stores nor serves,
+/// listed through the fork's referrers API. The seed data of `Host` holds
+/// them only in the fork's own `_referrers` index.
+pub const UNPORTABLE: &[Unportable] = &[];
