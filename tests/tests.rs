@@ -20,6 +20,7 @@ mod interop;
 mod layout;
 mod library;
 mod manifest_index;
+mod oras_cache;
 mod outputs;
 mod progress;
 mod proxies;

@@ -13,6 +13,7 @@ use super::output::Printer;
 use crate::cli::error::{Error, Result};
 use oar::archive::ExtractLimits;
 use oar::content::Target;
+use oar::content::cache::Cached;
 use oar::content::files::FileStoreOptions;
 use oar::content::layout::OciLayout;
 use oar::content::tarlayout::TarLayout;
@@ -519,8 +520,12 @@ pub fn open_target_with(
         repo.set_referrers_mode(mode);
     }
     setup(&repo)?;
+    let target: Box<dyn Target> = match cache_dir(args, prefix) {
+        Some(dir) => Box::new(Cached::new(repo, OciLayout::new(dir))),
+        None => Box::new(repo),
+    };
     Ok((
-        Box::new(repo),
+        target,
         TargetRef {
             raw: raw.to_string(),
             layout: false,
@@ -528,6 +533,23 @@ pub fn open_target_with(
             path: r.name(),
         },
     ))
+}
+
+/// `ORAS_CACHE`: the blob cache (an OCI image layout) that the commands
+/// oras 1.3 reads through it (pull, blob fetch, manifest fetch and
+/// fetch-config), and cp's and backup's sources, read a registry through.
+/// Local sources are not cached: they are on disk already.
+fn cache_dir(args: &Args, prefix: &str) -> Option<PathBuf> {
+    let reads = match args.cmd.path {
+        ["pull"] | ["backup"] | ["blob", "fetch"] | ["manifest", "fetch" | "fetch-config"] => {
+            prefix.is_empty()
+        }
+        ["cp"] => prefix == "from",
+        _ => false,
+    };
+    std::env::var_os("ORAS_CACHE")
+        .filter(|d| reads && !d.is_empty())
+        .map(PathBuf::from)
 }
 
 /// A registry client for the reference's registry, with the command's

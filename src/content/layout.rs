@@ -137,6 +137,12 @@ impl OciLayout {
         }
     }
 
+    /// Creates the directory and its `oci-layout` file if needed (checking
+    /// the version of one that is there).
+    pub(crate) fn prepare(&self) -> Result<()> {
+        self.ensure_layout()
+    }
+
     fn ensure_layout(&self) -> Result<()> {
         fsutil::ensure_dir(&self.root)?;
         let p = self.root.join("oci-layout");

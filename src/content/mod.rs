@@ -7,6 +7,7 @@
 //! bundles them with optional abilities (deleting, listing tags, referrers)
 //! that a caller discovers at run time.
 
+pub mod cache;
 pub mod files;
 pub mod layout;
 pub mod memory;
@@ -272,6 +273,68 @@ pub trait Target: Storage + Resolver + Tagger {
     /// Blob lookup by digest, if supported.
     fn as_blob_resolver(&self) -> Option<&dyn BlobResolver> {
         None
+    }
+}
+
+/// A boxed target is a target, so wrappers such as
+/// [`cache::Cached`] take what a caller opened at run time.
+impl<T: Target + ?Sized> Storage for Box<T> {
+    fn exists(&self, desc: &Descriptor) -> Result<bool> {
+        (**self).exists(desc)
+    }
+
+    fn fetch_range(&self, desc: &Descriptor, offset: u64) -> Result<(Stream<'_>, u64)> {
+        (**self).fetch_range(desc, offset)
+    }
+
+    fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
+        (**self).push(desc, source)
+    }
+
+    fn repository(&self) -> Option<RepositoryLocation> {
+        (**self).repository()
+    }
+
+    fn as_mounter(&self) -> Option<&dyn Mounter> {
+        (**self).as_mounter()
+    }
+}
+
+impl<T: Target + ?Sized> Resolver for Box<T> {
+    fn resolve(&self, reference: &str) -> Result<Descriptor> {
+        (**self).resolve(reference)
+    }
+
+    fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
+        (**self).fetch_reference(reference)
+    }
+}
+
+impl<T: Target + ?Sized> Tagger for Box<T> {
+    fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()> {
+        (**self).tag(desc, tag)
+    }
+
+    fn push_tagged(&self, desc: &Descriptor, bytes: &[u8], tag: &str) -> Result<()> {
+        (**self).push_tagged(desc, bytes, tag)
+    }
+}
+
+impl<T: Target + ?Sized> Target for Box<T> {
+    fn as_deleter(&self) -> Option<&dyn Deleter> {
+        (**self).as_deleter()
+    }
+
+    fn as_tag_lister(&self) -> Option<&dyn TagLister> {
+        (**self).as_tag_lister()
+    }
+
+    fn as_referrer_lister(&self) -> Option<&dyn ReferrerLister> {
+        (**self).as_referrer_lister()
+    }
+
+    fn as_blob_resolver(&self) -> Option<&dyn BlobResolver> {
+        (**self).as_blob_resolver()
     }
 }
 

@@ -10,7 +10,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -245,6 +245,9 @@ pub struct Options<'a> {
     pub token: Option<(&'a str, &'a str, &'a str, &'a Path)>,
     /// Unpack this `.tar.gz` of registry storage before starting.
     pub seed: Option<&'a Path>,
+    /// Keep the registry's access log (one line per request), read with
+    /// [`Registry::access_log`].
+    pub access_log: bool,
 }
 
 /// A running registry.
@@ -342,15 +345,18 @@ impl Registry {
             );
         }
         let config = format!(
-            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n{http}{auth}",
+            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: {}\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n{http}{auth}",
+            !opts.access_log,
             dir.join("data").display()
         );
         std::fs::write(dir.join("config.yml"), config).unwrap();
+        // The access log goes to standard output.
+        let access = std::fs::File::create(dir.join("access.log")).unwrap();
         let log = std::fs::File::create(dir.join("registry.log")).unwrap();
         let mut child = Command::new("docker-registry")
             .arg("serve")
             .arg(dir.join("config.yml"))
-            .stdout(Stdio::null())
+            .stdout(access)
             .stderr(log)
             .spawn()
             .map_err(|e| format!("spawning docker-registry: {e}"))?;
@@ -396,6 +402,12 @@ impl Registry {
     /// `host/repo[:tag]`.
     pub fn reference(&self, rest: &str) -> String {
         format!("{}/{rest}", self.host)
+    }
+
+    /// The access log so far: one line per request (see
+    /// [`Options::access_log`]).
+    pub fn access_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("access.log")).unwrap()
     }
 
     /// Where the registry stores data.
