@@ -22,8 +22,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::layout::OciLayout;
 use super::{
-    BlobResolver, Deleter, Mounter, ReferrerLister, RepositoryLocation, Resolver, Source, Storage,
-    Stream, TagLister, Tagger, Target,
+    BlobResolver, BytesSource, Deleter, Mounter, ReferrerLister, RepositoryLocation, Resolver,
+    Source, Storage, Stream, TagLister, Tagger, Target,
 };
 use crate::descriptor::Descriptor;
 use crate::digest::Hasher;
@@ -164,9 +164,9 @@ impl<T: Target> Resolver for Cached<T> {
     fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
         let (desc, bytes) = self.source.fetch_reference(reference)?;
         // Verified by the source; kept so a later fetch by digest is local.
-        if !self.cache.exists(&desc).unwrap_or(true) {
-            let _ = super::push_bytes(&self.cache, &desc, &bytes);
-        }
+        // As a blob only: listing every manifest in the cache's index.json
+        // would rewrite it once per manifest fetched.
+        let _ = self.cache.write_blob(&desc, &mut BytesSource(&bytes));
         Ok((desc, bytes))
     }
 }
@@ -254,7 +254,7 @@ impl Drop for Tee<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{BytesSource, fetch_all};
+    use crate::content::fetch_all;
     use crate::digest::Digest;
 
     fn tmp(name: &str) -> PathBuf {
@@ -326,6 +326,29 @@ mod tests {
         s.read_to_end(&mut rest).unwrap();
         assert_eq!((at, rest.as_slice()), (4, &b"456789"[..]));
         assert!(!cached.cache().blob_path(&desc.digest).exists());
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_manifest_fetched_by_tag_is_kept_as_a_blob_and_the_tag_asks_the_source() {
+        let d = tmp("manifest");
+        let source = OciLayout::new(d.join("src"));
+        let bytes = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+        let desc = Descriptor::new(
+            "application/vnd.oci.image.index.v1+json",
+            Digest::sha256(bytes),
+            bytes.len() as u64,
+        );
+        source.push_tagged(&desc, bytes, "v1").unwrap();
+        let cached = Cached::new(source, OciLayout::new(d.join("cache")));
+        assert_eq!(cached.fetch_reference("v1").unwrap().1, bytes);
+        assert_eq!(
+            fs::read(cached.cache().blob_path(&desc.digest)).unwrap(),
+            bytes
+        );
+        // Not listed in the cache's index.json, and the tag is not there.
+        assert!(!d.join("cache/index.json").exists());
+        assert!(cached.cache().resolve("v1").is_err());
         fs::remove_dir_all(&d).unwrap();
     }
 

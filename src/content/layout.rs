@@ -386,7 +386,7 @@ impl OciLayout {
     /// come; when a transfer stops (cancelled, a lost connection), what
     /// arrived stays there and the next push of the blob resumes from it,
     /// after hashing it again. Content that does not verify is deleted.
-    fn write_blob(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
+    pub(crate) fn write_blob(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
         let target = self.blob_path(&desc.digest);
         if target.exists() {
             return Ok(());
