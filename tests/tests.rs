@@ -16,6 +16,7 @@ mod copy;
 mod directories;
 mod e2e;
 mod faults;
+mod howto;
 mod interop;
 mod layout;
 mod library;
