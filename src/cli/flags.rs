@@ -262,10 +262,18 @@ pub static PLATFORM: &[Flag] = &[value(
     "request platform",
 )];
 
+/// `--config` of `push` and `attach`.
+pub const CONFIG: Flag = value("config", "path[:mediatype]", "path of image config file");
+
 /// Flags of `push`.
 pub static PUSH: &[Flag] = &[
-    value("config", "path[:mediatype]", "path of image config file"),
+    CONFIG,
     value("artifact-type", "string", "artifact type"),
+    value(
+        "artifact-platform",
+        "os[/arch][/variant][:os_version]",
+        "[Experimental] set artifact platform in the form of `os[/arch][/variant][:os_version]`",
+    ),
     CONCURRENCY,
 ];
 
@@ -339,6 +347,7 @@ pub static DISTRIBUTION_SPEC: &[Flag] = &[with_choices(
 /// Flags of `attach`.
 pub static ATTACH: &[Flag] = &[
     value("artifact-type", "string", "artifact type (required)"),
+    CONFIG,
     CONCURRENCY,
 ];
 
