@@ -292,7 +292,7 @@ pub static PULL: &[Flag] = &[
     switch(
         "include-subject",
         None,
-        "[Preview] recursively pull the subject of artifacts",
+        "recursively pull the subject of artifacts",
     ),
     with_default(
         flag("output", Some('o'), Kind::Value, "path", "output directory"),

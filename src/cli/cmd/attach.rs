@@ -29,6 +29,20 @@ pub fn run(args: &Args) -> Result<()> {
     exclusive(args, &["config", "platform"])?;
     let annotations = load_annotations(args)?;
     let files = &args.positionals[1..];
+    // The subject is checked first; with no file after it, a bad one may
+    // be a file given where the subject was meant.
+    let missing = |e: Error| {
+        if files.is_empty() {
+            e.recommend_first("Are you missing an artifact reference to attach to?")
+        } else {
+            e
+        }
+    };
+    let (target, tref) = options::open_target(args, "", raw, &["pull", "push"]).map_err(missing)?;
+    let selector = tref
+        .require_selector(args.cmd, true)
+        .map_err(missing)?
+        .to_string();
     if files.is_empty()
         && annotations
             .get(ANNOTATION_MANIFEST)
@@ -40,8 +54,6 @@ pub fn run(args: &Args) -> Result<()> {
         );
     }
     let platform = args.value("platform").map(Platform::parse).transpose()?;
-    let (target, tref) = options::open_target(args, "", raw, &["pull", "push"])?;
-    let selector = tref.require_selector(args.cmd, true)?.to_string();
     let (mut subject, bytes) = target.fetch_reference(&selector)?;
     if let Some(p) = &platform {
         subject = select_platform(target.as_ref(), subject, bytes, p)?.0;
