@@ -377,10 +377,13 @@ fn manifest_push_and_delete() {
         ],
     )
     .ok();
+    let short = &digest[7..19];
     assert_eq!(
         r.lines(),
         [
-            format!("Pushed [registry] {}", reg.reference("src:a")).as_str(),
+            format!("Uploading {short} application/vnd.oci.image.manifest.v1+json").as_str(),
+            &format!("Uploaded  {short} application/vnd.oci.image.manifest.v1+json"),
+            &format!("Pushed [registry] {}", reg.reference("src:a")),
             "Tagged b",
             &format!("Digest: {digest}")
         ]
@@ -522,10 +525,13 @@ fn blob_push_fetch_delete() {
         &["blob", "push", "--plain-http", &reg.reference("b"), "b.bin"],
     )
     .ok();
+    let short = &digest[7..19];
     assert_eq!(
         r.lines(),
         [
-            format!("Pushed [registry] {}", reg.reference("b")).as_str(),
+            format!("Uploading {short} application/vnd.oci.image.layer.v1.tar").as_str(),
+            &format!("Uploaded  {short} application/vnd.oci.image.layer.v1.tar"),
+            &format!("Pushed [registry] {}", reg.reference("b")),
             &format!("Digest: {digest}")
         ]
     );

@@ -203,8 +203,16 @@ fn layout_round_trip_with_status_lines() {
         ],
     )
     .ok();
+    assert_eq!(r.lines()[..2], ["Preparing a.txt", "Preparing sub/b.bin"]);
     assert_eq!(
-        r.lines()[..4],
+        r.lines()[2..4],
+        [
+            "Uploading 44136fa355b3 application/vnd.oci.empty.v1+json",
+            "Uploaded  44136fa355b3 application/vnd.oci.empty.v1+json",
+        ]
+    );
+    assert_eq!(
+        r.lines()[4..8],
         [
             "Uploading 8ed3f6ad685b a.txt",
             "Uploaded  8ed3f6ad685b a.txt",
@@ -218,7 +226,11 @@ fn layout_round_trip_with_status_lines() {
             ),
         ]
     );
-    assert_eq!(r.lines()[4], "Pushed [oci-layout] lay:v1");
+    assert_eq!(
+        r.lines()[8].split_at(22).1,
+        " application/vnd.oci.image.manifest.v1+json"
+    );
+    assert_eq!(r.lines()[10], "Pushed [oci-layout] lay:v1");
     // Layout structure other tools rely on.
     assert_eq!(
         d.read("lay/oci-layout"),
@@ -240,7 +252,9 @@ fn layout_round_trip_with_status_lines() {
     // A second push of the same files: every blob exists.
     let r = oar(d.path(), &["push", "--oci-layout", "lay:v2", "a.txt"]).ok();
     assert!(
-        r.stdout.starts_with("Exists    8ed3f6ad685b a.txt\n"),
+        r.stdout.starts_with(
+            "Preparing a.txt\nExists    44136fa355b3 application/vnd.oci.empty.v1+json\nExists    8ed3f6ad685b a.txt\n"
+        ),
         "{}",
         r.stdout
     );

@@ -37,18 +37,29 @@ fn round_trip_of_empty_tiny_and_large_files() {
     )
     .ok();
     let lines = r.lines();
-    assert_eq!(lines[0], "Uploading e3b0c44298fc empty");
-    assert_eq!(lines[1], "Uploaded  e3b0c44298fc empty");
+    // As oras 1.3 says it: each file prepared, then every node (the empty
+    // config and the manifest too) uploaded, then the summary.
     assert_eq!(
-        lines[6],
-        format!("Pushed [registry] {}", reg.reference("files:v1"))
+        lines[..3],
+        ["Preparing empty", "Preparing one", "Preparing big.bin"]
+    );
+    let at = |l: &str| lines.iter().position(|x| *x == l);
+    let started = at("Uploading e3b0c44298fc empty").expect("the empty file's line");
+    assert!(
+        at("Uploaded  e3b0c44298fc empty") > Some(started),
+        "{lines:?}"
     );
     assert_eq!(
-        lines[7],
+        lines[lines.len() - 3],
+        format!("Pushed [registry] {}", reg.reference("files:v1"))
+    );
+    assert_eq!(lines.len(), 3 + 2 * 5 + 3, "{lines:?}");
+    assert_eq!(
+        lines[lines.len() - 2],
         "ArtifactType: application/vnd.unknown.artifact.v1"
     );
     let (digest, m) = manifest(&reg, "files", "v1");
-    assert_eq!(lines[8], format!("Digest: {digest}"));
+    assert_eq!(lines[lines.len() - 1], format!("Digest: {digest}"));
     assert_eq!(m["artifactType"], "application/vnd.unknown.artifact.v1");
     assert_eq!(
         m["config"]["mediaType"],
@@ -141,7 +152,9 @@ fn repush_reports_exists_and_multiple_tags_point_to_one_manifest() {
     )
     .ok();
     assert!(
-        r.stdout.starts_with("Exists    9834876dcfb0 a\n"),
+        r.stdout.contains(
+            "\nExists    44136fa355b3 application/vnd.oci.empty.v1+json\nExists    9834876dcfb0 a\n"
+        ),
         "{}",
         r.stdout
     );
@@ -568,4 +581,166 @@ fn resolve_flag_maps_a_name_to_loopback() {
         &["pull", "--resolve", "bad", &reg.reference("r:v1")],
     )
     .fails(1, "resolve flag");
+}
+
+/// The config `--artifact-platform linux/arm/v5` bakes: the platform as
+/// Go marshals it, as an OCI image config.
+const ARM_V5: &str = r#"{"architecture":"arm","os":"linux","variant":"v5"}"#;
+
+#[test]
+fn artifact_platform_bakes_the_config_in_a_layout_and_a_registry() {
+    let reg = Registry::start();
+    let d = TempDir::new("platform");
+    d.write("a", "alpha");
+    d.write("cfg.json", "{}");
+    let want = format!("sha256:{}", crate::util::sha256_hex(ARM_V5.as_bytes()));
+    let plat = ["--artifact-platform", "linux/arm/v5"];
+    let layout = oar(
+        d.path(),
+        &[&["push", "--oci-layout", "lay:v1"][..], &plat, &["a"]].concat(),
+    )
+    .ok();
+    let remote = reg.reference("p:v1");
+    oar(
+        d.path(),
+        &[&["push", "--plain-http", &remote][..], &plat, &["a"]].concat(),
+    )
+    .ok();
+    assert!(
+        layout.stdout.contains(&format!(
+            "Uploaded  {} application/vnd.oci.image.config.v1+json\n",
+            &want[7..19]
+        )),
+        "{}",
+        layout.stdout
+    );
+    let (_, m) = manifest(&reg, "p", "v1");
+    let fetched = oar(d.path(), &["manifest", "fetch", "--oci-layout", "lay:v1"]).ok();
+    let from_layout: serde_json::Value = serde_json::from_str(&fetched.stdout).unwrap();
+    for m in [&m, &from_layout] {
+        assert_eq!(
+            m["config"]["mediaType"],
+            "application/vnd.oci.image.config.v1+json"
+        );
+        assert_eq!(m["config"]["digest"], want.as_str());
+        assert_eq!(m["config"]["size"], ARM_V5.len());
+        assert_eq!(m["artifactType"], "application/vnd.unknown.artifact.v1");
+    }
+    // The platform selects it; another one does not.
+    oar(
+        d.path(),
+        &[
+            "pull",
+            "--plain-http",
+            "--platform",
+            "linux/arm/v5",
+            &remote,
+            "-o",
+            "o",
+        ],
+    )
+    .ok();
+    assert_eq!(d.read("o/a"), b"alpha");
+    let other = oar(
+        d.path(),
+        &[
+            "pull",
+            "--oci-layout",
+            "--platform",
+            "linux/amd64",
+            "lay:v1",
+            "-o",
+            "o2",
+        ],
+    );
+    assert_eq!(other.code, 1, "{}", other.stderr);
+    // Refused with --config, before anything is pushed.
+    oar(
+        d.path(),
+        &[
+            &["push", "--plain-http", &reg.reference("q:v1")][..],
+            &plat,
+            &["--config", "cfg.json", "a"],
+        ]
+        .concat(),
+    )
+    .fails(
+        1,
+        "--config, --artifact-platform cannot be used at the same time",
+    );
+    let (status, _, _) = reg.raw_get("/v2/q/manifests/v1", OCI);
+    assert_eq!(status, 404);
+    // And with an artifact type under image-spec v1.0, saying what to do.
+    let r = oar(
+        d.path(),
+        &[
+            &[
+                "push",
+                "--oci-layout",
+                "lay:v2",
+                "--image-spec",
+                "v1.0",
+                "--artifact-type",
+                "x/y",
+            ][..],
+            &plat,
+            &["a"],
+        ]
+        .concat(),
+    )
+    .fails(
+        1,
+        "artifact type cannot be customized for OCI image-spec v1.0 when platform is specified",
+    );
+    assert!(
+        r.stderr
+            .ends_with("consider using image spec v1.1 or remove --artifact-type\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn verbose_is_deprecated_with_pflags_warning() {
+    let d = TempDir::new("verbose");
+    d.write("a", "alpha");
+    let warning = "Flag --verbose has been deprecated, and will be removed in a future release.\n";
+    let r = oar(d.path(), &["push", "--oci-layout", "l1:v1", "a", "-v"]).ok();
+    assert_eq!(r.stderr, warning);
+    // Unnamed content is shown with or without it.
+    assert!(
+        r.stdout
+            .contains(" application/vnd.oci.image.manifest.v1+json\n"),
+        "{}",
+        r.stdout
+    );
+    let plain = oar(d.path(), &["push", "--oci-layout", "l2:v1", "a"]).ok();
+    assert_eq!(plain.stderr, "", "no warning without the flag");
+    assert!(
+        plain
+            .stdout
+            .contains(" application/vnd.oci.image.manifest.v1+json\n"),
+        "{}",
+        plain.stdout
+    );
+    // --verbose=false warns too, and hides unnamed content.
+    let quiet = oar(
+        d.path(),
+        &["push", "--oci-layout", "l3:v1", "a", "--verbose=false"],
+    )
+    .ok();
+    assert_eq!(quiet.stderr, warning);
+    assert!(
+        !quiet.stdout.contains("application/vnd.oci"),
+        "{}",
+        quiet.stdout
+    );
+    assert!(
+        quiet.stdout.contains("Uploaded  8ed3f6ad685b a\n"),
+        "{}",
+        quiet.stdout
+    );
+    // Hidden from help, as cobra hides a deprecated flag.
+    let help = oar(d.path(), &["push", "--help"]).ok();
+    assert!(!help.stdout.contains("--verbose"), "{}", help.stdout);
 }

@@ -117,6 +117,10 @@ holds are not uploaded again.",
                 "oar push --annotation \"key=val\" localhost:5000/hello:v1 hi.txt",
             ),
             (
+                "[Experimental] Push an artifact with a platform",
+                "oar push --artifact-platform linux/arm/v5 localhost:5000/hello:v1",
+            ),
+            (
                 "Push file \"hi.txt\" with several tags",
                 "oar push localhost:5000/hello:tag1,tag2,tag3 hi.txt",
             ),
@@ -194,9 +198,9 @@ stopped when pulled again. Names that would leave the output directory are refus
     Command {
         path: &["attach"],
         aliases: &[],
-        usage: "[flags] --artifact-type=<type> <name>{:<tag>|@<digest>} <file>[:<layer_media_type>] [...]",
+        usage: "[flags] --artifact-type=<type> <name>{:<tag>|@<digest>} {<file>[:<layer_media_type>]|--annotation <key>=<value>} [...]",
         short: "Attach files to an existing artifact",
-        mark: "[Preview]",
+        mark: "",
         long: "Attach files to an existing artifact: push an image-spec 1.1 manifest whose subject is the \
 artifact, so that it is found as one of its referrers. On a registry without the referrers API, the \
 referrers tag schema index is updated (without duplicates).",
@@ -220,6 +224,10 @@ referrers tag schema index is updated (without duplicates).",
             (
                 "Attach to the manifest of one platform in an index",
                 "oar attach --artifact-type doc/example --platform linux/amd64 localhost:5000/hello:v1 hi.txt",
+            ),
+            (
+                "Attach file \"hi.txt\" with a custom config \"config.json\" of type \"application/vnd.me.config\"",
+                "oar attach --artifact-type doc/example --config config.json:application/vnd.me.config localhost:5000/hello:v1 hi.txt",
             ),
             (
                 "Attach to an artifact in an OCI image layout",

@@ -100,6 +100,14 @@ impl Error {
         self
     }
 
+    /// Puts `text` before the recommendation line, when there is one.
+    pub fn recommend_first(mut self, text: &str) -> Self {
+        if let Some(r) = self.recommendation.take() {
+            self.recommendation = Some(format!("{text} {r}"));
+        }
+        self
+    }
+
     /// Puts `context: ` before the message, keeping the usage and
     /// recommendation lines (`unable to add tag for 'x': invalid
     /// reference: …`).

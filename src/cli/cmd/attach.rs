@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
-use super::push::{ANNOTATION_MANIFEST, load_annotations, load_files, upload};
+use super::push::{
+    ANNOTATION_CONFIG, ANNOTATION_MANIFEST, config_upload, exclusive, load_annotations, load_files,
+    upload,
+};
 use crate::cli::args::Args;
 use crate::cli::error::{Error, Result};
 use crate::cli::options;
@@ -23,9 +26,23 @@ pub fn run(args: &Args) -> Result<()> {
         .to_string();
     let format = options::format(args)?;
     let json = format.is_structured();
-    let verbose = options::verbose(args);
+    exclusive(args, &["config", "platform"])?;
     let annotations = load_annotations(args)?;
     let files = &args.positionals[1..];
+    // The subject is checked first; with no file after it, a bad one may
+    // be a file given where the subject was meant.
+    let missing = |e: Error| {
+        if files.is_empty() {
+            e.recommend_first("Are you missing an artifact reference to attach to?")
+        } else {
+            e
+        }
+    };
+    let (target, tref) = options::open_target(args, "", raw, &["pull", "push"]).map_err(missing)?;
+    let selector = tref
+        .require_selector(args.cmd, true)
+        .map_err(missing)?
+        .to_string();
     if files.is_empty()
         && annotations
             .get(ANNOTATION_MANIFEST)
@@ -37,16 +54,16 @@ pub fn run(args: &Args) -> Result<()> {
         );
     }
     let platform = args.value("platform").map(Platform::parse).transpose()?;
-    let (target, tref) = options::open_target(args, "", raw, &["pull", "push"])?;
-    let selector = tref.require_selector(args.cmd, true)?.to_string();
     let (mut subject, bytes) = target.fetch_reference(&selector)?;
     if let Some(p) = &platform {
         subject = select_platform(target.as_ref(), subject, bytes, p)?.0;
     }
     let subject = Descriptor::new(subject.media_type, subject.digest, subject.size);
-    let mut status = Status::new(9, verbose, json).on_terminal(options::tty(args), "Downloaded");
-    let uploads = load_files(args, files, &annotations, &mut status, verbose)?;
-    let opts = PackOptions::default()
+    let mut status =
+        Status::new(9, options::unnamed(args), json).on_terminal(options::tty(args), "Downloaded");
+    let mut uploads = load_files(args, files, &annotations, &mut status)?;
+    let config = config_upload(args, &annotations)?;
+    let mut opts = PackOptions::default()
         .spec(ImageSpec::V1_1)
         .artifact_type(artifact_type)
         .manifest_annotations(
@@ -56,7 +73,14 @@ pub fn run(args: &Args) -> Result<()> {
                 .unwrap_or_default(),
         )
         .subject(subject.clone());
+    if let Some(c) = &config {
+        opts = opts.config(c.desc.clone());
+    }
+    if let Some(a) = annotations.get(ANNOTATION_CONFIG) {
+        opts = opts.config_annotations(a.clone());
+    }
     let packed = pack(uploads.iter().map(|u| u.desc.clone()).collect(), &opts)?;
+    uploads.extend(config);
     upload(target.as_ref(), &packed, uploads, None, &mut status)?;
     if json {
         format.print(&DescriptorJson::new(&tref.path, &packed.desc))?;

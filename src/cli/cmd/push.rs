@@ -107,7 +107,59 @@ pub struct Packing {
     pub config: Option<Upload>,
 }
 
+/// Refuses two flags given together, in oras's words; `flags` in the
+/// order oras names them.
+pub fn exclusive(args: &Args, flags: &[&str]) -> Result<()> {
+    let given: Vec<String> = flags
+        .iter()
+        .filter(|f| args.is_set(f))
+        .map(|f| format!("--{f}"))
+        .collect();
+    if given.len() >= 2 {
+        return Err(Error::usage(format!(
+            "{} cannot be used at the same time",
+            given.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// The config of `--config path[:type]` as an upload (unknown config type
+/// by default), with the `$config` annotations.
+pub fn config_upload(
+    args: &Args,
+    annotations: &BTreeMap<String, Annotations>,
+) -> Result<Option<Upload>> {
+    let Some(r) = args.value("config") else {
+        return Ok(None);
+    };
+    let (path, mt) = split_file_ref(r, media_type::UNKNOWN_CONFIG)?;
+    let mut up = Upload::file(Path::new(&path), &mt, "")?;
+    up.desc.annotations = annotations.get(ANNOTATION_CONFIG).cloned();
+    Ok(Some(up))
+}
+
+/// `--artifact-platform os/arch…`: an image config holding only the
+/// platform, as oras bakes it, with the `$config` annotations.
+fn platform_config(
+    args: &Args,
+    annotations: &BTreeMap<String, Annotations>,
+) -> Result<Option<Upload>> {
+    let Some(p) = args.value("artifact-platform") else {
+        return Ok(None);
+    };
+    let platform = oar::descriptor::Platform::parse(p)?;
+    let mut up = Upload::bytes(
+        oar::manifest::marshal(&platform),
+        media_type::OCI_CONFIG,
+        "",
+    );
+    up.desc.annotations = annotations.get(ANNOTATION_CONFIG).cloned();
+    Ok(Some(up))
+}
+
 fn packing(args: &Args, annotations: &BTreeMap<String, Annotations>) -> Result<Packing> {
+    exclusive(args, &["config", "artifact-platform"])?;
     let config_ref = args.value("config");
     let artifact_type = args
         .value("artifact-type")
@@ -140,14 +192,16 @@ fn packing(args: &Args, annotations: &BTreeMap<String, Annotations>) -> Result<P
         (ImageSpec::V1_1, None, None) => Some(media_type::UNKNOWN_ARTIFACT.to_string()),
         _ => artifact_type,
     };
-    let config = match config_ref {
-        Some(r) => {
-            let (path, mt) = split_file_ref(r, media_type::UNKNOWN_CONFIG)?;
-            let mut up = Upload::file(Path::new(&path), &mt, "")?;
-            up.desc.annotations = annotations.get(ANNOTATION_CONFIG).cloned();
-            Some(up)
-        }
-        None => None,
+    let platform = platform_config(args, annotations)?;
+    if platform.is_some() && spec == ImageSpec::V1_0 && artifact_type.is_some() {
+        return Err(Error::usage(
+            "artifact type cannot be customized for OCI image-spec v1.0 when platform is specified",
+        )
+        .recommend("consider using image spec v1.1 or remove --artifact-type"));
+    }
+    let config = match platform {
+        Some(p) => Some(p),
+        None => config_upload(args, annotations)?,
     };
     Ok(Packing {
         opts: {
@@ -179,7 +233,6 @@ pub fn load_files(
     file_refs: &[String],
     annotations: &BTreeMap<String, Annotations>,
     status: &mut Status,
-    verbose: bool,
 ) -> Result<Vec<Upload>> {
     if !args.flag("disable-path-validation") {
         let mut abs = Vec::new();
@@ -200,9 +253,7 @@ pub fn load_files(
     for r in file_refs {
         let (path, mt) = split_file_ref(r, "")?;
         let title = file_title(&path);
-        if verbose && !status.quiet {
-            output::line(&format!("Preparing {title}"))?;
-        }
+        status.preparing(&title);
         let mut up = Upload::path(
             Path::new(&path),
             Some(mt.as_str()).filter(|m| !m.is_empty()),
@@ -222,8 +273,8 @@ pub fn load_files(
         }
         uploads.push(up);
     }
-    if uploads.is_empty() && !status.quiet {
-        output::line("Uploading empty artifact")?;
+    if uploads.is_empty() {
+        status.say("Uploading empty artifact");
     }
     Ok(uploads)
 }
@@ -265,17 +316,11 @@ pub fn run(args: &Args) -> Result<()> {
     let (raw, extra_tags) = options::split_tags(&args.positionals[0])?;
     let format = options::format(args)?;
     let json = format.is_structured();
-    let verbose = options::verbose(args);
     let annotations = load_annotations(args)?;
     let Packing { opts, config } = packing(args, &annotations)?;
-    let mut status = Status::new(9, verbose, json).on_terminal(options::tty(args), "Downloaded");
-    let mut uploads = load_files(
-        args,
-        &args.positionals[1..],
-        &annotations,
-        &mut status,
-        verbose,
-    )?;
+    let mut status =
+        Status::new(9, options::unnamed(args), json).on_terminal(options::tty(args), "Downloaded");
+    let mut uploads = load_files(args, &args.positionals[1..], &annotations, &mut status)?;
     let (target, tref) = options::open_target(args, "", &raw, &["pull", "push"])?;
     if tref.selector.as_deref().is_some_and(|s| s.contains(':')) {
         return Err(Error::usage(format!(

@@ -18,6 +18,9 @@ pub mod feature {
     pub const EXPERIMENTAL_MARK: &str = "[Experimental]";
     /// `[Deprecated]`.
     pub const DEPRECATED_MARK: &str = "[Deprecated]";
+    /// `DeprecationMessageVerboseFlag`.
+    pub const DEPRECATION_MESSAGE_VERBOSE_FLAG: &str =
+        "Flag --verbose has been deprecated, and will be removed in a future release.";
 }
 
 /// `oras.MediaTypeUnknownConfig`.
@@ -49,6 +52,15 @@ pub mod foobar {
     /// `FileConfigDigest`.
     pub const FILE_CONFIG_DIGEST: &str =
         "sha256:46b68ac1696c3870d537f376868d9402400de28587e345264a77b65da09669be";
+    /// `PlatformConfigSize` (also `PlatformV10ConfigSize`).
+    pub const PLATFORM_CONFIG_SIZE: i64 = 38;
+    /// `PlatformConfigDigest` (also `PlatformV10ConfigDigest`).
+    pub const PLATFORM_CONFIG_DIGEST: &str =
+        "sha256:e94c0ba80a1157ffab5b5c6656fffc089c6446c7ed0604f3382910d1ef7dd40d";
+    /// `PlatformConfigStateKey` (also `PlatformV1DEfaultConfigStateKey`).
+    pub fn platform_config_state_key() -> StateKey {
+        key("e94c0ba80a11", "application/vnd.oci.image.config.v1+json")
+    }
     /// `FileBarName`.
     pub const FILE_BAR_NAME: &str = "foobar/bar";
     /// `AttachFileName`.

@@ -11,26 +11,90 @@ mod oras_beginners {
     mod running_attach_command {
         use super::*;
 
-        /// `It("should run \"attach\" command")` (RunAndShowPreviewInHelp)
-        #[test]
-        fn should_run_attach_command() {
-            run_and_show_preview_in_help(&["attach"], &[]);
-        }
-
         /// `It("should show preview and help doc")`
         #[test]
         fn should_show_preview_and_help_doc() {
-            let out = oras!("attach", "--help")
-                .match_key_words(&[
-                    format!("{} Attach", feature::PREVIEW_MARK).as_str(),
-                    feature::PREVIEW_DESCRIPTION,
-                    EXAMPLE_DESC,
-                ])
-                .exec();
-            out.out.should_say(&format!(
+            let out = oras!("attach", "--help").exec().out;
+            out.should_say(&format!(
                 "--distribution-spec string\\s+{}",
                 quote_meta(feature::PREVIEW_MARK)
             ));
+        }
+
+        /// `It("should not show --verbose in help doc")`
+        #[test]
+        fn should_not_show_verbose_in_help_doc() {
+            let out = oras!("attach", "--help")
+                .match_key_words(&[EXAMPLE_DESC])
+                .exec()
+                .out;
+            out.should_not_say("--verbose");
+        }
+
+        /// `It("should say disable progress bars for --no-tty flag")`
+        #[test]
+        fn should_say_disable_progress_bars_for_no_tty_flag() {
+            let out = oras!("attach", "--help")
+                .match_key_words(&["disable progress bars"])
+                .exec()
+                .out;
+            out.should_not_say("disable colors");
+        }
+
+        /// `It("should show deprecation message and print unnamed status output for --verbose")`
+        #[test]
+        fn should_show_deprecation_message_and_print_unnamed_status_output_for_verbose() {
+            let test_repo = attach_test_repo("test-verbose");
+            copy_zot_repo(IMAGE_REPO, &test_repo);
+            let subject_ref = registry_ref(zot_host(), &test_repo, foobar::TAG);
+            let keys = [
+                foobar::attach_file_state_key(),
+                key("44136fa355b3", "application/vnd.oci.empty.v1+json"),
+            ];
+            let files = prepare_temp_files();
+            oras!(
+                "attach",
+                "--artifact-type",
+                "test/attach",
+                "--verbose",
+                subject_ref,
+                attach_file_arg()
+            )
+            .with_work_dir(files.path())
+            .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+            .match_status(&keys, true, keys.len())
+            .exec();
+        }
+
+        /// `It("should show deprecation message and should NOT print unnamed status output for --verbose=false")`
+        #[test]
+        fn should_show_deprecation_message_and_should_not_print_unnamed_status_output_for_verbose_false()
+         {
+            let test_repo = attach_test_repo("test-verbose-false");
+            copy_zot_repo(IMAGE_REPO, &test_repo);
+            let subject_ref = registry_ref(zot_host(), &test_repo, foobar::TAG);
+            let keys = [foobar::attach_file_state_key()];
+            let files = prepare_temp_files();
+            let out = oras!(
+                "attach",
+                "--artifact-type",
+                "test/attach",
+                "--verbose=false",
+                subject_ref,
+                attach_file_arg()
+            )
+            .with_work_dir(files.path())
+            .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+            .match_status(&keys, false, keys.len())
+            .exec()
+            .out;
+            out.should_not_say("application/vnd.oci.empty.v1\\+json");
+        }
+
+        /// `It("should show text as default format type in help doc")`
+        #[test]
+        fn should_show_text_as_default_format_type_in_help_doc() {
+            match_default_flag_value("format", "text", &["attach"]);
         }
 
         /// `It("should fail when no subject reference provided")`
@@ -88,6 +152,40 @@ mod oras_beginners {
             .exec();
         }
 
+        /// `It("should fail with error suggesting subject missed")`
+        #[test]
+        fn should_fail_with_error_suggesting_subject_missed() {
+            let err = oras!(
+                "attach",
+                "--artifact-type",
+                "oras/test",
+                registry_ref(zot_host(), IMAGE_REPO, "")
+            )
+            .expect_failure()
+            .exec()
+            .err;
+            err.should_say("Error");
+            err.should_say("\nAre you missing an artifact reference to attach to?");
+        }
+
+        /// `It("should fail with error suggesting right form")`
+        #[test]
+        fn should_fail_with_error_suggesting_right_form() {
+            let err = oras!(
+                "attach",
+                "--artifact-type",
+                "oras/test",
+                registry_ref(zot_host(), IMAGE_REPO, ""),
+                "./test.json"
+            )
+            .expect_failure()
+            .exec()
+            .err;
+            err.should_say("Error");
+            err.should_say("no tag or digest specified");
+            err.should_not_say("\nAre you missing an artifact reference to attach to?");
+        }
+
         /// `It("should fail and show detailed error description if no argument provided")`
         #[test]
         fn should_fail_and_show_detailed_error_description_if_no_argument_provided() {
@@ -139,10 +237,11 @@ mod registry_1_1_users {
     mod running_attach_command {
         use super::*;
 
-        /// `It("should attach a file to a subject and output status")`
+        /// `It("should attach a file to a subject and output status")` (the
+        /// first of two: the subject by tag)
         #[test]
         fn should_attach_a_file_to_a_subject_and_output_status() {
-            let test_repo = attach_test_repo("simple");
+            let test_repo = attach_test_repo("attach-tag");
             copy_zot_repo(IMAGE_REPO, &test_repo);
             let subject_ref = registry_ref(zot_host(), &test_repo, foobar::TAG);
             let files = prepare_temp_files();
@@ -154,6 +253,31 @@ mod registry_1_1_users {
                 attach_file_arg()
             )
             .with_work_dir(files.path())
+            .match_key_words(&[format!(
+                "Attached to [registry] {}",
+                registry_ref(zot_host(), &test_repo, foobar::DIGEST)
+            )])
+            .match_status(&[foobar::attach_file_state_key()], false, 1)
+            .exec();
+        }
+
+        /// `It("should attach a file to a subject and output status")` (the
+        /// second of two: the subject by digest)
+        #[test]
+        fn should_attach_a_file_to_a_subject_and_output_status_2() {
+            let test_repo = attach_test_repo("attach-digest");
+            copy_zot_repo(IMAGE_REPO, &test_repo);
+            let subject_ref = registry_ref(zot_host(), &test_repo, foobar::DIGEST);
+            let files = prepare_temp_files();
+            oras!(
+                "attach",
+                "--artifact-type",
+                "test/attach",
+                &subject_ref,
+                attach_file_arg()
+            )
+            .with_work_dir(files.path())
+            .match_key_words(&[format!("Attached to [registry] {subject_ref}")])
             .match_status(&[foobar::attach_file_state_key()], false, 1)
             .exec();
         }
@@ -162,15 +286,8 @@ mod registry_1_1_users {
         #[test]
         fn should_attach_a_file_to_an_arch_specific_subject() {
             let test_repo = attach_test_repo("arch-specific");
-            // The Go spec copies with `oras cp` here (zot answered 500 to a
-            // copied storage folder), so does this port.
+            copy_zot_repo(IMAGE_REPO, &test_repo);
             let subject_ref = registry_ref(zot_host(), &test_repo, multi_arch::TAG);
-            oras!(
-                "cp",
-                registry_ref(zot_host(), IMAGE_REPO, multi_arch::TAG),
-                subject_ref
-            )
-            .exec();
             let artifact_type = "test/attach";
             let files = prepare_temp_files();
             let out = oras!(
@@ -308,7 +425,7 @@ mod registry_1_1_users {
                 "discover",
                 subject_ref,
                 "--format",
-                "go-template={{range .manifests}}{{println .reference}}{{end}}"
+                "go-template={{range .referrers}}{{println .reference}}{{end}}"
             )
             .match_key_words(&[ref1, ref2])
             .exec();
@@ -338,7 +455,7 @@ mod registry_1_1_users {
                 "discover",
                 subject_ref,
                 "--format",
-                "go-template={{range .manifests}}{{println .reference}}{{end}}"
+                "go-template={{range .referrers}}{{println .reference}}{{end}}"
             )
             .exec()
             .out;
@@ -348,7 +465,7 @@ mod registry_1_1_users {
         /// `It("should attach file with path validation disabled")`
         #[test]
         fn should_attach_file_with_path_validation_disabled() {
-            let test_repo = attach_test_repo("simple");
+            let test_repo = attach_test_repo("simple-no-path-validation");
             let files = prepare_temp_files();
             let abs_attach_file_name = path_str(files.join(foobar::ATTACH_FILE_NAME));
             let subject_ref = registry_ref(zot_host(), &test_repo, foobar::TAG);
@@ -367,7 +484,7 @@ mod registry_1_1_users {
         /// `It("should fail path validation when attaching file with absolute path")`
         #[test]
         fn should_fail_path_validation_when_attaching_file_with_absolute_path() {
-            let test_repo = attach_test_repo("simple");
+            let test_repo = attach_test_repo("simple-fail-path-validation");
             let files = prepare_temp_files();
             let abs_attach_file_name = path_str(files.join(foobar::ATTACH_FILE_NAME));
             let subject_ref = registry_ref(zot_host(), &test_repo, foobar::TAG);
@@ -378,6 +495,119 @@ mod registry_1_1_users {
                 "test/attach",
                 subject_ref,
                 format!("{abs_attach_file_name}:{}", foobar::ATTACH_FILE_MEDIA)
+            )
+            .expect_failure()
+            .exec();
+        }
+
+        /// `--config` (with `config_type`, or the unknown config type)
+        /// makes the referrer's config.
+        #[track_caller]
+        fn attach_with_config(repo: &str, config_type: Option<&str>) {
+            let test_repo = attach_test_repo(repo);
+            let temp = prepare_temp_files();
+            let subject_ref = registry_ref(zot_host(), &test_repo, foobar::TAG);
+            copy_zot_repo(IMAGE_REPO, &test_repo);
+            let config = match config_type {
+                Some(t) => format!("{}:{t}", foobar::FILE_CONFIG_NAME),
+                None => foobar::FILE_CONFIG_NAME.to_string(),
+            };
+            let r = oras!(
+                "attach",
+                "--artifact-type",
+                "test/attach",
+                "--config",
+                config,
+                subject_ref,
+                attach_file_arg(),
+                "--format",
+                "go-template={{.reference}}"
+            )
+            .with_work_dir(temp.path())
+            .exec()
+            .out
+            .text();
+            let fetched = oras!("manifest", "fetch", r).exec().out;
+            let m = must_manifest(fetched.contents());
+            assert_eq!(
+                m.config,
+                Descriptor {
+                    media_type: config_type.unwrap_or(MEDIA_TYPE_UNKNOWN_CONFIG).into(),
+                    size: foobar::FILE_CONFIG_SIZE,
+                    digest: foobar::FILE_CONFIG_DIGEST.into(),
+                    ..Descriptor::default()
+                }
+            );
+        }
+
+        /// `It("should attach a file to a subject with customized config file")`
+        #[test]
+        fn should_attach_a_file_to_a_subject_with_customized_config_file() {
+            attach_with_config("config", None);
+        }
+
+        /// `It("should attach a file to a subject with customized config file and media type")`
+        #[test]
+        fn should_attach_a_file_to_a_subject_with_customized_config_file_and_media_type() {
+            attach_with_config("config/mediatype", Some("config/type"));
+        }
+
+        /// `It("should fail to use --config and --platform at the same time")`
+        #[test]
+        fn should_fail_to_use_config_and_platform_at_the_same_time() {
+            let r = registry_ref(zot_host(), IMAGE_REPO, foobar::TAG);
+            let temp = prepare_temp_files();
+            oras!(
+                "attach",
+                "--artifact-type",
+                "test/attach",
+                "--config",
+                foobar::FILE_CONFIG_NAME,
+                "--platform",
+                "linux/amd64",
+                r,
+                attach_file_arg()
+            )
+            .expect_failure()
+            .with_work_dir(temp.path())
+            .exec();
+        }
+
+        /// `It("should fail when config file path is empty")`
+        #[test]
+        fn should_fail_when_config_file_path_is_empty() {
+            let test_repo = attach_test_repo("config/empty-path");
+            let subject_ref = registry_ref(zot_host(), &test_repo, foobar::TAG);
+            copy_zot_repo(IMAGE_REPO, &test_repo);
+            let temp = prepare_temp_files();
+            oras!(
+                "attach",
+                "--artifact-type",
+                "test/attach",
+                "--config",
+                ":",
+                subject_ref,
+                attach_file_arg()
+            )
+            .expect_failure()
+            .with_work_dir(temp.path())
+            .exec();
+        }
+
+        /// `It("should fail when config file does not exist")`
+        #[test]
+        fn should_fail_when_config_file_does_not_exist() {
+            let test_repo = attach_test_repo("config/notfound");
+            let subject_ref = registry_ref(zot_host(), &test_repo, foobar::TAG);
+            copy_zot_repo(IMAGE_REPO, &test_repo);
+            oras!(
+                "attach",
+                "--artifact-type",
+                "test/attach",
+                "--config",
+                "nonexistent-config.json",
+                subject_ref,
+                attach_file_arg()
             )
             .expect_failure()
             .exec();
@@ -419,7 +649,7 @@ mod registry_1_0_users {
                 "discover",
                 subject_ref,
                 "--format",
-                "go-template={{range .manifests}}{{println .reference}}{{end}}"
+                "go-template={{range .referrers}}{{println .reference}}{{end}}"
             )
             .exec()
             .out;
@@ -559,7 +789,7 @@ mod oci_image_layout_users {
                 LAYOUT,
                 subject_ref,
                 "--format",
-                "go-template={{range .manifests}}{{println .reference}}{{end}}"
+                "go-template={{range .referrers}}{{println .reference}}{{end}}"
             )
             .exec()
             .out;

@@ -14,6 +14,11 @@ fn push_desc(media_type: &str) -> String {
     )
 }
 
+/// The status key of the pushed blob, shown by its default media type.
+fn pushed_key() -> StateKey {
+    key("e1ca41574914", "application/vnd.oci.image.layer.v1.tar")
+}
+
 /// `fmt.Sprintf(repoFmt, kind, name)`.
 fn repo(kind: &str, name: &str) -> String {
     format!("command/blob/{kind}/{}/{name}", random_seed())
@@ -30,6 +35,59 @@ mod oras_beginners {
         /// ``When("running `blob push`")``
         mod running_blob_push {
             use super::*;
+
+            /// `It("should not show --verbose in help doc")` (of push, as in
+            /// Go)
+            #[test]
+            fn should_not_show_verbose_in_help_doc() {
+                let out = oras!("push", "--help")
+                    .match_key_words(&[EXAMPLE_DESC])
+                    .exec()
+                    .out;
+                out.should_not_say("--verbose");
+            }
+
+            /// `It("should show deprecation message and print unnamed status output for --verbose")`
+            #[test]
+            fn should_show_deprecation_message_and_print_unnamed_status_output_for_verbose() {
+                let repo = repo("push", "test-verbose");
+                let size = PUSH_CONTENT.len().to_string();
+                oras!(
+                    "blob",
+                    "push",
+                    registry_ref(zot_host(), &repo, PUSH_DIGEST),
+                    "-",
+                    "--size",
+                    size,
+                    "--verbose"
+                )
+                .with_input(PUSH_CONTENT)
+                .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+                .match_status(&[pushed_key()], true, 1)
+                .exec();
+            }
+
+            /// `It("should show deprecation message and should NOT print unnamed status output for --verbose=false")`
+            #[test]
+            fn should_show_deprecation_message_and_should_not_print_unnamed_status_output_for_verbose_false()
+             {
+                let repo = repo("push", "test-verbose-false");
+                let size = PUSH_CONTENT.len().to_string();
+                let out = oras!(
+                    "blob",
+                    "push",
+                    registry_ref(zot_host(), &repo, PUSH_DIGEST),
+                    "-",
+                    "--size",
+                    size,
+                    "--verbose=false"
+                )
+                .with_input(PUSH_CONTENT)
+                .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+                .exec()
+                .out;
+                out.should_not_say("application/vnd.oci.image.layer.v1.tar");
+            }
 
             /// `It("should fail to read blob content and password from stdin at the same time")`
             #[test]
@@ -396,6 +454,17 @@ mod registry_1_1_users {
                 .match_key_words(&["Missing", to_delete_ref.as_str()])
                 .exec();
         }
+
+        /// `It("should show deprecation message when running with --verbose flag")`
+        #[test]
+        fn should_show_deprecation_message_when_running_with_verbose_flag() {
+            let dst_repo = repo("delete", "blob-delete-verbose");
+            copy_zot_repo(BLOB_REPO, &dst_repo);
+            let to_delete_ref = registry_ref(zot_host(), &dst_repo, foobar::FOO_BLOB_DIGEST);
+            oras!("blob", "delete", to_delete_ref, "--verbose")
+                .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+                .exec();
+        }
     }
 
     /// ``When("running `blob push`")``
@@ -433,9 +502,9 @@ mod registry_1_1_users {
                 "push",
                 registry_ref(zot_host(), &repo, ""),
                 blob.path,
-                "-v"
             )
             .with_description("skip the pushing if the blob already exists in the target repo")
+            .match_status(&[pushed_key()], true, 1)
             .match_key_words(&["Exists"])
             .exec();
         }
@@ -499,6 +568,20 @@ mod registry_1_1_users {
                 "-"
             )
             .match_content(foobar::FOO_BLOB_CONTENT)
+            .exec();
+        }
+
+        /// `It("should show deprecation message when running with --verbose flag")`
+        #[test]
+        fn should_show_deprecation_message_when_running_with_verbose_flag() {
+            oras!(
+                "blob",
+                "fetch",
+                registry_ref(zot_host(), IMAGE_REPO, foobar::FOO_BLOB_DIGEST),
+                "--descriptor",
+                "--verbose"
+            )
+            .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
             .exec();
         }
 
@@ -697,7 +780,6 @@ mod oci_image_layout_users {
                 LAYOUT,
                 layout_ref(tmp_root.path(), PUSH_DIGEST),
                 blob.path,
-                "-v"
             )
             .with_description("skip pushing if the blob already exists in the target repo")
             .match_key_words(&["Exists"])

@@ -36,6 +36,25 @@ pub fn run_and_show_preview_in_help(args: &[&str], keywords: &[&str]) {
         .exec();
 }
 
+/// `MatchDefaultFlagValue(flag, default, path...)` (utils/help.go): in
+/// `<path> -h`, the help of `--flag` (up to the next flag) says
+/// `(default "<default>")`.
+#[track_caller]
+pub fn match_default_flag_value(flag: &str, default: &str, path: &[&str]) {
+    let mut args: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+    args.push("-h".into());
+    let out = crate::e2e::exec::oras(args).exec().out;
+    let text = String::from_utf8_lossy(out.contents()).to_string();
+    let help = text.split_once("Flags:").map_or("", |(_, h)| h);
+    let (_, help) = help
+        .split_once(&format!("--{flag}"))
+        .unwrap_or_else(|| panic!("{flag:?} not found in {help:?}"));
+    let help = help.split("\n  -").next().unwrap_or_default();
+    let help = help.split("\n      --").next().unwrap_or_default();
+    let want = format!("(default {default:?})");
+    assert!(help.contains(&want), "{want} not in {help:?}");
+}
+
 /// `prepare(src, dst)` of manifest.go: copies with `oras cp`.
 #[track_caller]
 pub fn prepare(src: &str, dst: &str) {

@@ -50,18 +50,10 @@ fn pull_all_files(reference: &str) {
     let mut keys = foobar::image_layer_state_keys();
     keys.push(foobar::manifest_state_key());
     keys.push(foobar::image_config_state_key(config_name));
-    oras!(
-        "pull",
-        reference,
-        "-v",
-        "--config",
-        config_name,
-        "-o",
-        pull_root
-    )
-    .match_status(&keys, true, keys.len())
-    .with_work_dir(temp.path())
-    .exec();
+    oras!("pull", reference, "--config", config_name, "-o", pull_root)
+        .match_status(&keys, true, keys.len())
+        .with_work_dir(temp.path())
+        .exec();
     config_says_empty_object(temp.path(), pull_root, config_name);
     diff_layers(temp.path(), pull_root);
     // The Go spec then builds `pull ... --keep-old-files` with
@@ -84,9 +76,56 @@ mod oras_beginners {
                 .exec()
                 .out;
             out.should_say(&format!(
-                "--include-subject\\s+{}",
-                quote_meta(feature::PREVIEW_MARK)
+                "--oci-layout-path string\\s+{}",
+                quote_meta(feature::EXPERIMENTAL_MARK)
             ));
+        }
+
+        /// `It("should not show --verbose in help doc")` (of push, as in
+        /// Go)
+        #[test]
+        fn should_not_show_verbose_in_help_doc() {
+            let out = oras!("push", "--help")
+                .match_key_words(&[EXAMPLE_DESC])
+                .exec()
+                .out;
+            out.should_not_say("--verbose");
+        }
+
+        /// `It("should show text as default format type in help doc")`
+        #[test]
+        fn should_show_text_as_default_format_type_in_help_doc() {
+            match_default_flag_value("format", "text", &["pull"]);
+        }
+
+        /// `It("should show deprecation message and print unnamed status output for --verbose")`
+        #[test]
+        fn should_show_deprecation_message_and_print_unnamed_status_output_for_verbose() {
+            let temp = prepare_temp_files();
+            let r = registry_ref(zot_host(), IMAGE_REPO, foobar::TAG);
+            let mut keys = foobar::image_layer_state_keys();
+            keys.push(foobar::manifest_state_key());
+            oras!("pull", r, "--verbose")
+                .with_work_dir(temp.path())
+                .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+                .match_status(&keys, true, keys.len())
+                .exec();
+        }
+
+        /// `It("should show deprecation message and should NOT print unnamed status output for --verbose=false")`
+        #[test]
+        fn should_show_deprecation_message_and_should_not_print_unnamed_status_output_for_verbose_false()
+         {
+            let temp = prepare_temp_files();
+            let r = registry_ref(zot_host(), IMAGE_REPO, foobar::TAG);
+            let keys = foobar::image_layer_state_keys();
+            let out = oras!("pull", r, "--verbose=false")
+                .with_work_dir(temp.path())
+                .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+                .match_status(&keys, false, keys.len())
+                .exec()
+                .out;
+            out.should_not_say("application/vnd.oci.image.manifest.v1\\+json");
         }
 
         /// `It("should show hint for unnamed layer")`
@@ -94,10 +133,8 @@ mod oras_beginners {
         fn should_show_hint_for_unnamed_layer() {
             let temp = prepare_temp_files();
             let r = registry_ref(zot_host(), ARTIFACT_REPO, artifact::UNNAMED_TAG);
-            oras!("pull", r)
-                .with_work_dir(temp.path())
-                .match_content(&hint_msg(&r))
-                .exec();
+            let out = oras!("pull", &r).with_work_dir(temp.path()).exec().out;
+            out.should_say(&hint_msg(&r));
         }
 
         /// `It("should not show hint for unnamed config blob")`
@@ -300,7 +337,6 @@ mod oci_spec_1_1_registry_users {
             oras!(
                 "pull",
                 registry_ref(zot_host(), IMAGE_REPO, foobar::TAG),
-                "-v",
                 "--config",
                 format!("{CONFIG_NAME}:???"),
                 "-o",
@@ -329,12 +365,26 @@ mod oci_spec_1_1_registry_users {
                     ARTIFACT_REPO,
                     &foobar::signature_image_referrer().digest
                 ),
-                "-v",
                 "--include-subject"
             )
             .match_status(&keys, true, keys.len())
             .with_work_dir(temp.path())
             .exec();
+        }
+
+        /// `It("should show correct reference")`
+        #[test]
+        fn should_show_correct_reference() {
+            let temp = prepare_temp_files();
+            let r = registry_ref(zot_host(), ARTIFACT_REPO, foobar::TAG);
+            let out = oras!("pull", r, "--format", "go-template={{.reference}}")
+                .with_work_dir(temp.path())
+                .exec()
+                .out;
+            assert_eq!(
+                out.text(),
+                format!("{}/{ARTIFACT_REPO}@{}", zot_host(), foobar::DIGEST)
+            );
         }
 
         fn layer_paths(temp: &TempDir) -> Vec<String> {
@@ -402,7 +452,6 @@ mod oci_spec_1_1_registry_users {
                 registry_ref(zot_host(), IMAGE_REPO, "multi"),
                 "--platform",
                 "linux/amd64",
-                "-v",
                 "-o",
                 path_str(dir.path())
             )
@@ -417,7 +466,6 @@ mod oci_spec_1_1_registry_users {
             oras!(
                 "pull",
                 registry_ref(zot_host(), ARTIFACT_REPO, artifact::BLOB_TAG),
-                "-v",
                 "-o",
                 path_str(pull_root.path())
             )
@@ -432,7 +480,6 @@ mod oci_spec_1_1_registry_users {
             oras!(
                 "pull",
                 registry_ref(zot_host(), ARTIFACT_REPO, artifact::CONFIG_TAG),
-                "-v",
                 "-o",
                 path_str(pull_root.path())
             )
@@ -448,7 +495,7 @@ mod oci_spec_1_1_registry_users {
             let signature = foobar::signature_image_referrer().digest;
             let src = registry_ref(zot_host(), ARTIFACT_REPO, &signature);
             let dst = registry_ref(fallback_host(), &repo, "");
-            oras!("cp", "-r", src, dst, "-v")
+            oras!("cp", "-r", src, dst)
                 .match_status(&keys, true, keys.len())
                 .exec();
             compare_ref(&src, &registry_ref(fallback_host(), &repo, &signature));
@@ -489,7 +536,6 @@ mod oci_spec_1_0_registry_users {
                 ARTIFACT_REPO,
                 &foobar::signature_image_referrer().digest
             ),
-            "-v",
             "--include-subject"
         )
         .match_status(&keys, true, keys.len())
@@ -520,7 +566,6 @@ mod oci_image_layout_users {
                 "pull",
                 LAYOUT,
                 layout_ref(root.path(), foobar::TAG),
-                "-v",
                 "--config",
                 CONFIG_NAME,
                 "-o",
@@ -545,7 +590,6 @@ mod oci_image_layout_users {
                 "pull",
                 LAYOUT,
                 layout_ref(root.path(), foobar::TAG),
-                "-v",
                 "--config",
                 format!("{CONFIG_NAME}:???"),
                 "-o",
@@ -573,7 +617,6 @@ mod oci_image_layout_users {
                 "pull",
                 LAYOUT,
                 layout_ref(root.path(), &foobar::signature_image_referrer().digest),
-                "-v",
                 "--include-subject"
             )
             .match_status(&keys, true, keys.len())
@@ -592,7 +635,6 @@ mod oci_image_layout_users {
                 layout_ref(root.path(), multi_arch::TAG),
                 "--platform",
                 "linux/amd64",
-                "-v",
                 "-o",
                 path_str(root.path())
             )

@@ -52,6 +52,58 @@ mod oras_beginners {
                 "--image-spec string\\s+{}",
                 quote_meta(feature::PREVIEW_MARK)
             ));
+            out.should_say(&format!(
+                "--oci-layout-path string\\s+{}",
+                quote_meta(feature::EXPERIMENTAL_MARK)
+            ));
+        }
+
+        /// `It("should not show --verbose in help doc")`
+        #[test]
+        fn should_not_show_verbose_in_help_doc() {
+            let out = oras!("push", "--help")
+                .match_key_words(&[EXAMPLE_DESC])
+                .exec()
+                .out;
+            out.should_not_say("--verbose");
+        }
+
+        /// `It("should show text as default format type in help doc")`
+        #[test]
+        fn should_show_text_as_default_format_type_in_help_doc() {
+            match_default_flag_value("format", "text", &["push"]);
+        }
+
+        /// `It("should show deprecation message and print unnamed status output for --verbose")`
+        #[test]
+        fn should_show_deprecation_message_and_print_unnamed_status_output_for_verbose() {
+            let repo = push_test_repo("test-verbose");
+            let temp = prepare_temp_files();
+            let keys = [artifact::default_config_state_key()];
+            oras!("push", registry_ref(zot_host(), &repo, TAG), "--verbose")
+                .with_work_dir(temp.path())
+                .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+                .match_status(&keys, true, keys.len())
+                .exec();
+        }
+
+        /// `It("should show deprecation message and should NOT print unnamed status output for --verbose=false")`
+        #[test]
+        fn should_show_deprecation_message_and_should_not_print_unnamed_status_output_for_verbose_false()
+         {
+            let repo = push_test_repo("test-verbose-false");
+            let temp = prepare_temp_files();
+            let out = oras!(
+                "push",
+                registry_ref(zot_host(), &repo, TAG),
+                "--verbose=false"
+            )
+            .with_work_dir(temp.path())
+            .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+            .exec()
+            .out;
+            out.should_not_say("application/vnd.oci.empty.v1\\+json");
+            out.should_not_say("application/vnd.oci.image.manifest.v1\\+json");
         }
 
         /// `It("should fail and show detailed error description if no argument provided")`
@@ -107,6 +159,24 @@ mod oras_beginners {
                 "test/artifact+json",
                 "--image-spec",
                 "v1.0"
+            )
+            .expect_failure()
+            .with_work_dir(temp.path())
+            .exec();
+        }
+
+        /// `It("should fail to use --artifact-platform and --config at the same time")`
+        #[test]
+        fn should_fail_to_use_artifact_platform_and_config_at_the_same_time() {
+            let temp = prepare_temp_files();
+            let r = registry_ref(zot_host(), &push_test_repo("no-mediatype"), "");
+            oras!(
+                "push",
+                r,
+                "--artifact-platform",
+                "linux/amd64",
+                "--config",
+                foobar::FILE_CONFIG_NAME
             )
             .expect_failure()
             .with_work_dir(temp.path())
@@ -177,7 +247,7 @@ mod remote_registry_users {
             let temp = prepare_temp_files();
             let r = registry_ref(zot_host(), &repo, TAG);
             let keys = status_keys();
-            oras!("push", r, foobar::FILE_BAR_NAME, "-v")
+            oras!("push", r, foobar::FILE_BAR_NAME)
                 .match_status(&keys, true, keys.len())
                 .with_work_dir(temp.path())
                 .exec();
@@ -191,7 +261,7 @@ mod remote_registry_users {
             let r = registry_ref(zot_host(), &repo, TAG);
             let files = prepare_temp_files();
             let abs_bar_name = path_str(files.join(foobar::FILE_BAR_NAME));
-            oras!("push", r, abs_bar_name, "-v", "--disable-path-validation").exec();
+            oras!("push", r, abs_bar_name, "--disable-path-validation").exec();
             let mut want = bar_tar();
             want.annotations = Some(
                 [(
@@ -210,7 +280,7 @@ mod remote_registry_users {
             let r = registry_ref(zot_host(), &repo, TAG);
             let files = prepare_temp_files();
             let abs_bar_name = path_str(files.join(foobar::FILE_BAR_NAME));
-            oras!("push", r, abs_bar_name, "-v")
+            oras!("push", r, abs_bar_name)
                 .match_err_key_words(&["--disable-path-validation"])
                 .expect_failure()
                 .exec();
@@ -226,7 +296,6 @@ mod remote_registry_users {
                 "push",
                 format!("{},{extra_tag}", registry_ref(zot_host(), &repo, TAG)),
                 foobar::FILE_BAR_NAME,
-                "-v",
                 "--format",
                 "go-template={{range .referenceAsTags}}{{println .}}{{end}}"
             )
@@ -257,7 +326,6 @@ mod remote_registry_users {
                 "push",
                 format!("{},{extra_tag}", registry_ref(zot_host(), &repo, TAG)),
                 foobar::FILE_BAR_NAME,
-                "-v",
                 "--format",
                 "json"
             )
@@ -277,7 +345,6 @@ mod remote_registry_users {
                 "push",
                 registry_ref(zot_host(), &repo, TAG),
                 format!("{}:{layer_type}", foobar::FILE_BAR_NAME),
-                "-v"
             )
             .match_status(&keys, true, keys.len())
             .with_work_dir(temp.path())
@@ -300,7 +367,6 @@ mod remote_registry_users {
                 "push",
                 registry_ref(zot_host(), &repo, TAG),
                 format!("{}:{layer_type}", foobar::FILE_BAR_NAME),
-                "-v",
                 "--export-manifest",
                 export_path
             )
@@ -325,7 +391,6 @@ mod remote_registry_users {
                 "--config",
                 foobar::FILE_CONFIG_NAME,
                 foobar::FILE_BAR_NAME,
-                "-v"
             )
             .match_status(
                 &[
@@ -354,7 +419,7 @@ mod remote_registry_users {
         fn should_pack_with_image_spec_v1_0_when_config_is_used_artifact_type_is_not_used_and_image_spec_set_to_auto()
          {
             let repo = push_test_repo("config/without/artifact/type");
-            let config_type = "my/config/type";
+            let config_type = "my/config+type";
             let temp = prepare_temp_files();
             oras!(
                 "push",
@@ -362,7 +427,6 @@ mod remote_registry_users {
                 "--config",
                 format!("{}:{config_type}", foobar::FILE_CONFIG_NAME),
                 foobar::FILE_BAR_NAME,
-                "-v"
             )
             .match_status(
                 &[
@@ -399,7 +463,6 @@ mod remote_registry_users {
                 "--config",
                 format!("{}:{config_type}", foobar::FILE_CONFIG_NAME),
                 foobar::FILE_BAR_NAME,
-                "-v"
             )
             .match_status(
                 &[
@@ -434,7 +497,6 @@ mod remote_registry_users {
                 "push",
                 registry_ref(zot_host(), &repo, TAG),
                 foobar::FILE_BAR_NAME,
-                "-v",
                 "--annotation",
                 format!("{k}={v}")
             )
@@ -460,7 +522,6 @@ mod remote_registry_users {
                 "push",
                 registry_ref(zot_host(), &repo, TAG),
                 foobar::FILE_BAR_NAME,
-                "-v",
                 "--annotation-file",
                 "foobar/annotation.json",
                 "--config",
@@ -470,6 +531,25 @@ mod remote_registry_users {
             .with_work_dir(temp.path())
             .exec();
             file_annotations_applied(&fetch_manifest(&[&registry_ref(zot_host(), &repo, TAG)]));
+        }
+
+        /// `It("should allow renaming files using customized file annotation")`
+        #[test]
+        fn should_allow_renaming_files_using_customized_file_annotation() {
+            let repo = push_test_repo("file-annotation-rename");
+            let temp = prepare_temp_files();
+            oras!(
+                "push",
+                registry_ref(zot_host(), &repo, TAG),
+                foobar::FILE_BAR_NAME,
+                "--annotation-file",
+                "foobar/annotation-rename.json",
+                "--config",
+                foobar::FILE_CONFIG_NAME
+            )
+            .with_work_dir(temp.path())
+            .exec();
+            renamed(&fetch_manifest(&[&registry_ref(zot_host(), &repo, TAG)]));
         }
     }
 
@@ -488,7 +568,6 @@ mod remote_registry_users {
                 registry_ref(zot_host(), &repo, TAG),
                 "-a",
                 "key=value",
-                "-v",
                 "--artifact-type",
                 artifact_type
             )
@@ -562,7 +641,6 @@ mod remote_registry_users {
                 "push",
                 registry_ref(zot_host(), &repo, TAG),
                 foobar::FILE_BAR_NAME,
-                "-v"
             )
             .match_status(
                 &[
@@ -589,7 +667,6 @@ mod remote_registry_users {
                 "push",
                 registry_ref(zot_host(), &repo, TAG),
                 foobar::FILE_BAR_NAME,
-                "-v",
                 "--image-spec",
                 "v1.1"
             )
@@ -611,7 +688,6 @@ mod remote_registry_users {
                 "--config",
                 format!("{}:{config_type}", foobar::FILE_CONFIG_NAME),
                 foobar::FILE_BAR_NAME,
-                "-v",
                 "--image-spec",
                 "v1.0"
             )
@@ -629,7 +705,6 @@ mod remote_registry_users {
                 "push",
                 registry_ref(zot_host(), &repo, TAG),
                 foobar::FILE_BAR_NAME,
-                "-v",
                 "--image-spec",
                 "v1.1"
             )
@@ -661,7 +736,6 @@ mod remote_registry_users {
                 foobar::FILE_BAR_NAME,
                 "--config",
                 format!("{}:{config_type}", foobar::FILE_CONFIG_NAME),
-                "-v"
             )
             .match_status(
                 &[
@@ -696,7 +770,6 @@ mod remote_registry_users {
                 artifact_type,
                 "--config",
                 format!("{}:{config_type}", foobar::FILE_CONFIG_NAME),
-                "-v"
             )
             .match_status(
                 &[
@@ -733,6 +806,30 @@ fn file_annotations_applied(m: &Manifest) {
     assert_eq!(get(&m.layers[0].annotations, "foo"), "bar");
 }
 
+/// The layer of foobar/bar is titled `foobar/baz`, as
+/// `foobar/annotation-rename.json` says.
+#[track_caller]
+fn renamed(m: &Manifest) {
+    assert_eq!(
+        m.layers[0]
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get("org.opencontainers.image.title"))
+            .map(String::as_str),
+        Some("foobar/baz")
+    );
+}
+
+/// The config baked from `--artifact-platform darwin/arm64`.
+fn platform_config() -> Descriptor {
+    Descriptor {
+        media_type: "application/vnd.oci.image.config.v1+json".into(),
+        size: foobar::PLATFORM_CONFIG_SIZE,
+        digest: foobar::PLATFORM_CONFIG_DIGEST.into(),
+        ..Descriptor::default()
+    }
+}
+
 /// `Describe("OCI image layout users:")`
 mod oci_image_layout_users {
     use super::*;
@@ -747,7 +844,7 @@ mod oci_image_layout_users {
             let temp = prepare_temp_files();
             let r = layout_ref(temp.path(), TAG);
             let keys = status_keys();
-            oras!("push", LAYOUT, r, foobar::FILE_BAR_NAME, "-v")
+            oras!("push", LAYOUT, r, foobar::FILE_BAR_NAME)
                 .match_status(&keys, true, keys.len())
                 .with_work_dir(temp.path())
                 .exec();
@@ -766,7 +863,6 @@ mod oci_image_layout_users {
                 LAYOUT,
                 format!("{r},{extra_tag}"),
                 foobar::FILE_BAR_NAME,
-                "-v"
             )
             .match_status(&keys, true, keys.len())
             .with_work_dir(temp.path())
@@ -790,7 +886,6 @@ mod oci_image_layout_users {
                 LAYOUT,
                 r,
                 format!("{}:{layer_type}", foobar::FILE_BAR_NAME),
-                "-v"
             )
             .match_status(&keys, true, keys.len())
             .with_work_dir(temp.path())
@@ -814,7 +909,6 @@ mod oci_image_layout_users {
                 r,
                 LAYOUT,
                 format!("{}:{layer_type}", foobar::FILE_BAR_NAME),
-                "-v",
                 "--export-manifest",
                 export_path
             )
@@ -837,7 +931,6 @@ mod oci_image_layout_users {
                 "--config",
                 foobar::FILE_CONFIG_NAME,
                 foobar::FILE_BAR_NAME,
-                "-v"
             )
             .match_status(
                 &[
@@ -874,7 +967,6 @@ mod oci_image_layout_users {
                 "--config",
                 format!("{}:{config_type}", foobar::FILE_CONFIG_NAME),
                 foobar::FILE_BAR_NAME,
-                "-v"
             )
             .match_status(
                 &[
@@ -898,6 +990,87 @@ mod oci_image_layout_users {
             );
         }
 
+        /// `It("should push files with platform")`
+        #[test]
+        fn should_push_files_with_platform() {
+            let temp = prepare_temp_files();
+            let r = layout_ref(temp.path(), TAG);
+            oras!(
+                "push",
+                LAYOUT,
+                r,
+                "--artifact-platform",
+                "darwin/arm64",
+                foobar::FILE_BAR_NAME
+            )
+            .match_status(
+                &[
+                    foobar::platform_config_state_key(),
+                    foobar::file_bar_state_key(),
+                ],
+                true,
+                2,
+            )
+            .with_work_dir(temp.path())
+            .exec();
+            let m = fetch_manifest(&[LAYOUT, &r]);
+            assert_eq!(m.config, platform_config());
+            oras!("pull", "--platform", "darwin/arm64", LAYOUT, r)
+                .match_status(&[foobar::file_bar_state_key()], true, 1)
+                .exec();
+        }
+
+        /// `It("should fail to customize config mediaType when baking config blob with platform for v1.0")`
+        #[test]
+        fn should_fail_to_customize_config_media_type_when_baking_config_blob_with_platform_for_v1_0()
+         {
+            let temp = prepare_temp_files();
+            let r = layout_ref(temp.path(), TAG);
+            oras!(
+                "push",
+                LAYOUT,
+                r,
+                "--image-spec",
+                "v1.0",
+                "--artifact-type",
+                "test/artifact+json",
+                "--artifact-platform",
+                "darwin/arm64",
+                foobar::FILE_BAR_NAME
+            )
+            .expect_failure()
+            .exec();
+        }
+
+        /// `It("should push files with platform with no artifactType for v1.0")`
+        #[test]
+        fn should_push_files_with_platform_with_no_artifact_type_for_v1_0() {
+            let temp = prepare_temp_files();
+            let r = layout_ref(temp.path(), TAG);
+            oras!(
+                "push",
+                LAYOUT,
+                r,
+                "--image-spec",
+                "v1.0",
+                "--artifact-platform",
+                "darwin/arm64",
+                foobar::FILE_BAR_NAME
+            )
+            .match_status(
+                &[
+                    foobar::platform_config_state_key(),
+                    foobar::file_bar_state_key(),
+                ],
+                true,
+                2,
+            )
+            .with_work_dir(temp.path())
+            .exec();
+            let m = fetch_manifest(&[LAYOUT, &r]);
+            assert_eq!(m.config, platform_config());
+        }
+
         /// `It("should push files with customized manifest annotation")`
         #[test]
         fn should_push_files_with_customized_manifest_annotation() {
@@ -910,7 +1083,6 @@ mod oci_image_layout_users {
                 LAYOUT,
                 r,
                 foobar::FILE_BAR_NAME,
-                "-v",
                 "--annotation",
                 format!("{k}={v}")
             )
@@ -937,7 +1109,6 @@ mod oci_image_layout_users {
                 r,
                 LAYOUT,
                 foobar::FILE_BAR_NAME,
-                "-v",
                 "--annotation-file",
                 "foobar/annotation.json",
                 "--config",
@@ -947,6 +1118,26 @@ mod oci_image_layout_users {
             .with_work_dir(temp.path())
             .exec();
             file_annotations_applied(&fetch_manifest(&[&r, LAYOUT]));
+        }
+
+        /// `It("should allow renaming files using customized file annotation")`
+        #[test]
+        fn should_allow_renaming_files_using_customized_file_annotation() {
+            let temp = prepare_temp_files();
+            let r = layout_ref(temp.path(), TAG);
+            oras!(
+                "push",
+                r,
+                LAYOUT,
+                foobar::FILE_BAR_NAME,
+                "--annotation-file",
+                "foobar/annotation-rename.json",
+                "--config",
+                foobar::FILE_CONFIG_NAME
+            )
+            .with_work_dir(temp.path())
+            .exec();
+            renamed(&fetch_manifest(&[&r, LAYOUT]));
         }
     }
 }

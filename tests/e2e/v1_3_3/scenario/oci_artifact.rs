@@ -29,7 +29,6 @@ mod oci_artifact_users {
                 foobar::FILE_LAYER_NAMES[0],
                 foobar::FILE_LAYER_NAMES[1],
                 foobar::FILE_LAYER_NAMES[2],
-                "-v",
                 "--export-manifest",
                 pulled_manifest
             )
@@ -39,7 +38,7 @@ mod oci_artifact_users {
             .exec();
             let fetched = oras!("manifest", "fetch", subject).exec();
             match_file(temp.join(pulled_manifest), &fetched.out.text());
-            oras!("pull", subject, "-v", "-o", pull_root)
+            oras!("pull", subject, "-o", pull_root)
                 .match_status(&foobar::file_state_keys(), true, 3)
                 .with_work_dir(temp.path())
                 .with_description("pull artFiles with config")
@@ -54,7 +53,6 @@ mod oci_artifact_users {
                 "--artifact-type",
                 "test/artifact1",
                 attach_arg,
-                "-v",
                 "--export-manifest",
                 pulled_manifest
             )
@@ -66,7 +64,7 @@ mod oci_artifact_users {
                 "discover",
                 subject,
                 "--format",
-                "go-template={{(first .manifests).reference}}"
+                "go-template={{(first .referrers).reference}}"
             )
             .exec()
             .out
@@ -75,7 +73,7 @@ mod oci_artifact_users {
                 .match_key_words(&[foobar::ATTACH_FILE_MEDIA])
                 .exec();
             match_file(temp.join(pulled_manifest), &fetched.out.text());
-            oras!("pull", r, "-v", "-o", pull_root)
+            oras!("pull", r, "-o", pull_root)
                 .match_status(&[foobar::attach_file_state_key()], true, 1)
                 .with_work_dir(temp.path())
                 .with_description("pull attached artifact")
@@ -88,7 +86,6 @@ mod oci_artifact_users {
                 "--artifact-type",
                 "test/artifact2",
                 attach_arg,
-                "-v",
                 "--export-manifest",
                 pulled_manifest
             )
@@ -100,7 +97,7 @@ mod oci_artifact_users {
                 "discover",
                 subject,
                 "--format",
-                "go-template={{(first .manifests).reference}}",
+                "go-template={{(first .referrers).reference}}",
                 "--artifact-type",
                 "test/artifact2"
             )
@@ -113,7 +110,7 @@ mod oci_artifact_users {
             match_file(temp.join(pulled_manifest), &fetched.out.text());
             let mut keys = foobar::file_state_keys();
             keys.push(foobar::attach_file_state_key());
-            oras!("pull", r, "-v", "-o", pull_root, "--include-subject")
+            oras!("pull", r, "-o", pull_root, "--include-subject")
                 .match_status(&keys, true, 4)
                 .with_work_dir(temp.path())
                 .with_description("pull attached artifact and subject")

@@ -33,7 +33,6 @@ mod oci_image_user {
                 files[1],
                 files[2],
                 files[3],
-                "-v",
                 "--export-manifest",
                 manifest_name
             )
@@ -46,7 +45,7 @@ mod oci_image_user {
                 .exec();
             match_file(temp.join(manifest_name), &fetched.out.text());
             let pull_root = "pulled";
-            oras!("pull", r, "-v", "--config", files[0], "-o", pull_root)
+            oras!("pull", r, "--config", files[0], "-o", pull_root)
                 .match_status(&status_keys, true, 3)
                 .with_work_dir(temp.path())
                 .with_description("pull files with config")
