@@ -142,6 +142,16 @@ impl Machine {
                 m.add_path(&["Exists"]);
                 m.add_path(&["Mounted"]);
             }
+            "backup" => {
+                m.add_path(&["Pulling", "Pulled"]);
+                m.add_path(&["Skipped"]);
+                m.add_path(&["Exists"]);
+            }
+            "restore" => {
+                m.add_path(&["Pushing", "Pushed"]);
+                m.add_path(&["Skipped"]);
+                m.add_path(&["Exists"]);
+            }
             _ => return Err(format!("Unrecognized cmd name {cmd}")),
         }
         Ok(m)

@@ -31,4 +31,7 @@ use super::Unportable;
 /// v1.1.0-rc2), which Debian's distribution 2.8 neither stores nor serves,
 /// listed through the fork's referrers API. The seed data of `Host` holds
 /// them only in the fork's own `_referrers` index.
-pub const UNPORTABLE: &[Unportable] = &[];
+pub const UNPORTABLE: &[Unportable] = &[Unportable {
+    spec: "command/cp.go: OCI image spec v1.1.0-rc2 artifact users: / should copy an image and its referrers to a new repository",
+    reason: "copies the artifact manifest sha256:8d7a27ff… and its artifact-manifest referrer from Host; needs OCI artifact manifests and the fork's referrers API",
+}];

@@ -18,6 +18,9 @@ pub mod feature {
     pub const EXPERIMENTAL_MARK: &str = "[Experimental]";
     /// `[Deprecated]`.
     pub const DEPRECATED_MARK: &str = "[Deprecated]";
+    /// `DeprecationMessageVerboseFlag`.
+    pub const DEPRECATION_MESSAGE_VERBOSE_FLAG: &str =
+        "Flag --verbose has been deprecated, and will be removed in a future release.";
 }
 
 /// `oras.MediaTypeUnknownConfig`.
