@@ -29,6 +29,8 @@ pub struct Spec {
     /// The fixed values it takes, if any (for `--format`, the command's
     /// formats).
     pub choices: Option<Choices>,
+    /// Why the flag is deprecated, or empty (see [`Flag::deprecated`]).
+    pub deprecated: &'static str,
 }
 
 impl Spec {
@@ -41,7 +43,14 @@ impl Spec {
             default: f.default,
             help: f.help.to_string(),
             choices: f.choices,
+            deprecated: f.deprecated,
         }
+    }
+
+    /// Whether help, man pages and completion leave the flag out: it is
+    /// deprecated, as cobra hides a deprecated flag.
+    pub fn hidden(&self) -> bool {
+        !self.deprecated.is_empty()
     }
 
     /// The flag for one side of a two-target command: `--from-…`/`--to-…`,
@@ -93,6 +102,9 @@ pub struct Args {
     values: HashMap<String, Vec<String>>,
     /// Positional arguments.
     pub positionals: Vec<String>,
+    /// pflag's warning for each use of a deprecated flag, in order; the
+    /// caller prints them on stderr once the line parsed.
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for Args {
@@ -219,7 +231,14 @@ pub fn parse(cmd: &'static Command, argv: &[String]) -> Result<Args> {
     let specs = specs(cmd);
     let mut values: HashMap<String, Vec<String>> = HashMap::new();
     let mut positionals = Vec::new();
+    let mut warnings = Vec::new();
     let mut set = |spec: &Spec, v: String| -> Result<()> {
+        if spec.hidden() {
+            warnings.push(format!(
+                "Flag --{} has been deprecated, {}",
+                spec.long, spec.deprecated
+            ));
+        }
         let v = if spec.kind == Kind::Bool {
             match v.as_str() {
                 "true" | "1" | "t" | "T" | "TRUE" | "True" => "true".to_string(),
@@ -320,6 +339,7 @@ pub fn parse(cmd: &'static Command, argv: &[String]) -> Result<Args> {
         cmd,
         values,
         positionals,
+        warnings,
     })
 }
 
@@ -361,6 +381,7 @@ mod tests {
                 cmd,
                 values: HashMap::new(),
                 positionals: Vec::new(),
+                warnings: Vec::new(),
             };
             for spec in specs(cmd) {
                 assert!(a.has(&spec.long), "{}: --{}", cmd.name(), spec.long);

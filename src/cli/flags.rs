@@ -43,6 +43,10 @@ pub struct Flag {
     /// The values it takes, when they are a fixed set. `--format` has
     /// none here: its values are each command's `formats`.
     pub choices: Option<Choices>,
+    /// Why the flag is deprecated (pflag's message, which follows `Flag
+    /// --name has been deprecated, `), or empty. A deprecated flag still
+    /// works, is left out of help, and warns on stderr when given.
+    pub deprecated: &'static str,
 }
 
 const fn flag(
@@ -60,6 +64,7 @@ const fn flag(
         default: "",
         help,
         choices: None,
+        deprecated: "",
     }
 }
 
@@ -108,14 +113,20 @@ pub const REGISTRY_CONFIG: Flag = flag(
     "path of the authentication file for the registry",
 );
 
-/// Debugging and verbosity.
+/// Debugging and verbosity. `-v/--verbose` is deprecated as in oras 1.3,
+/// where status lines for unnamed content are shown by default: it stays
+/// for `--verbose=false`, which hides them, and for oar's notes of
+/// retries and resumes, which an explicit `-v` still shows.
 pub static COMMON: &[Flag] = &[
     DEBUG,
-    switch(
-        "verbose",
-        Some('v'),
-        "verbose output: also show unnamed content, retries and resumes",
-    ),
+    Flag {
+        deprecated: "and will be removed in a future release.",
+        ..switch(
+            "verbose",
+            Some('v'),
+            "print status output for unnamed blobs, and notes of retries and resumes",
+        )
+    },
     switch("no-tty", None, "[Preview] do not show progress output"),
 ];
 

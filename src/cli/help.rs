@@ -113,7 +113,7 @@ pub fn command_help(cmd: &Command) -> String {
             cmd.aliases.join(", ")
         );
     }
-    let specs = specs(cmd);
+    let specs: Vec<Spec> = specs(cmd).into_iter().filter(|s| !s.hidden()).collect();
     let width = specs.iter().map(|s| flag_left(s).len()).max().unwrap_or(0);
     let _ = writeln!(out, "Flags:");
     for s in &specs {
@@ -212,7 +212,7 @@ pub fn man_page(cmd: &Command) -> String {
         let _ = writeln!(out, ".PP\nAliases: {}", roff(&cmd.aliases.join(", ")));
     }
     let _ = writeln!(out, ".SH OPTIONS");
-    for s in specs(cmd) {
+    for s in specs(cmd).into_iter().filter(|s| !s.hidden()) {
         let short = s
             .short
             .map_or(String::new(), |c| format!("\\fB\\-{c}\\fR, "));
@@ -325,9 +325,10 @@ mod tests {
         for c in COMMANDS {
             let h = command_help(c);
             for s in specs(c) {
-                assert!(
-                    h.contains(&format!("--{}", s.long)),
-                    "{}: --{} missing from help",
+                assert_eq!(
+                    h.contains(&format!("--{} ", s.long)) || h.contains(&format!("--{}\n", s.long)),
+                    !s.hidden(),
+                    "{}: --{} is in help exactly when it is not deprecated",
                     c.name(),
                     s.long
                 );

@@ -126,6 +126,11 @@ pub fn run(argv: &[String]) -> Result<()> {
         )));
     };
     let parsed = args::parse(cmd, &argv[used..])?;
+    // pflag's deprecation warnings, said once the line parsed, before
+    // anything else (help included), as cobra says them.
+    for w in &parsed.warnings {
+        eprintln!("{w}");
+    }
     options::check_choices(&parsed)?;
     if parsed.flag("help") {
         return output::bytes(help::command_help(cmd).as_bytes());

@@ -28,9 +28,17 @@ pub fn debug(args: &Args) -> bool {
     args.flag("debug")
 }
 
-/// `--verbose` (or `--debug`, which shows everything).
+/// `-v/--verbose` given (deprecated): oar's notes of retries and resumes,
+/// and discover's detail.
 pub fn verbose(args: &Args) -> bool {
     args.flag("verbose")
+}
+
+/// Whether status lines show unnamed content (configs, manifests, the
+/// empty blob) by their media type: yes, as in oras 1.3, unless
+/// `--verbose=false` says no.
+pub fn unnamed(args: &Args) -> bool {
+    !args.is_set("verbose") || args.flag("verbose")
 }
 
 fn name(prefix: &str, flag: &str) -> String {

@@ -147,6 +147,25 @@ impl Status {
         self
     }
 
+    /// Prints a plain line among the status lines (`Uploading empty
+    /// artifact`); said only as text, not over live progress.
+    pub fn say(&mut self, text: &str) {
+        if self.quiet || self.error.is_some() || self.board.is_some() {
+            return;
+        }
+        if let Err(e) = line_to(self.to_stderr, text) {
+            self.error = Some(e);
+        }
+    }
+
+    /// `Preparing <name>` before a file is read, shown as unnamed content
+    /// is (unless `--verbose=false`), as text only.
+    pub fn preparing(&mut self, name: &str) {
+        if self.verbose {
+            self.say(&format!("Preparing {name}"));
+        }
+    }
+
     /// Prints one status line.
     pub fn print(&mut self, word: &str, desc: &Descriptor) {
         self.print_noted(word, desc, None);

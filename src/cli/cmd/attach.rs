@@ -23,7 +23,6 @@ pub fn run(args: &Args) -> Result<()> {
         .to_string();
     let format = options::format(args)?;
     let json = format.is_structured();
-    let verbose = options::verbose(args);
     let annotations = load_annotations(args)?;
     let files = &args.positionals[1..];
     if files.is_empty()
@@ -44,8 +43,9 @@ pub fn run(args: &Args) -> Result<()> {
         subject = select_platform(target.as_ref(), subject, bytes, p)?.0;
     }
     let subject = Descriptor::new(subject.media_type, subject.digest, subject.size);
-    let mut status = Status::new(9, verbose, json).on_terminal(options::tty(args), "Downloaded");
-    let uploads = load_files(args, files, &annotations, &mut status, verbose)?;
+    let mut status =
+        Status::new(9, options::unnamed(args), json).on_terminal(options::tty(args), "Downloaded");
+    let uploads = load_files(args, files, &annotations, &mut status)?;
     let opts = PackOptions::default()
         .spec(ImageSpec::V1_1)
         .artifact_type(artifact_type)

@@ -107,7 +107,7 @@ pub fn push(args: &Args) -> Result<()> {
         None => None,
     };
     let descriptor = args.flag("descriptor");
-    let mut status = Status::new(9, options::verbose(args) && !descriptor, false)
+    let mut status = Status::new(9, options::unnamed(args) && !descriptor, false)
         .on_terminal(options::tty(args), "Downloaded");
     let (desc, mut source): (Descriptor, Box<dyn oar::content::Source>) = if file == "-" {
         let digest = given.ok_or_else(|| {

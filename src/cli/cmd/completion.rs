@@ -135,7 +135,7 @@ fn nodes() -> Vec<Node> {
             .collect();
         let mut words = Vec::new();
         let mut values = Vec::new();
-        for s in specs(c) {
+        for s in specs(c).into_iter().filter(|s| !s.hidden()) {
             let about = first_sentence(&s.help);
             let mut names = Vec::new();
             if let Some(short) = s.short {

@@ -226,7 +226,7 @@ pub fn push(args: &Args) -> Result<()> {
         .into());
     }
     let descriptor = args.flag("descriptor");
-    let mut status = Status::new(9, options::verbose(args) && !descriptor, false);
+    let mut status = Status::new(9, options::unnamed(args) && !descriptor, false);
     let matches = match target.resolve(&reference) {
         Ok(d) => d.digest == desc.digest,
         Err(e) if e.is_not_found() => false,

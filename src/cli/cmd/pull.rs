@@ -31,7 +31,6 @@ pub fn run(args: &Args) -> Result<()> {
     let raw = &args.positionals[0];
     let format = options::format(args)?;
     let json = format.is_structured();
-    let verbose = options::verbose(args);
     let config = match args.value("config") {
         Some(c) => {
             let (path, mt) = super::push::split_file_ref(c, "")?;
@@ -51,7 +50,8 @@ pub fn run(args: &Args) -> Result<()> {
     if let Some(p) = platform {
         opts = opts.platform(p);
     }
-    let mut status = Status::new(11, verbose, json).on_terminal(options::tty(args), "Pulled");
+    let mut status =
+        Status::new(11, options::unnamed(args), json).on_terminal(options::tty(args), "Pulled");
     let pulled = pull(target.as_ref(), &selector, &files, &opts, &mut status)?;
     status.finish()?;
     if json {

@@ -179,7 +179,6 @@ pub fn load_files(
     file_refs: &[String],
     annotations: &BTreeMap<String, Annotations>,
     status: &mut Status,
-    verbose: bool,
 ) -> Result<Vec<Upload>> {
     if !args.flag("disable-path-validation") {
         let mut abs = Vec::new();
@@ -200,9 +199,7 @@ pub fn load_files(
     for r in file_refs {
         let (path, mt) = split_file_ref(r, "")?;
         let title = file_title(&path);
-        if verbose && !status.quiet {
-            output::line(&format!("Preparing {title}"))?;
-        }
+        status.preparing(&title);
         let mut up = Upload::path(
             Path::new(&path),
             Some(mt.as_str()).filter(|m| !m.is_empty()),
@@ -222,8 +219,8 @@ pub fn load_files(
         }
         uploads.push(up);
     }
-    if uploads.is_empty() && !status.quiet {
-        output::line("Uploading empty artifact")?;
+    if uploads.is_empty() {
+        status.say("Uploading empty artifact");
     }
     Ok(uploads)
 }
@@ -265,17 +262,11 @@ pub fn run(args: &Args) -> Result<()> {
     let (raw, extra_tags) = options::split_tags(&args.positionals[0])?;
     let format = options::format(args)?;
     let json = format.is_structured();
-    let verbose = options::verbose(args);
     let annotations = load_annotations(args)?;
     let Packing { opts, config } = packing(args, &annotations)?;
-    let mut status = Status::new(9, verbose, json).on_terminal(options::tty(args), "Downloaded");
-    let mut uploads = load_files(
-        args,
-        &args.positionals[1..],
-        &annotations,
-        &mut status,
-        verbose,
-    )?;
+    let mut status =
+        Status::new(9, options::unnamed(args), json).on_terminal(options::tty(args), "Downloaded");
+    let mut uploads = load_files(args, &args.positionals[1..], &annotations, &mut status)?;
     let (target, tref) = options::open_target(args, "", &raw, &["pull", "push"])?;
     if tref.selector.as_deref().is_some_and(|s| s.contains(':')) {
         return Err(Error::usage(format!(
