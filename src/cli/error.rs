@@ -135,6 +135,16 @@ impl Error {
         self
     }
 
+    /// Marks a registry's error answer only, as oras's commands on a bare
+    /// repository (`backup`, `restore`) do: something missing stays an
+    /// `Error:`. A mark already set (see [`Error::registry_answer`]) stays.
+    pub fn remote_answer(mut self) -> Self {
+        if !self.registry {
+            self.registry = self.lib().and_then(answer_errors).is_some();
+        }
+        self
+    }
+
     /// The library error, if it is one.
     pub fn lib(&self) -> Option<&oar::Error> {
         match &self.kind {
