@@ -31,7 +31,7 @@ pub fn run(args: &Args) -> Result<()> {
         opts = opts.platform(p);
     }
     let mut status =
-        Status::new(7, options::verbose(args), false).on_terminal(options::tty(args), "Downloaded");
+        Status::new(7, options::unnamed(args), false).on_terminal(options::tty(args), "Downloaded");
     let failed = OnceLock::new();
     let (root, bytes) = copy(
         &Sided::new(src.as_ref(), Side::Source, &failed),

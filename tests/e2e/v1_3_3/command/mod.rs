@@ -165,3 +165,19 @@ pub fn v138_state_keys() -> Vec<StateKey> {
         key("553c18eccc8b", "application/vnd.oci.image.index.v1+json"),
     ]
 }
+
+/// foobar's keys without referrers, then multi's, as the multi-tag specs
+/// of backup.go and restore.go add them up.
+pub fn foobar_and_multi_state_keys() -> Vec<StateKey> {
+    let mut keys = foobar::image_layer_state_keys();
+    keys.push(foobar::manifest_state_key());
+    keys.extend(multi_arch::index_state_keys());
+    keys
+}
+
+/// foobar's and multi's keys with their referrers.
+pub fn foobar_and_multi_with_referrers_state_keys() -> Vec<StateKey> {
+    let mut keys = foobar::image_and_referrers_state_keys();
+    keys.extend(multi_arch::index_and_referrers_state_keys());
+    keys
+}

@@ -39,21 +39,6 @@ fn compare_restored_referrers(host: &str, src_repo: &str, dst_repo: &str, dst_re
     }
 }
 
-/// foobar's keys without referrers, then multi's.
-fn foobar_and_multi_state_keys() -> Vec<StateKey> {
-    let mut keys = foobar::image_layer_state_keys();
-    keys.push(foobar::manifest_state_key());
-    keys.extend(multi_arch::index_state_keys());
-    keys
-}
-
-/// foobar's and multi's keys with their referrers.
-fn foobar_and_multi_with_referrers_state_keys() -> Vec<StateKey> {
-    let mut keys = foobar::image_and_referrers_state_keys();
-    keys.extend(multi_arch::index_and_referrers_state_keys());
-    keys
-}
-
 /// `Describe("ORAS beginners:")`
 mod oras_beginners {
     use super::*;
