@@ -13,6 +13,7 @@ mod certificates;
 mod cli;
 mod commands;
 mod copy;
+mod copy_layout_path;
 mod directories;
 mod e2e;
 mod faults;

@@ -46,6 +46,10 @@ pub struct Detail {
     /// What was being done, before the message (`failed to resolve
     /// digest: …`).
     context: Option<String>,
+    /// A first word of its own instead of `Error:` (`Error from
+    /// destination registry for "…":`, as oras 1.3 names the side of a
+    /// copy that failed).
+    prefix: Option<String>,
 }
 
 impl std::ops::Deref for Error {
@@ -70,6 +74,7 @@ impl Error {
             recommendation: None,
             registry: false,
             context: None,
+            prefix: None,
         }))
     }
 
@@ -127,6 +132,24 @@ impl Error {
             Kind::Lib(e) => answer_errors(e).is_some() || matches!(e, oar::Error::NotFound { .. }),
             Kind::Usage(_) => false,
         };
+        self
+    }
+
+    /// Prints `prefix` (followed by a space) instead of `Error:` or
+    /// `Error response from registry:`; the message stays as it would be
+    /// printed after either.
+    pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
+        self
+    }
+
+    /// Marks a registry's error answer only, as oras's commands on a bare
+    /// repository (`backup`, `restore`) do: something missing stays an
+    /// `Error:`. A mark already set (see [`Error::registry_answer`]) stays.
+    pub fn remote_answer(mut self) -> Self {
+        if !self.registry {
+            self.registry = self.lib().and_then(answer_errors).is_some();
+        }
         self
     }
 
@@ -190,6 +213,10 @@ impl Error {
                 (oar::error::REGISTRY_ERROR_PREFIX, rest)
             }
             _ => ("Error: ", self.kind_text()),
+        };
+        let prefix = match &self.prefix {
+            Some(own) => format!("{own} "),
+            None => prefix.to_string(),
         };
         let mut out = format!("{prefix}{}", oar::text::escape_controls(&message));
         if let Some(u) = &self.usage {

@@ -140,12 +140,21 @@ pub fn run(argv: &[String]) -> Result<()> {
         return Err(arity_error(cmd, got));
     }
     (cmd.run)(&parsed).map_err(|e| {
-        if on_registry(&parsed) {
+        if on_repository(cmd) {
+            e.remote_answer()
+        } else if on_registry(&parsed) {
             e.registry_answer()
         } else {
             e
         }
     })
+}
+
+/// Whether a command works on a bare repository rather than a target
+/// (`backup`, `restore`): as in oras, only a registry's error answer is
+/// shown as one there; something missing is an `Error:`.
+fn on_repository(cmd: &commands::Command) -> bool {
+    matches!(cmd.path, ["backup"] | ["restore"])
 }
 
 /// Whether a command's errors come from a registry: its target (the

@@ -467,10 +467,11 @@ pub fn open_target_with(
     let layout_path = args.shared_value(&name(prefix, "oci-layout-path"));
     let layout_flag = args.shared_flag(&name(prefix, "oci-layout"));
     if layout_path.is_some() && layout_flag {
+        // Named in oras's order.
         return Err(Error::usage(format!(
             "--{}, --{} cannot be used at the same time",
-            name(prefix, "oci-layout"),
-            name(prefix, "oci-layout-path")
+            name(prefix, "oci-layout-path"),
+            name(prefix, "oci-layout")
         )));
     }
     if layout_flag || layout_path.is_some() {

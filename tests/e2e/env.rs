@@ -65,6 +65,14 @@ pub const LAYOUT: &str = "--oci-layout";
 pub const FROM_LAYOUT: &str = "--from-oci-layout";
 /// `Flags.ToLayout`.
 pub const TO_LAYOUT: &str = "--to-oci-layout";
+/// `Flags.FromLayoutPath`.
+pub const FROM_LAYOUT_PATH: &str = "--from-oci-layout-path";
+/// `Flags.ToLayoutPath`.
+pub const TO_LAYOUT_PATH: &str = "--to-oci-layout-path";
+/// `Flags.IncludeReferrers`.
+pub const INCLUDE_REFERRERS: &str = "--include-referrers";
+/// `Flags.ExcludeReferrers`.
+pub const EXCLUDE_REFERRERS: &str = "--exclude-referrers";
 /// `Flags.DistributionSpec`.
 pub const DISTRIBUTION_SPEC: &str = "--distribution-spec";
 /// `Flags.ImageSpec`.

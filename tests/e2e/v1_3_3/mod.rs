@@ -31,7 +31,13 @@ use super::Unportable;
 /// v1.1.0-rc2), which Debian's distribution 2.8 neither stores nor serves,
 /// listed through the fork's referrers API. The seed data of `Host` holds
 /// them only in the fork's own `_referrers` index.
-pub const UNPORTABLE: &[Unportable] = &[Unportable {
-    spec: "command/pull.go: OCI image spec v1.1.0-rc2 artifact users: / should pull subject",
-    reason: "needs ORAS's distribution fork's features: its subject's referrer is an OCI artifact manifest, listed through the fork's referrers API on Host",
-}];
+pub const UNPORTABLE: &[Unportable] = &[
+    Unportable {
+        spec: "command/cp.go: OCI image spec v1.1.0-rc2 artifact users: / should copy an image and its referrers to a new repository",
+        reason: "copies the artifact manifest sha256:8d7a27ff… and its artifact-manifest referrer from Host; needs OCI artifact manifests and the fork's referrers API",
+    },
+    Unportable {
+        spec: "command/pull.go: OCI image spec v1.1.0-rc2 artifact users: / should pull subject",
+        reason: "needs ORAS's distribution fork's features: its subject's referrer is an OCI artifact manifest, listed through the fork's referrers API on Host",
+    },
+];

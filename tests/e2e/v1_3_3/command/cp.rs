@@ -26,7 +26,7 @@ fn compare_referrers(dst: &str, src_repo: &str, dst_repo: &str) {
         "discover",
         dst,
         "--format",
-        "go-template={{range .manifests}}{{println .digest}}{{end}}"
+        "go-template={{range .referrers}}{{println .digest}}{{end}}"
     )
     .exec();
     for digest in lines_of(&digests) {
@@ -37,12 +37,15 @@ fn compare_referrers(dst: &str, src_repo: &str, dst_repo: &str) {
     }
 }
 
-/// The discover JSON of `args` lists exactly one referrer, `digest`.
+/// The discover JSON lists exactly one referrer, `digest` (the Go specs
+/// read it into `struct { ocispec.Descriptor; Referrers []Descriptor }`).
 #[track_caller]
 fn one_referrer(discover: Session, digest: &str) {
-    let index = must_index(discover.out.contents());
-    assert_eq!(index.manifests.len(), 1, "{:#?}", index.manifests);
-    assert_eq!(index.manifests[0].digest, digest);
+    let doc: serde_json::Value =
+        serde_json::from_slice(discover.out.contents()).expect("discover prints JSON");
+    let referrers = doc["referrers"].as_array().expect("a referrers array");
+    assert_eq!(referrers.len(), 1, "{referrers:#?}");
+    assert_eq!(referrers[0]["digest"], digest);
 }
 
 /// `Describe("ORAS beginners:")`
@@ -60,11 +63,58 @@ mod oras_beginners {
                 .match_key_words(&["Copy", EXAMPLE_DESC])
                 .exec();
             let mark = quote_meta(feature::PREVIEW_MARK);
+            let experimental = quote_meta(feature::EXPERIMENTAL_MARK);
             out.out
                 .should_say(&format!("--from-distribution-spec string\\s+{mark}"));
+            out.out
+                .should_say(&format!("--from-oci-layout-path string\\s+{experimental}"));
             out.out.should_say(&format!("-r, --recursive\\s+{mark}"));
             out.out
                 .should_say(&format!("--to-distribution-spec string\\s+{mark}"));
+            out.out
+                .should_say(&format!("--to-oci-layout-path string\\s+{experimental}"));
+        }
+
+        /// `It("should not show --verbose in help doc")`: as in Go, it reads
+        /// the help of `push`.
+        #[test]
+        fn should_not_show_verbose_in_help_doc() {
+            let out = oras!("push", "--help")
+                .match_key_words(&[EXAMPLE_DESC])
+                .exec()
+                .out;
+            out.should_not_say("--verbose");
+        }
+
+        /// `It("should show deprecation message and print unnamed status output for --verbose")`
+        #[test]
+        fn should_show_deprecation_message_and_print_unnamed_status_output_for_verbose() {
+            let src = registry_ref(zot_host(), ARTIFACT_REPO, artifact::BLOB_TAG);
+            let dst = registry_ref(zot_host(), &cp_test_repo("test-verbose"), "copied");
+            let keys = artifact::blob_state_keys();
+            oras!("cp", src, dst, "--verbose")
+                .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+                .match_status(&keys, true, keys.len())
+                .exec();
+            compare_ref(&src, &dst);
+        }
+
+        /// `It("should show deprecation message and should NOT print unnamed status output for --verbose=false")`
+        #[test]
+        fn should_show_deprecation_message_and_should_not_print_unnamed_status_output_for_verbose_false()
+         {
+            let src = registry_ref(zot_host(), ARTIFACT_REPO, artifact::BLOB_TAG);
+            let dst = registry_ref(zot_host(), &cp_test_repo("test-verbose-false"), "copied");
+            let keys = [key("2ef548696ac7", "hello.tar")];
+            let out = oras!("cp", src, dst, "--verbose=false")
+                .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+                .match_status(&keys, false, keys.len())
+                .exec()
+                .out;
+            compare_ref(&src, &dst);
+            // should not print status output for unnamed blobs
+            out.should_not_say("application/vnd.oci.empty.v1+json");
+            out.should_not_say("application/vnd.oci.image.manifest.v1+json");
         }
 
         /// `It("should fail when no reference provided")`
@@ -157,7 +207,7 @@ mod oras_beginners {
                 "--to-password",
                 format!("{PASSWORD}?")
             )
-            .match_err_key_words(&[REGISTRY_ERROR_PREFIX])
+            .match_err_key_words(&[format!("Error from destination registry for {dst:?}")])
             .expect_failure()
             .exec();
         }
@@ -215,7 +265,7 @@ mod registry_1_1_users {
             let src = registry_ref(zot_host(), ARTIFACT_REPO, artifact::BLOB_TAG);
             let dst = registry_ref(zot_host(), &cp_test_repo("artifact-with-blob"), "copied");
             let keys = artifact::blob_state_keys();
-            oras!("cp", src, dst, "-v")
+            oras!("cp", src, dst)
                 .match_status(&keys, true, keys.len())
                 .exec();
             compare_ref(&src, &dst);
@@ -238,7 +288,7 @@ mod registry_1_1_users {
             let src = registry_ref(zot_host(), ARTIFACT_REPO, artifact::CONFIG_TAG);
             let dst = registry_ref(zot_host(), &cp_test_repo("artifact-with-config"), "copied");
             let keys = artifact::config_state_keys();
-            oras!("cp", src, dst, "-v")
+            oras!("cp", src, dst)
                 .match_status(&keys, true, keys.len())
                 .exec();
         }
@@ -250,7 +300,7 @@ mod registry_1_1_users {
             keys.push(artifact::index_manifest_status_key());
             let src = registry_ref(zot_host(), ARTIFACT_REPO, artifact::INDEX_MANIFEST_DIGEST);
             let dst = registry_ref(zot_host(), &cp_test_repo("index-with-subject"), "");
-            oras!("cp", src, dst, "-v")
+            oras!("cp", src, dst)
                 .match_status(&keys, true, keys.len())
                 .exec();
         }
@@ -261,7 +311,7 @@ mod registry_1_1_users {
             let src = registry_ref(zot_host(), IMAGE_REPO, foobar::TAG);
             let dst = registry_ref(zot_host(), &cp_test_repo("tag"), "copied");
             let keys = foobar::foobar_states();
-            oras!("cp", src, dst, "-v")
+            oras!("cp", src, dst)
                 .match_status(&keys, true, keys.len())
                 .exec();
             compare_ref(&src, &dst);
@@ -273,7 +323,7 @@ mod registry_1_1_users {
             let src = registry_ref(zot_host(), IMAGE_REPO, foobar::DIGEST);
             let dst = registry_ref(zot_host(), &cp_test_repo("digest"), "copiedTag");
             let keys = foobar::foobar_states();
-            oras!("cp", src, dst, "-v")
+            oras!("cp", src, dst)
                 .match_status(&keys, true, keys.len())
                 .exec();
             compare_ref(&src, &dst);
@@ -285,7 +335,7 @@ mod registry_1_1_users {
             let src = registry_ref(zot_host(), IMAGE_REPO, foobar::TAG);
             let dst = registry_ref(zot_host(), &cp_test_repo("no-tagging"), foobar::DIGEST);
             let keys = foobar::foobar_states();
-            oras!("cp", src, dst, "-v")
+            oras!("cp", src, dst)
                 .match_status(&keys, true, keys.len())
                 .exec();
             compare_ref(&src, &dst);
@@ -297,7 +347,7 @@ mod registry_1_1_users {
             let keys = foobar::image_and_referrers_state_keys();
             let src = registry_ref(zot_host(), ARTIFACT_REPO, foobar::TAG);
             let dst = registry_ref(zot_host(), &cp_test_repo("referrers"), foobar::DIGEST);
-            oras!("cp", "-r", src, dst, "-v")
+            oras!("cp", "-r", src, dst)
                 .match_status(&keys, true, keys.len())
                 .exec();
             compare_ref(&src, &dst);
@@ -309,7 +359,7 @@ mod registry_1_1_users {
             let src = registry_ref(zot_host(), ARTIFACT_REPO, multi_arch::TAG);
             let dst_repo = cp_test_repo(name);
             let dst = registry_ref(zot_host(), &dst_repo, dst_ref);
-            oras!("cp", src, dst, "-r", "-v")
+            oras!("cp", src, dst, "-r")
                 .args(extra)
                 .match_status(&keys, true, keys.len())
                 .match_key_words(&[format!("Digest: {}", multi_arch::DIGEST)])
@@ -337,13 +387,34 @@ mod registry_1_1_users {
             );
         }
 
+        /// `It("should copy a multi-arch image, child images and referrers of the child images")`
+        #[test]
+        fn should_copy_a_multi_arch_image_child_images_and_referrers_of_the_child_images() {
+            let src = registry_ref(zot_host(), ARTIFACT_REPO, "v1.3.8");
+            let dst_repo = cp_test_repo("index-without-referrers");
+            let dst = registry_ref(zot_host(), &dst_repo, "copiedTag");
+            let keys = v138_state_keys();
+            oras!("cp", src, dst, "-r")
+                .match_status(&keys, true, keys.len())
+                .exec();
+            // validate that the index is copied
+            compare_ref(&src, &dst);
+            // the child images, then the referrers of the child images
+            for digest in V138_CHILDREN.iter().chain(&V138_CHILD_REFERRERS) {
+                compare_ref(
+                    &registry_ref(zot_host(), ARTIFACT_REPO, digest),
+                    &registry_ref(zot_host(), &dst_repo, digest),
+                );
+            }
+        }
+
         /// `It("should copy an empty index")`
         #[test]
         fn should_copy_an_empty_index() {
             let src = registry_ref(zot_host(), IMAGE_REPO, multi_arch::EMPTY_TAG);
             let dst_repo = cp_test_repo("empty-index");
             let dst = registry_ref(zot_host(), &dst_repo, "copiedTag");
-            oras!("cp", src, dst, "-r", "-v", "--concurrency", "0").exec();
+            oras!("cp", src, dst, "-r", "--concurrency", "0").exec();
             compare_ref(
                 &registry_ref(zot_host(), IMAGE_REPO, multi_arch::EMPTY_TAG),
                 &dst,
@@ -362,7 +433,7 @@ mod registry_1_1_users {
             let src = registry_ref(zot_host(), IMAGE_REPO, multi_arch::TAG);
             let dst = registry_ref(zot_host(), &cp_test_repo("platform-tag"), "copiedTag");
             let keys = multi_arch::linux_amd64_state_keys();
-            oras!("cp", src, dst, "--platform", "linux/amd64", "-v")
+            oras!("cp", src, dst, "--platform", "linux/amd64")
                 .match_status(&keys, true, keys.len())
                 .match_key_words(&[format!("Digest: {}", multi_arch::LINUX_AMD64_DIGEST)])
                 .exec();
@@ -379,7 +450,7 @@ mod registry_1_1_users {
             let dst_repo = cp_test_repo("platform-digest");
             let dst = registry_ref(zot_host(), &dst_repo, "");
             let keys = multi_arch::linux_amd64_state_keys();
-            oras!("cp", src, dst, "--platform", "linux/amd64", "-v")
+            oras!("cp", src, dst, "--platform", "linux/amd64")
                 .match_status(&keys, true, keys.len())
                 .match_key_words(&[format!("Digest: {}", multi_arch::LINUX_AMD64_DIGEST)])
                 .exec();
@@ -398,7 +469,7 @@ mod registry_1_1_users {
             let dst_repo = cp_test_repo("platform-referrers");
             let dst = registry_ref(zot_host(), &dst_repo, "copiedTag");
             let digest = multi_arch::LINUX_AMD64_DIGEST;
-            oras!("cp", src, dst, "-r", "--platform", "linux/amd64", "-v")
+            oras!("cp", src, dst, "-r", "--platform", "linux/amd64")
                 .match_status(&keys, true, keys.len())
                 .match_key_words(&[format!("Digest: {digest}")])
                 .exec();
@@ -415,7 +486,7 @@ mod registry_1_1_users {
             let dst_repo = cp_test_repo("platform-referrers-no-tag");
             let dst = registry_ref(zot_host(), &dst_repo, "");
             let digest = multi_arch::LINUX_AMD64_DIGEST;
-            oras!("cp", src, dst, "-r", "--platform", "linux/amd64", "-v")
+            oras!("cp", src, dst, "-r", "--platform", "linux/amd64")
                 .match_status(&keys, true, keys.len())
                 .match_key_words(&[format!("Digest: {digest}")])
                 .exec();
@@ -438,7 +509,7 @@ mod registry_1_1_users {
             let dst_repo = cp_test_repo("multi-tagging");
             let dst = registry_ref(zot_host(), &dst_repo, "");
             let keys = foobar::foobar_states();
-            oras!("cp", src, format!("{dst}:{}", tags.join(",")), "-v")
+            oras!("cp", src, format!("{dst}:{}", tags.join(",")))
                 .match_status(&keys, true, keys.len())
                 .exec();
             for tag in tags {
@@ -462,7 +533,7 @@ mod oci_spec_1_0_registry_users {
             let repo = cp_test_repo("1.0-mount");
             let src = registry_ref(fallback_host(), ARTIFACT_REPO, foobar::TAG);
             let dst = registry_ref(fallback_host(), &repo, "");
-            let out = oras!("cp", src, dst, "-v").exec();
+            let out = oras!("cp", src, dst).exec();
             out.out.should_say("Mounted fcde2b2edba5 bar");
             compare_ref(&src, &registry_ref(fallback_host(), &repo, foobar::DIGEST));
         }
@@ -476,7 +547,7 @@ mod oci_spec_1_0_registry_users {
             let signature = foobar::signature_image_referrer().digest;
             let src = registry_ref(zot_host(), ARTIFACT_REPO, &signature);
             let dst = registry_ref(fallback_host(), &repo, "");
-            oras!("cp", "-r", src, dst, "-v")
+            oras!("cp", "-r", src, dst)
                 .match_status(&keys, true, keys.len())
                 .exec();
             compare_ref(&src, &registry_ref(fallback_host(), &repo, &signature));
@@ -500,7 +571,7 @@ mod oci_spec_1_0_registry_users {
             let sbom = foobar::sbom_image_referrer().digest;
             let src = registry_ref(fallback_host(), ARTIFACT_REPO, &sbom);
             let dst = registry_ref(zot_host(), &repo, "");
-            oras!("cp", "-r", src, dst, "-v")
+            oras!("cp", "-r", src, dst)
                 .match_status(&keys, true, keys.len())
                 .exec();
             compare_ref(&src, &registry_ref(zot_host(), &repo, &sbom));
@@ -521,7 +592,7 @@ mod oci_spec_1_0_registry_users {
             let dst_dir = temp_dir();
             let src = registry_ref(fallback_host(), ARTIFACT_REPO, foobar::TAG);
             let keys = foobar::foobar_states();
-            oras!("cp", src, path_str(dst_dir.path()), "-v", TO_LAYOUT)
+            oras!("cp", src, path_str(dst_dir.path()), TO_LAYOUT)
                 .match_status(&keys, true, keys.len())
                 .exec();
             fetch_and_compare(
@@ -548,7 +619,7 @@ mod oci_spec_1_0_registry_users {
             )
             .exec();
             let keys = foobar::foobar_states();
-            oras!("cp", src, dst, "-v", FROM_LAYOUT)
+            oras!("cp", src, dst, FROM_LAYOUT)
                 .match_status(&keys, true, keys.len())
                 .exec();
             fetch_and_compare(&[&src, LAYOUT], &[&dst]);
@@ -587,7 +658,6 @@ mod oci_spec_1_0_registry_users {
                 FROM_LAYOUT,
                 dst,
                 "-r",
-                "-v",
                 "--platform",
                 "linux/amd64"
             )
@@ -628,7 +698,7 @@ mod oci_layout_users {
             let dst = layout_ref(dir.path(), "copied");
             let src = registry_ref(zot_host(), IMAGE_REPO, foobar::TAG);
             let keys = foobar::foobar_states();
-            oras!("cp", src, dst, "-v", TO_LAYOUT)
+            oras!("cp", src, dst, TO_LAYOUT)
                 .match_status(&keys, true, keys.len())
                 .exec();
             fetch_and_compare(&[&src], &[&dst, LAYOUT]);
@@ -648,7 +718,7 @@ mod oci_layout_users {
             )
             .exec();
             let keys = foobar::foobar_states();
-            oras!("cp", src, dst, "-v", FROM_LAYOUT)
+            oras!("cp", src, dst, FROM_LAYOUT)
                 .match_status(&keys, true, keys.len())
                 .exec();
             fetch_and_compare(&[&src, LAYOUT], &[&dst]);
@@ -669,7 +739,7 @@ mod oci_layout_users {
             )
             .exec();
             let keys = foobar::foobar_states();
-            oras!("cp", src, dst, "-v", FROM_LAYOUT, TO_LAYOUT)
+            oras!("cp", src, dst, FROM_LAYOUT, TO_LAYOUT)
                 .match_status(&keys, true, keys.len())
                 .exec();
             fetch_and_compare(&[&src, LAYOUT], &[&dst, LAYOUT]);
@@ -679,9 +749,9 @@ mod oci_layout_users {
         #[test]
         fn should_copy_an_image_from_a_registry_to_an_oci_image_layout_via_digest() {
             let dst_dir = temp_dir();
-            let src = registry_ref(zot_host(), IMAGE_REPO, foobar::TAG);
+            let src = registry_ref(zot_host(), IMAGE_REPO, foobar::DIGEST);
             let keys = foobar::foobar_states();
-            oras!("cp", src, path_str(dst_dir.path()), "-v", TO_LAYOUT)
+            oras!("cp", src, path_str(dst_dir.path()), TO_LAYOUT)
                 .match_status(&keys, true, keys.len())
                 .exec();
             fetch_and_compare(
@@ -704,7 +774,7 @@ mod oci_layout_users {
             )
             .exec();
             let keys = foobar::foobar_states();
-            oras!("cp", src, dst, "-v", FROM_LAYOUT)
+            oras!("cp", src, dst, FROM_LAYOUT)
                 .match_status(&keys, true, keys.len())
                 .exec();
             fetch_and_compare(&[&src, LAYOUT], &[&dst]);
@@ -725,16 +795,9 @@ mod oci_layout_users {
             )
             .exec();
             let keys = foobar::foobar_states();
-            oras!(
-                "cp",
-                src,
-                path_str(to_dir.path()),
-                "-v",
-                FROM_LAYOUT,
-                TO_LAYOUT
-            )
-            .match_status(&keys, true, keys.len())
-            .exec();
+            oras!("cp", src, path_str(to_dir.path()), FROM_LAYOUT, TO_LAYOUT)
+                .match_status(&keys, true, keys.len())
+                .exec();
             fetch_and_compare(&[&src, LAYOUT], &[&dst, LAYOUT]);
         }
 
@@ -749,7 +812,6 @@ mod oci_layout_users {
                 "cp",
                 src,
                 format!("{}:{}", dst_dir.path().display(), tags.join(",")),
-                "-v",
                 TO_LAYOUT
             )
             .match_status(&keys, true, keys.len())
@@ -773,7 +835,7 @@ mod oci_layout_users {
             let dir = temp_dir();
             let dst = layout_ref(dir.path(), "copied");
             let src = registry_ref(zot_host(), ARTIFACT_REPO, foobar::TAG);
-            oras!("cp", "-r", src, dst, "-v", TO_LAYOUT)
+            oras!("cp", "-r", src, dst, TO_LAYOUT)
                 .match_status(&keys, true, keys.len())
                 .exec();
             fetch_and_compare(&[&src], &[&dst, LAYOUT]);
@@ -786,7 +848,7 @@ mod oci_layout_users {
             let keys = foobar::image_and_referrers_state_keys();
             let to_dir = temp_dir();
             let src = registry_ref(zot_host(), ARTIFACT_REPO, foobar::DIGEST);
-            oras!("cp", "-r", src, path_str(to_dir.path()), "-v", TO_LAYOUT)
+            oras!("cp", "-r", src, path_str(to_dir.path()), TO_LAYOUT)
                 .match_status(&keys, true, keys.len())
                 .exec();
             fetch_and_compare(
@@ -803,7 +865,7 @@ mod oci_layout_users {
             let src = registry_ref(zot_host(), ARTIFACT_REPO, multi_arch::TAG);
             let to_dir = temp_dir();
             let dst = layout_ref(to_dir.path(), "copied");
-            oras!("cp", src, TO_LAYOUT, dst, "-r", "-v")
+            oras!("cp", src, TO_LAYOUT, dst, "-r")
                 .match_status(&keys, true, keys.len())
                 .match_key_words(&[format!("Digest: {}", multi_arch::DIGEST)])
                 .exec();
@@ -847,7 +909,7 @@ mod oci_layout_users {
                 "-r"
             )
             .exec();
-            oras!("cp", src, FROM_LAYOUT, dst, "-r", "-v")
+            oras!("cp", src, FROM_LAYOUT, dst, "-r")
                 .match_status(&keys, true, keys.len())
                 .match_key_words(&[format!("Digest: {}", multi_arch::DIGEST)])
                 .exec();
@@ -902,7 +964,6 @@ mod oci_layout_users {
                 FROM_LAYOUT,
                 dst,
                 "-r",
-                "-v",
                 "--platform",
                 "linux/amd64"
             )
@@ -926,6 +987,59 @@ mod oci_layout_users {
             one_referrer(discover, &referrer);
         }
 
+        /// `It("should copy a multi-arch image, child images and referrers of the child images from an OCI layout")`
+        #[test]
+        fn should_copy_a_multi_arch_image_child_images_and_referrers_of_the_child_images_from_an_oci_layout()
+         {
+            let from_dir = temp_dir();
+            let to_dir = temp_dir();
+            let src = layout_ref(from_dir.path(), multi_arch::TAG);
+            let dst = layout_ref(to_dir.path(), "copiedIndex");
+            oras!(
+                "cp",
+                registry_ref(zot_host(), ARTIFACT_REPO, multi_arch::TAG),
+                src,
+                TO_LAYOUT,
+                "-r"
+            )
+            .exec();
+            oras!("cp", src, FROM_LAYOUT, dst, TO_LAYOUT, "-r").exec();
+            // verify that the index "multi" is copied
+            fetch_and_compare(&[&src, LAYOUT], &[&dst, LAYOUT]);
+            // verify that "multi"'s referrers are copied
+            oras!("discover", dst, LAYOUT)
+                .match_key_words(&[
+                    "sha256:d37baf66300b9006b0f4c7102075d56b970fbf910be5c6bca07fdbb000dfa383",
+                    "sha256:7679bc22c33b87aa345c6950a993db98a6df7a6cc77a35c388908a3a50be6bad",
+                ])
+                .exec();
+            // verify that the child images are copied
+            for child in [
+                "sha256:9d84a5716c66a1d1b9c13f8ed157ba7d1edfe7f9b8766728b8a1f25c0d9c14c1",
+                "sha256:4f93460061882467e6fb3b772dc6ab72130d9ac1906aed2fc7589a5cd145433c",
+                "sha256:58efe73e78fe043ca31b89007a025c594ce12aa7e6da27d21c7b14b50112e255",
+            ] {
+                oras!(
+                    "manifest",
+                    "fetch",
+                    LAYOUT,
+                    layout_ref(to_dir.path(), child)
+                )
+                .exec();
+            }
+            // verify that the referrers of the child images are copied
+            oras!(
+                "discover",
+                LAYOUT,
+                layout_ref(
+                    to_dir.path(),
+                    "sha256:9d84a5716c66a1d1b9c13f8ed157ba7d1edfe7f9b8766728b8a1f25c0d9c14c1"
+                )
+            )
+            .match_key_words(&["c5e00045954a70e3fd28307dd543d4cc158946117943700b8f520f72ddca031f"])
+            .exec();
+        }
+
         /// `It("should copy a certain platform of image and its referrers from a registry to an OCI image layout")`
         #[test]
         fn should_copy_a_certain_platform_of_image_and_its_referrers_from_a_registry_to_an_oci_image_layout()
@@ -934,19 +1048,10 @@ mod oci_layout_users {
             let src = registry_ref(zot_host(), ARTIFACT_REPO, multi_arch::TAG);
             let to_dir = temp_dir();
             let dst = layout_ref(to_dir.path(), "copied");
-            oras!(
-                "cp",
-                src,
-                TO_LAYOUT,
-                dst,
-                "-r",
-                "-v",
-                "--platform",
-                "linux/amd64"
-            )
-            .match_status(&keys, true, keys.len())
-            .match_key_words(&[format!("Digest: {}", multi_arch::LINUX_AMD64_DIGEST)])
-            .exec();
+            oras!("cp", src, TO_LAYOUT, dst, "-r", "--platform", "linux/amd64")
+                .match_status(&keys, true, keys.len())
+                .match_key_words(&[format!("Digest: {}", multi_arch::LINUX_AMD64_DIGEST)])
+                .exec();
             fetch_and_compare(&[&src, "--platform", "linux/amd64"], &[&dst, LAYOUT]);
             // As in Go: without --oci-layout, so the layout path is read as
             // a registry reference.
@@ -964,6 +1069,175 @@ mod oci_layout_users {
                 .with_description("copy image referrer")
                 .exec();
             one_referrer(discover, &referrer);
+        }
+
+        // oci-layout-path tests
+
+        /// `It("should copy an image from a registry to an OCI image layout via tag using --oci-layout-path")`
+        #[test]
+        fn should_copy_an_image_from_a_registry_to_an_oci_image_layout_via_tag_using_oci_layout_path()
+         {
+            let layout_dir = temp_dir();
+            let src = registry_ref(zot_host(), IMAGE_REPO, foobar::TAG);
+            let reference = "copied";
+            let dst = layout_ref(layout_dir.path(), reference);
+            let keys = foobar::foobar_states();
+            oras!(
+                "cp",
+                src,
+                reference,
+                TO_LAYOUT_PATH,
+                path_str(layout_dir.path())
+            )
+            .match_status(&keys, true, keys.len())
+            .exec();
+            fetch_and_compare(&[&src], &[&dst, LAYOUT]);
+        }
+
+        /// `It("should copy an image from an OCI image layout to a registry via tag using --oci-layout-path")`
+        #[test]
+        fn should_copy_an_image_from_an_oci_image_layout_to_a_registry_via_tag_using_oci_layout_path()
+         {
+            let layout_dir = temp_dir();
+            let reference = "copied";
+            let src = layout_ref(layout_dir.path(), reference);
+            let dst = registry_ref(
+                zot_host(),
+                &cp_test_repo("from-layout-tag-path"),
+                foobar::TAG,
+            );
+            oras!(
+                "cp",
+                registry_ref(zot_host(), IMAGE_REPO, foobar::TAG),
+                src,
+                TO_LAYOUT
+            )
+            .exec();
+            let keys = foobar::foobar_states();
+            oras!(
+                "cp",
+                reference,
+                dst,
+                FROM_LAYOUT_PATH,
+                path_str(layout_dir.path())
+            )
+            .match_status(&keys, true, keys.len())
+            .exec();
+            fetch_and_compare(&[&src, LAYOUT], &[&dst]);
+        }
+
+        /// `It("should copy an image between OCI image layouts via tag using --oci-layout-path")`
+        #[test]
+        fn should_copy_an_image_between_oci_image_layouts_via_tag_using_oci_layout_path() {
+            let src_dir = temp_dir();
+            let to_dir = temp_dir();
+            let (src_ref, dst_ref) = ("from", "to");
+            let src = layout_ref(src_dir.path(), src_ref);
+            let dst = layout_ref(to_dir.path(), dst_ref);
+            oras!(
+                "cp",
+                registry_ref(zot_host(), IMAGE_REPO, foobar::TAG),
+                src,
+                TO_LAYOUT
+            )
+            .exec();
+            let keys = foobar::foobar_states();
+            oras!(
+                "cp",
+                src_ref,
+                dst_ref,
+                FROM_LAYOUT_PATH,
+                path_str(src_dir.path()),
+                TO_LAYOUT_PATH,
+                path_str(to_dir.path())
+            )
+            .match_status(&keys, true, keys.len())
+            .exec();
+            fetch_and_compare(&[&src, LAYOUT], &[&dst, LAYOUT]);
+        }
+
+        /// `It("should copy an image from a registry to an OCI image layout via digest using --oci-layout-path")`
+        #[test]
+        fn should_copy_an_image_from_a_registry_to_an_oci_image_layout_via_digest_using_oci_layout_path()
+         {
+            let dst_dir = temp_dir();
+            let src = registry_ref(zot_host(), IMAGE_REPO, foobar::DIGEST);
+            let keys = foobar::foobar_states();
+            oras!(
+                "cp",
+                src,
+                foobar::DIGEST,
+                TO_LAYOUT_PATH,
+                path_str(dst_dir.path())
+            )
+            .match_status(&keys, true, keys.len())
+            .exec();
+            fetch_and_compare(
+                &[&src],
+                &[&layout_ref(dst_dir.path(), foobar::DIGEST), LAYOUT],
+            );
+        }
+
+        /// `It("should copy an image from an OCI image layout to a registry via digest using --oci-layout-path")`
+        #[test]
+        fn should_copy_an_image_from_an_oci_image_layout_to_a_registry_via_digest_using_oci_layout_path()
+         {
+            let layout_dir = temp_dir();
+            let src = layout_ref(layout_dir.path(), foobar::DIGEST);
+            let dst = registry_ref(
+                zot_host(),
+                &cp_test_repo("from-layout-digest-path"),
+                "copied",
+            );
+            oras!(
+                "cp",
+                registry_ref(zot_host(), IMAGE_REPO, foobar::TAG),
+                path_str(layout_dir.path()),
+                TO_LAYOUT
+            )
+            .exec();
+            let keys = foobar::foobar_states();
+            oras!(
+                "cp",
+                foobar::DIGEST,
+                dst,
+                FROM_LAYOUT_PATH,
+                path_str(layout_dir.path())
+            )
+            .match_status(&keys, true, keys.len())
+            .exec();
+            fetch_and_compare(&[&src, LAYOUT], &[&dst]);
+        }
+
+        /// `It("should copy an image between OCI image layouts via digest")`: the
+        /// second spec of that name, with `--from-oci-layout-path` and
+        /// `--to-oci-layout-path`.
+        #[test]
+        fn should_copy_an_image_between_oci_image_layouts_via_digest_using_oci_layout_path() {
+            let src_dir = temp_dir();
+            let to_dir = temp_dir();
+            let src = layout_ref(src_dir.path(), foobar::DIGEST);
+            let dst = layout_ref(to_dir.path(), foobar::DIGEST);
+            oras!(
+                "cp",
+                registry_ref(zot_host(), IMAGE_REPO, foobar::TAG),
+                path_str(src_dir.path()),
+                TO_LAYOUT
+            )
+            .exec();
+            let keys = foobar::foobar_states();
+            oras!(
+                "cp",
+                foobar::DIGEST,
+                foobar::DIGEST,
+                FROM_LAYOUT_PATH,
+                path_str(src_dir.path()),
+                TO_LAYOUT_PATH,
+                path_str(to_dir.path())
+            )
+            .match_status(&keys, true, keys.len())
+            .exec();
+            fetch_and_compare(&[&src, LAYOUT], &[&dst, LAYOUT]);
         }
     }
 }

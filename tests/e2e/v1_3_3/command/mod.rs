@@ -5,6 +5,7 @@
 pub use super::prelude::*;
 
 mod attach;
+mod backup;
 mod blob;
 mod cp;
 mod custom_header;
@@ -15,6 +16,7 @@ mod push;
 mod repo;
 mod resolve;
 mod resolve_host;
+mod restore;
 mod tag;
 mod version;
 
@@ -151,4 +153,50 @@ pub fn lines_of(s: &Session) -> Vec<String> {
         .split('\n')
         .map(str::to_string)
         .collect()
+}
+
+/// The child images of `v1.3.8` (a multi-arch image with no referrers of
+/// its own) and the referrers of those children, as cp.go and backup.go
+/// name them.
+pub const V138_CHILDREN: [&str; 2] = [
+    "sha256:ab01d6e284e843d51fb5e753904a540f507a62361a5fd7e434e4f27b285ca5c9",
+    "sha256:6aa11331ce0c766d6333b60dac98d584d98eea45fa93bbfc9b5bdb915ce3a43f",
+];
+/// The referrers of [`V138_CHILDREN`].
+pub const V138_CHILD_REFERRERS: [&str; 3] = [
+    "sha256:359bac7f6a262e0f36e83b6b78ee3cc7a0bb8813e04d330328ca7ca9785e1e0b",
+    "sha256:938419ae89a9947476bbed93abc5eb7abf7d5708be69679fe6cc4b22afe8fdd5",
+    "sha256:20e7d3a6ce087c54238c18a3428853b50cdaf4478a9d00caa8304119b58ae8a9",
+];
+
+/// The status keys of copying `v1.3.8` with `-r` (cp.go, backup.go and
+/// restore.go list the same nine).
+pub fn v138_state_keys() -> Vec<StateKey> {
+    vec![
+        key("44136fa355b3", "application/vnd.oci.empty.v1+json"),
+        key("01fa0c3558d5", "arm64"),
+        key("2960eae76dd7", "amd64"),
+        key("ab01d6e284e8", "application/vnd.oci.image.manifest.v1+json"),
+        key("6aa11331ce0c", "application/vnd.oci.image.manifest.v1+json"),
+        key("58e0d01dbd27", "signature"),
+        key("ecbd32686867", "referrerimage"),
+        key("02746a135c9e", "sbom"),
+        key("553c18eccc8b", "application/vnd.oci.image.index.v1+json"),
+    ]
+}
+
+/// foobar's keys without referrers, then multi's, as the multi-tag specs
+/// of backup.go and restore.go add them up.
+pub fn foobar_and_multi_state_keys() -> Vec<StateKey> {
+    let mut keys = foobar::image_layer_state_keys();
+    keys.push(foobar::manifest_state_key());
+    keys.extend(multi_arch::index_state_keys());
+    keys
+}
+
+/// foobar's and multi's keys with their referrers.
+pub fn foobar_and_multi_with_referrers_state_keys() -> Vec<StateKey> {
+    let mut keys = foobar::image_and_referrers_state_keys();
+    keys.extend(multi_arch::index_and_referrers_state_keys());
+    keys
 }
