@@ -133,3 +133,24 @@ pub fn lines_of(s: &Session) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// `MatchDefaultFlagValue(flag, defaultValue, commandPath...)` (utils/
+/// help.go): in `<commandPath> -h`, the text of `--<flag>` after `Flags:`
+/// up to the next flag says `(default "<defaultValue>")`.
+#[track_caller]
+pub fn match_default_flag_value(flag: &str, default_value: &str, command_path: &[&str]) {
+    let out = crate::e2e::exec::oras(command_path.iter().map(|s| s.to_string()).collect())
+        .args(&["-h"])
+        .exec()
+        .out
+        .text();
+    let help = out.split_once("Flags:").map_or("", |(_, h)| h);
+    let help = match help.split_once(&format!("--{flag}")) {
+        Some((_, h)) => h,
+        None => panic!("{flag:?} not found in {help:?}"),
+    };
+    let help = help.split("\n  -").next().unwrap_or_default();
+    let help = help.split("\n      --").next().unwrap_or_default();
+    let want = format!("(default \"{default_value}\")");
+    assert!(help.contains(&want), "{help:?} should contain {want:?}");
+}
