@@ -175,20 +175,20 @@ fn capitalized(s: &str) -> String {
 
 /// True for scalars a YAML emitter cannot write plain: they would read
 /// back as syntax (an indicator first, `: ` or ` #` inside, spaces at an
-/// end) or span lines.
+/// end).
 fn needs_quotes(value: &str) -> bool {
     value.starts_with(|c: char| "!&*-?:,[]{}#|>@`\"'% ".contains(c))
         || value.ends_with([' ', ':'])
         || value.contains(": ")
         || value.contains(" #")
-        || value.contains(|c: char| c.is_control())
 }
 
 /// One scalar as a YAML marshaller writes a string: plain when it reads
 /// back as the same string, double-quoted when it would read as another
-/// type or holds control characters, else single-quoted.
+/// type, else single-quoted. Control characters are left to the tree's
+/// escaping, which every line goes through.
 fn yaml_scalar(value: &str) -> String {
-    if reads_as_typed(value) || value.contains(|c: char| c.is_control()) {
+    if reads_as_typed(value) {
         format!("{value:?}")
     } else if needs_quotes(value) {
         format!("'{}'", value.replace('\'', "''"))
