@@ -703,3 +703,149 @@ fn layout_forms_of_manifest_and_blob_commands() {
     )
     .fails(1, "--media-type");
 }
+
+/// `repo ls --format json` and `repo tags --format json`/`go-template` on
+/// Debian's registry: the registry as named with the full repository
+/// names (the namespace kept, unlike the text form), the tags as a list;
+/// a format the commands do not have is refused.
+#[test]
+fn repo_ls_and_tags_as_json_on_a_registry() {
+    let reg = Registry::start();
+    let d = TempDir::new("repo-json");
+    push_one(&d, &reg, "team/app:v1");
+    push_one(&d, &reg, "team/app:v2");
+    push_one(&d, &reg, "other:v1");
+    let ls = |target: &str| {
+        json(
+            &oar(
+                d.path(),
+                &["repo", "ls", "--plain-http", "--format", "json", target],
+            )
+            .ok()
+            .stdout,
+        )
+    };
+    assert_eq!(
+        ls(&reg.host),
+        serde_json::json!({"registry": reg.host, "repositories": ["other", "team/app"]})
+    );
+    assert_eq!(
+        ls(&format!("{}/team", reg.host)),
+        serde_json::json!({"registry": reg.host, "repositories": ["team/app"]})
+    );
+    let tags = oar(
+        d.path(),
+        &[
+            "repo",
+            "tags",
+            "--plain-http",
+            "--format",
+            "json",
+            &reg.reference("team/app"),
+        ],
+    )
+    .ok();
+    assert_eq!(
+        json(&tags.stdout),
+        serde_json::json!({"tags": ["v1", "v2"]})
+    );
+    let templated = oar(
+        d.path(),
+        &[
+            "repo",
+            "tags",
+            "--plain-http",
+            "--format",
+            "go-template={{range .tags}}<{{.}}>{{end}}",
+            &reg.reference("team/app"),
+        ],
+    )
+    .ok();
+    assert_eq!(templated.stdout, "<v1><v2>");
+    // `--format text` is the plain listing.
+    let text = oar(
+        d.path(),
+        &[
+            "repo",
+            "ls",
+            "--plain-http",
+            "--format",
+            "text",
+            &format!("{}/team", reg.host),
+        ],
+    )
+    .ok();
+    assert_eq!(text.stdout, "app\n");
+    oar(
+        d.path(),
+        &["repo", "ls", "--plain-http", "--format", "tree", &reg.host],
+    )
+    .fails(1, "invalid format type: \"tree\"");
+}
+
+/// `repo tags --format json` on an OCI layout, and `--oci-layout-path DIR
+/// REPO` listing one repository's tags of a layout holding several
+/// (`example.com/foo:v1` names), the prefix cut; with a tag, the tags
+/// pointing at the same manifest, whole.
+#[test]
+fn repo_tags_as_json_on_a_layout_and_one_repository_of_it() {
+    let d = TempDir::new("repo-layout-json");
+    d.write("f.txt", "x");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "f.txt"]).ok();
+    oar(
+        d.path(),
+        &[
+            "tag",
+            "--oci-layout",
+            "lay:v1",
+            "example.com/foo:latest",
+            "example.com/foo:1.0",
+            "test.com/bar:v1",
+        ],
+    )
+    .ok();
+    let tags = |args: &[&str]| {
+        let mut all = vec!["repo", "tags", "--format", "json"];
+        all.extend_from_slice(args);
+        json(&oar(d.path(), &all).ok().stdout)
+    };
+    assert_eq!(
+        tags(&["--oci-layout", "lay"]),
+        serde_json::json!({"tags": ["example.com/foo:1.0", "example.com/foo:latest", "test.com/bar:v1", "v1"]})
+    );
+    assert_eq!(
+        tags(&["--oci-layout-path", "lay", "example.com/foo"]),
+        serde_json::json!({"tags": ["1.0", "latest"]})
+    );
+    assert_eq!(
+        tags(&["--oci-layout-path", "lay", "nowhere.com/none"]),
+        serde_json::json!({"tags": []})
+    );
+    let same = oar(
+        d.path(),
+        &[
+            "repo",
+            "tags",
+            "--oci-layout-path",
+            "lay",
+            "example.com/foo:latest",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        same.stdout,
+        "example.com/foo:1.0\nexample.com/foo:latest\ntest.com/bar:v1\nv1\n"
+    );
+    assert!(
+        same.stderr
+            .contains("[Experimental] querying tags associated to sha256:"),
+        "{}",
+        same.stderr
+    );
+    // Only text, json and go-template.
+    oar(
+        d.path(),
+        &["repo", "tags", "--oci-layout", "lay", "--format", "table"],
+    )
+    .fails(1, "invalid format type: \"table\"");
+}

@@ -99,7 +99,7 @@ fn tag_schema_on_the_real_registry_and_api_on_the_double_agree() {
         "same tree from the tag schema and the API"
     );
     let want = format!(
-        "HOST/art@{subject}\n└── application/vnd.example.sbom\n    └── {sbom}\n        ├── org.opencontainers.image.created: \"2024-01-01T00:00:00Z\"\n        └── application/vnd.example.sig\n            └── {sig}\n                ├── org.opencontainers.image.created: \"2024-01-01T00:00:00Z\"\n                └── signer: test\n"
+        "HOST/art@{subject}\n└── application/vnd.example.sbom\n    └── {sbom}\n        ├── [annotations]\n        │   └── org.opencontainers.image.created: \"2024-01-01T00:00:00Z\"\n        └── application/vnd.example.sig\n            └── {sig}\n                └── [annotations]\n                    ├── org.opencontainers.image.created: \"2024-01-01T00:00:00Z\"\n                    └── signer: test\n"
     );
     assert_eq!(tree, want);
     for format in ["table", "json"] {
@@ -228,7 +228,7 @@ fn artifact_type_filter_and_paging() {
             .ok()
             .stdout,
         );
-        assert_eq!(all["manifests"].as_array().unwrap().len(), 3);
+        assert_eq!(all["referrers"].as_array().unwrap().len(), 3);
         let one = json(
             &oar(
                 d.path(),
@@ -245,7 +245,7 @@ fn artifact_type_filter_and_paging() {
             .ok()
             .stdout,
         );
-        let list = one["manifests"].as_array().unwrap();
+        let list = one["referrers"].as_array().unwrap();
         assert_eq!(list.len(), 2, "filtered client-side or server-side");
         assert!(list.iter().all(|m| m["artifactType"] == "x/one"));
     }
@@ -369,9 +369,16 @@ fn referrer_cycles_end() {
         ],
     )
     .ok();
+    // Without annotations: the subject, then the referrer under it and
+    // once more under itself, each an artifact type and a digest.
     let out = oar(
         d.path(),
-        &["discover", "--plain-http", &format!("{host}/c:v1")],
+        &[
+            "discover",
+            "--plain-http",
+            "--verbose=false",
+            &format!("{host}/c:v1"),
+        ],
     )
     .ok();
     assert_eq!(out.stdout.lines().count(), 5, "{}", out.stdout);
@@ -504,4 +511,138 @@ fn pull_include_subject_writes_the_subject_files_too() {
     .ok();
     assert_eq!(d.read("both/base.txt"), b"base");
     assert_eq!(d.read("both/note.txt"), b"note");
+}
+
+/// `discover --format json --depth N` at `reference` (a registry with
+/// `--plain-http`, or a layout with `--oci-layout`): the digests of the
+/// direct referrers and, for each, of those under it.
+fn depth_json(d: &TempDir, target: &[&str], depth: Option<&str>) -> Vec<(String, Vec<String>)> {
+    let mut args = vec!["discover", "--format", "json"];
+    args.extend_from_slice(target);
+    if let Some(n) = depth {
+        args.extend_from_slice(&["--depth", n]);
+    }
+    let v = json(&oar(d.path(), &args).ok().stdout);
+    let digests = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array()
+            .unwrap_or_else(|| panic!("referrers is not a list: {v}"))
+            .iter()
+            .map(|r| r["digest"].as_str().unwrap().to_string())
+            .collect()
+    };
+    v["referrers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no referrers field: {v}"))
+        .iter()
+        .map(|r| {
+            (
+                r["digest"].as_str().unwrap().to_string(),
+                digests(&r["referrers"]),
+            )
+        })
+        .collect()
+}
+
+/// The `--depth` checks on one target holding the subject → sbom → sig
+/// graph: depth 1 stops at the sbom (in JSON and in the tree), depth 2
+/// and no depth reach the signature, 0 and a non-number are refused.
+fn check_depth(d: &TempDir, target: &[&str], sbom: &str, sig: &str) {
+    let direct = vec![(sbom.to_string(), vec![])];
+    let nested = vec![(sbom.to_string(), vec![sig.to_string()])];
+    assert_eq!(depth_json(d, target, Some("1")), direct);
+    assert_eq!(depth_json(d, target, Some("2")), nested);
+    assert_eq!(depth_json(d, target, Some("5")), nested);
+    assert_eq!(depth_json(d, target, None), nested);
+    let tree = |depth: &str| {
+        let mut args = vec!["discover", "--depth", depth];
+        args.extend_from_slice(target);
+        oar(d.path(), &args).ok().stdout
+    };
+    let one = tree("1");
+    assert!(one.contains(sbom) && !one.contains(sig), "{one}");
+    let two = tree("2");
+    assert!(two.contains(sbom) && two.contains(sig), "{two}");
+    // Refused before anything is listed.
+    for (bad, why) in [
+        ("0", "depth value should be at least 1"),
+        ("-1", "depth value should be at least 1"),
+        (
+            "x",
+            "invalid argument \"x\" for \"--depth\" flag: strconv.ParseInt: parsing \"x\": invalid syntax",
+        ),
+    ] {
+        let mut args = vec!["discover", "--depth", bad];
+        args.extend_from_slice(target);
+        let r = oar(d.path(), &args).fails(1, why);
+        assert_eq!(r.stdout, "", "--depth {bad} printed a tree");
+    }
+}
+
+#[test]
+fn depth_limits_the_levels_on_a_registry_and_a_layout() {
+    let reg = Registry::start();
+    let d = TempDir::new("depth");
+    let (_, sbom, sig) = build_graph(&d, &reg.host, "deep");
+    let reference = format!("{}/deep:v1", reg.host);
+    check_depth(&d, &["--plain-http", &reference], &sbom, &sig);
+    oar(
+        d.path(),
+        &[
+            "cp",
+            "-r",
+            "--from-plain-http",
+            &reference,
+            "--to-oci-layout",
+            "lay:v1",
+        ],
+    )
+    .ok();
+    check_depth(&d, &["--oci-layout", "lay:v1"], &sbom, &sig);
+}
+
+#[test]
+fn json_gives_the_subject_with_nested_referrers_and_the_table_only_direct_ones() {
+    let reg = Registry::start();
+    let d = TempDir::new("discover-json");
+    let (subject, sbom, sig) = build_graph(&d, &reg.host, "nest");
+    let reference = format!("{}/nest:v1", reg.host);
+    let v = json(
+        &oar(
+            d.path(),
+            &["discover", "--plain-http", "--format", "json", &reference],
+        )
+        .ok()
+        .stdout,
+    );
+    assert_eq!(v["reference"], format!("{}/nest@{subject}", reg.host));
+    assert_eq!(v["digest"], subject);
+    let sbom_node = &v["referrers"][0];
+    assert_eq!(sbom_node["reference"], format!("{}/nest@{sbom}", reg.host));
+    assert_eq!(sbom_node["artifactType"], "application/vnd.example.sbom");
+    assert_eq!(sbom_node["referrers"][0]["digest"], sig);
+    // A leaf still has the field: an empty list, not null.
+    assert_eq!(
+        sbom_node["referrers"][0]["referrers"],
+        serde_json::json!([])
+    );
+    // The table: direct referrers only, after its deprecation notice.
+    let r = oar(
+        d.path(),
+        &["discover", "--plain-http", "--format", "table", &reference],
+    )
+    .ok();
+    assert!(
+        r.stdout.contains(&sbom) && !r.stdout.contains(&sig),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr
+            .contains("Format \"table\" is deprecated and will be removed in a future release.\n"),
+        "{}",
+        r.stderr
+    );
+    // Other formats say nothing of it.
+    let r = oar(d.path(), &["discover", "--plain-http", &reference]).ok();
+    assert!(!r.stderr.contains("deprecated"), "{}", r.stderr);
 }

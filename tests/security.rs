@@ -1208,14 +1208,14 @@ fn discover_escapes_what_a_referrer_says() {
             "json" => {
                 // Still valid JSON, saying exactly what the referrer says.
                 let v = crate::util::json(&r.stdout);
-                let types: Vec<&str> = v["manifests"]
+                let types: Vec<&str> = v["referrers"]
                     .as_array()
                     .unwrap()
                     .iter()
                     .filter_map(|m| m["artifactType"].as_str())
                     .collect();
                 assert!(types.contains(&evil_type), "{types:?}");
-                let notes: Vec<&str> = v["manifests"]
+                let notes: Vec<&str> = v["referrers"]
                     .as_array()
                     .unwrap()
                     .iter()

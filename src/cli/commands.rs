@@ -418,29 +418,38 @@ place: a restore that fails writes no tag. --dry-run contacts no registry.",
         usage: "[flags] <name>{:<tag>|@<digest>}",
         short: "Discover referrers of a manifest in a registry or an OCI image layout",
         mark: "[Preview]",
-        long: "Discover the referrers of a manifest: the artifacts attached to it. The tree format shows \
-referrers of referrers too (each once, so cycles end); table and json list the direct referrers. The \
-referrers API is used where the registry has it, else the referrers tag schema.",
+        long: "Discover the referrers of a manifest: the artifacts attached to it, and theirs, every level \
+(each manifest once, so cycles end) or down to --depth levels. The tree shows each referrer's annotations; \
+json and go-template give the subject's descriptor with its nested referrers; the table (deprecated) lists \
+the direct referrers. The referrers API is used where the registry has it, else the referrers tag schema.",
         examples: &[
             (
-                "Discover direct referrers of manifest 'hello:v1'",
+                "Discover referrers of manifest 'hello:v1', displayed in a tree view",
                 "oar discover localhost:5000/hello:v1",
+            ),
+            (
+                "Discover referrers via the referrers API",
+                "oar discover --distribution-spec v1.1-referrers-api localhost:5000/hello:v1",
             ),
             (
                 "Discover referrers of a given artifact type",
                 "oar discover --artifact-type application/vnd.example.sbom localhost:5000/hello:v1",
             ),
             (
-                "Discover referrers as a table",
-                "oar discover --format table localhost:5000/hello:v1",
+                "[Experimental] Discover referrers and format output with a Go template",
+                "oar discover localhost:5000/hello:v1 --format go-template --template \"{{.referrers}}\"",
             ),
             (
-                "Discover referrers as JSON",
-                "oar discover --format json localhost:5000/hello:v1",
+                "[Experimental] Discover only direct referrers, as JSON",
+                "oar discover localhost:5000/hello:v1 --format json --depth 1",
             ),
             (
                 "Discover referrers in an OCI image layout folder",
                 "oar discover --oci-layout layout-dir:v1",
+            ),
+            (
+                "Discover referrers of the manifest tagged 'example.com:v1' in an OCI image layout folder",
+                "oar discover example.com:v1 --oci-layout-path layout-dir",
             ),
         ],
         groups: &[
@@ -524,7 +533,7 @@ credential helper.",
         aliases: &["digest"],
         usage: "[flags] <name>{:<tag>|@<digest>}",
         short: "Resolve a tag to a digest",
-        mark: "[Experimental]",
+        mark: "[Preview]",
         long: "Resolve a tag (or a digest) to the digest of the manifest it points to.",
         examples: &[
             (
@@ -1024,10 +1033,18 @@ namespace, with the namespace cut off.",
                 "List the repositories after 'last'",
                 "oar repo ls --last last_repo localhost:5000",
             ),
+            (
+                "[Experimental] List the repositories in JSON format",
+                "oar repo ls localhost:5000 --format json",
+            ),
+            (
+                "[Experimental] List the repositories using the given Go template",
+                "oar repo ls localhost:5000 --format go-template --template \"{{.repositories}}\"",
+            ),
         ],
-        groups: &[flags::REPO_LS, flags::REMOTE, flags::COMMON],
+        groups: &[flags::REPO_LS, flags::FORMAT, flags::REMOTE, flags::COMMON],
         prefixed_groups: &[],
-        formats: &[],
+        formats: &["text", "json", "go-template"],
         arity: (1, Some(1)),
         wants: "the target registry to list repositories from",
         run: cmd::repo::ls,
@@ -1039,7 +1056,8 @@ namespace, with the namespace cut off.",
         short: "Show tags of the target repository",
         mark: "",
         long: "Show the tags of a repository, sorted (registries may answer in any order). With a tag or \
-digest in the reference, only the tags pointing at that manifest are shown.",
+digest in the reference, only the tags pointing at that manifest are shown. In an OCI image layout named \
+with --oci-layout-path and a repository (no tag), only that repository's tags, without its prefix.",
         examples: &[
             (
                 "Show the tags of a repository",
@@ -1061,15 +1079,28 @@ digest in the reference, only the tags pointing at that manifest are shown.",
                 "Show the tags pointing at one manifest",
                 "oar repo tags localhost:5000/hello:latest",
             ),
+            (
+                "[Experimental] Show the tags in JSON format",
+                "oar repo tags localhost:5000/hello --format json",
+            ),
+            (
+                "[Experimental] Show the tags using the given Go template",
+                "oar repo tags localhost:5000/hello --format go-template --template \"{{.tags}}\"",
+            ),
+            (
+                "[Experimental] Show the tags of one repository in an OCI image layout",
+                "oar repo tags --oci-layout-path layout-dir localhost:5000/hello",
+            ),
         ],
         groups: &[
             flags::REPO_TAGS,
+            flags::FORMAT,
             flags::TARGET,
             flags::REMOTE,
             flags::COMMON,
         ],
         prefixed_groups: &[],
-        formats: &[],
+        formats: &["text", "json", "go-template"],
         arity: (1, Some(1)),
         wants: "the target repository to list tags from",
         run: cmd::repo::tags,

@@ -365,11 +365,18 @@ pub static DISCOVER: &[Flag] = &[
                 Some('o'),
                 Kind::Value,
                 "string",
-                "[Deprecated] format in which to display referrers (table, json, or tree). tree format will also show indirect referrers",
+                "[Deprecated] format in which to display referrers (table, json, or tree).",
             ),
             "tree",
         ),
         DISCOVER_OUTPUT,
+    ),
+    flag(
+        "depth",
+        None,
+        Kind::Value,
+        "int",
+        "[Experimental] level of referrers to display, if unused shows referrers of all levels",
     ),
 ];
 

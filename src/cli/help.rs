@@ -48,6 +48,10 @@ fn flag_left(s: &Spec) -> String {
 
 fn flag_help(s: &Spec, cmd: &Command) -> String {
     let mut h = s.help.clone();
+    // discover shows no progress: on a terminal it colors its tree.
+    if s.long == "no-tty" && cmd.path == ["discover"] {
+        h = "[Preview] disable colors".into();
+    }
     if s.long == "format" && !cmd.formats.is_empty() {
         let _ = write!(h, ": {}", cmd.formats.join(", "));
     }

@@ -424,25 +424,6 @@ pub fn is_layout(args: &Args, prefix: &str) -> bool {
             .is_some()
 }
 
-/// The argument of a target given by `--oci-layout-path`: a digest, a tag,
-/// or nothing.
-fn layout_path_selector(raw: &str) -> Result<Option<String>> {
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let valid = if raw.contains(':') {
-        oar::digest::Digest::parse(raw).is_ok()
-    } else {
-        oar::reference::is_valid_tag(raw)
-    };
-    if !valid {
-        return Err(Error::usage(format!(
-            "{raw:?}: not a tag or digest: with --oci-layout-path, name only the tag or digest of the manifest in the layout"
-        )));
-    }
-    Ok(Some(raw.to_string()))
-}
-
 /// Opens the target named by `raw`: an OCI layout with `--[prefix-]oci-layout`,
 /// else a registry repository. `actions` are the repository actions the
 /// command needs, asked for up front so one token serves the command.
@@ -490,10 +471,13 @@ pub fn open_target_with(
             ));
         }
         let (path, selector) = match layout_path {
-            // `--oci-layout-path DIR`: the argument is only the tag or
-            // digest, checked as one, so `host/repo:tag` is refused rather
-            // than taken for a tag.
-            Some(dir) => (dir.to_string(), layout_path_selector(raw)?),
+            // `--oci-layout-path DIR`: the argument is the layout's tag
+            // (any `org.opencontainers.image.ref.name`, such as
+            // `example.com/foo:v1`) or a digest, taken whole as oras does.
+            Some(dir) => (
+                dir.to_string(),
+                Some(raw.to_string()).filter(|r| !r.is_empty()),
+            ),
             None => parse_layout_ref(raw)?,
         };
         // A regular file is a layout packed as a tar archive, read in
@@ -628,6 +612,10 @@ pub fn format(args: &Args) -> Result<Format> {
 
 /// `flag` (a `--format` value) checked against the command's formats.
 fn parse_format(args: &Args, flag: &str) -> Result<Format> {
+    // oras 1.3 warns of the table format before checking anything else.
+    if flag == "table" {
+        eprintln!("Format \"table\" is deprecated and will be removed in a future release.");
+    }
     let allowed = args.cmd.formats;
     let mut template = args.value("template").unwrap_or("").to_string();
     let mut kind = flag.to_string();

@@ -226,19 +226,26 @@ pub(crate) fn check_layout_version(bytes: &[u8], what: &str) -> Result<()> {
 /// written (annotations, platform), as oras-go's store answers; a digest
 /// names plain content.
 pub(crate) fn find_in(idx: &Index, reference: &str) -> Option<Descriptor> {
-    let by_digest = reference.contains(':');
-    let found = idx.manifests.iter().find(|d| {
-        if by_digest {
-            d.digest.to_string() == reference
-        } else {
-            d.annotation(ANNOTATION_REF_NAME) == Some(reference)
-        }
-    })?;
-    Some(if by_digest {
-        Descriptor::new(found.media_type.clone(), found.digest.clone(), found.size)
-    } else {
-        found.clone()
-    })
+    // A tag first: layout tags may hold a colon (`example.com/foo:v1`).
+    if let Some(found) = idx
+        .manifests
+        .iter()
+        .find(|d| d.annotation(ANNOTATION_REF_NAME) == Some(reference))
+    {
+        return Some(found.clone());
+    }
+    if !reference.contains(':') {
+        return None;
+    }
+    let found = idx
+        .manifests
+        .iter()
+        .find(|d| d.digest.to_string() == reference)?;
+    Some(Descriptor::new(
+        found.media_type.clone(),
+        found.digest.clone(),
+        found.size,
+    ))
 }
 
 /// Resolves a reference in a layout whose `index.json` is `idx`: a

@@ -41,8 +41,6 @@ pub const USERNAME: &str = "hello";
 pub const PASSWORD: &str = "oras-test";
 /// `RegistryErrorPrefix`.
 pub const REGISTRY_ERROR_PREFIX: &str = "Error response from registry: ";
-/// `EmptyBodyPrefix`.
-pub const EMPTY_BODY_PREFIX: &str = "recognizable error message not found: ";
 /// `InvalidTag`.
 pub const INVALID_TAG: &str = "i-dont-think-this-tag-exists";
 /// `ImageRepo`.

@@ -40,4 +40,8 @@ pub const UNPORTABLE: &[Unportable] = &[
         spec: "command/pull.go: OCI image spec v1.1.0-rc2 artifact users: / should pull subject",
         reason: "needs ORAS's distribution fork's features: its subject's referrer is an OCI artifact manifest, listed through the fork's referrers API on Host",
     },
+    Unportable {
+        spec: "command/resolve_host.go: 1.1 registry users: / custom host is provided / should discover direct referrers of a subject",
+        reason: "OCI artifact manifests: it expects SBOMArtifactReferrer (application/vnd.oci.artifact.manifest.v1+json) among the referrers `Host` lists through the fork's referrers API",
+    },
 ];

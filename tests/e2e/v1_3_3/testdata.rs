@@ -18,9 +18,12 @@ pub mod feature {
     pub const EXPERIMENTAL_MARK: &str = "[Experimental]";
     /// `[Deprecated]`.
     pub const DEPRECATED_MARK: &str = "[Deprecated]";
-    /// `DeprecationMessageVerboseFlag`.
+    /// `feature.DeprecationMessageVerboseFlag`: pflag's warning for `--verbose`.
     pub const DEPRECATION_MESSAGE_VERBOSE_FLAG: &str =
         "Flag --verbose has been deprecated, and will be removed in a future release.";
+    /// `feature.DeprecationMessageTableFormat`.
+    pub const DEPRECATION_MESSAGE_TABLE_FORMAT: &str =
+        "Format \"table\" is deprecated and will be removed in a future release.\n";
 }
 
 /// `oras.MediaTypeUnknownConfig`.
@@ -136,6 +139,24 @@ pub mod foobar {
         }
     }
 
+    /// `FooBar`: the image as a registry resolves it.
+    pub fn foo_bar() -> Descriptor {
+        Descriptor {
+            media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+            digest: DIGEST.into(),
+            size: 851,
+            ..Descriptor::default()
+        }
+    }
+
+    /// `FooBarOCI`: the image as an OCI layout resolves its tag.
+    pub fn foo_bar_oci() -> Descriptor {
+        Descriptor {
+            annotations: annotations(&[("org.opencontainers.image.ref.name", "foobar")]),
+            ..foo_bar()
+        }
+    }
+
     /// `SBOMImageReferrer`.
     pub fn sbom_image_referrer() -> Descriptor {
         Descriptor {
@@ -159,6 +180,11 @@ pub mod foobar {
             digest: "sha256:0cb8c4da7e9ff2e7eefca33141091b9239218e3125a35e17e8bcd05fa3a5e714"
                 .into(),
             size: 670,
+            annotations: annotations(&[(
+                "org.opencontainers.image.created",
+                "2023-01-18T08:37:57Z",
+            )]),
+            artifact_type: "test/signature.file".into(),
             ..Descriptor::default()
         }
     }

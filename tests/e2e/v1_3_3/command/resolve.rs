@@ -18,9 +18,9 @@ mod oras_beginners {
                 .exec()
                 .out;
             assert!(
-                out.text().starts_with(feature::EXPERIMENTAL_MARK),
+                out.text().starts_with(feature::PREVIEW_MARK),
                 "help should start with {}:\n{}",
-                feature::EXPERIMENTAL_MARK,
+                feature::PREVIEW_MARK,
                 out.text()
             );
         }
@@ -33,9 +33,9 @@ mod oras_beginners {
                 .exec()
                 .out;
             assert!(
-                out.text().starts_with(feature::EXPERIMENTAL_MARK),
+                out.text().starts_with(feature::PREVIEW_MARK),
                 "help should start with {}:\n{}",
-                feature::EXPERIMENTAL_MARK,
+                feature::PREVIEW_MARK,
                 out.text()
             );
         }
@@ -111,7 +111,6 @@ mod oras_beginners {
             .expect_failure()
             .match_err_key_words(&[
                 REGISTRY_ERROR_PREFIX,
-                EMPTY_BODY_PREFIX,
                 "response status code 401: Unauthorized",
             ])
             .exec();
@@ -164,6 +163,18 @@ mod common_registry_user {
                 zot_host(),
                 multi_arch::DIGEST
             ));
+        }
+
+        /// `It("should show deprecation message when running with --verbose flag")`
+        #[test]
+        fn should_show_deprecation_message_when_running_with_verbose_flag() {
+            oras!(
+                "resolve",
+                registry_ref(zot_host(), IMAGE_REPO, multi_arch::DIGEST),
+                "--verbose"
+            )
+            .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+            .exec();
         }
 
         /// `It("should resolve with a fully qualified reference for a platform")`

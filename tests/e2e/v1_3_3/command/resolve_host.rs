@@ -87,13 +87,18 @@ mod registry_1_1_users {
             .exec();
             let out = oras!(
                 "discover",
-                "-o",
+                "--format",
                 "json",
                 registry_ref(host(), &repo, foobar::TAG)
             )
             .exec();
-            let index = must_index(out.out.contents());
-            assert_eq!(index.manifests.len(), 1, "{:#?}", index.manifests);
+            // `disv.Referrers`: the subject's direct referrers.
+            let disv = unmarshal_object(out.out.contents()).unwrap_or_else(|e| panic!("{e}"));
+            let referrers = disv
+                .get("referrers")
+                .and_then(|r| r.as_array())
+                .map_or(0, Vec::len);
+            assert_eq!(referrers, 1, "{disv:#?}");
         }
 
         /// `It("should push a blob from a stdin and output the descriptor with specific media-type")`
@@ -179,8 +184,7 @@ mod registry_1_1_users {
             oras!(
                 "cp",
                 registry_ref(MOCKED_HOST, IMAGE_REPO, foobar::TAG),
-                dst,
-                "-v"
+                dst
             )
             .args(&from())
             .match_status(&keys, true, keys.len())
@@ -195,7 +199,7 @@ mod registry_1_1_users {
             let repo = test_repo("cp/to");
             let tag = "copied";
             let keys = foobar::foobar_states();
-            oras!("cp", src, registry_ref(MOCKED_HOST, &repo, tag), "-v")
+            oras!("cp", src, registry_ref(MOCKED_HOST, &repo, tag))
                 .args(&to())
                 .match_status(&keys, true, keys.len())
                 .exec();
@@ -214,7 +218,7 @@ mod registry_1_1_users {
             flags.push("--resolve".into());
             flags.push(unary()[1].clone());
             let keys = foobar::foobar_states();
-            oras!("cp", src, registry_ref(MOCKED_HOST, &repo, tag), "-v")
+            oras!("cp", src, registry_ref(MOCKED_HOST, &repo, tag))
                 .args(&flags)
                 .match_status(&keys, true, keys.len())
                 .exec();
@@ -235,8 +239,7 @@ mod registry_1_1_users {
             oras!(
                 "cp",
                 registry_ref(MOCKED_HOST, IMAGE_REPO, foobar::TAG),
-                registry_ref(MOCKED_HOST, &repo, tag),
-                "-v"
+                registry_ref(MOCKED_HOST, &repo, tag)
             )
             .args(&flags)
             .match_status(&keys, true, keys.len())
@@ -338,7 +341,6 @@ mod registry_1_1_users {
             oras!(
                 "pull",
                 registry_ref(MOCKED_HOST, IMAGE_REPO, foobar::TAG),
-                "-v",
                 "--config",
                 config_name,
                 "-o",
@@ -374,7 +376,7 @@ mod registry_1_1_users {
             let repo = test_repo("push");
             let temp = prepare_temp_files();
             let keys = foobar::file_state_keys();
-            oras!("push", registry_ref(MOCKED_HOST, &repo, foobar::TAG), "-v")
+            oras!("push", registry_ref(MOCKED_HOST, &repo, foobar::TAG))
                 .args(&foobar::FILE_LAYER_NAMES)
                 .args(&unary())
                 .match_status(&keys, true, keys.len())

@@ -89,6 +89,19 @@ mod registry_1_1_users {
     mod running_tag {
         use super::*;
 
+        /// `It("should show deprecation message when running with --verbose flag")`
+        #[test]
+        fn should_show_deprecation_message_when_running_with_verbose_flag() {
+            oras!(
+                "tag",
+                registry_ref(zot_host(), IMAGE_REPO, multi_arch::TAG),
+                "latest",
+                "--verbose"
+            )
+            .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+            .exec();
+        }
+
         /// `It("should add a tag to an existent manifest when providing tag reference")`
         #[test]
         fn should_add_a_tag_to_an_existent_manifest_when_providing_tag_reference() {
