@@ -145,39 +145,47 @@ fn layout_path_beside_the_layout_flag_is_refused_and_nothing_moves() {
     assert_eq!(manifest(&reg, "dst", "v1"), Err(404), "nothing was pushed");
 }
 
+/// After `--to-oci-layout-path`, the argument is the layout's reference
+/// name taken whole, as oras (and oras-go's layout store, which asks only
+/// for a non-empty name) takes it: `host/repo:v1` becomes that
+/// `org.opencontainers.image.ref.name`, found again by the same name.
 #[test]
-fn a_full_reference_after_to_layout_path_is_refused_and_nothing_is_written() {
+fn a_full_reference_after_to_layout_path_is_the_layouts_reference_name() {
     let reg = Registry::start();
     let d = TempDir::new("cp-layout-path-full-ref");
     seed(&reg, &d);
     let full = reg.reference("dst:v1");
-    oar(
+    let cp = |name: &str| {
+        oar(
+            d.path(),
+            &[
+                "cp",
+                "--from-plain-http",
+                &reg.reference("src:v1"),
+                "--to-oci-layout-path",
+                "lay",
+                name,
+            ],
+        )
+    };
+    cp(&full).ok();
+    let index = String::from_utf8(d.read("lay/index.json")).unwrap();
+    assert!(
+        index.contains(&format!("\"org.opencontainers.image.ref.name\":\"{full}\"")),
+        "{index}"
+    );
+    let by_name = oar(
         d.path(),
-        &[
-            "cp",
-            "--from-plain-http",
-            &reg.reference("src:v1"),
-            "--to-oci-layout-path",
-            "lay",
-            &full,
-        ],
-    )
-    .fails(1, "not a tag or digest");
-    assert!(!d.join("lay").exists(), "no layout was started");
-    // The same copy with only the tag goes through.
-    oar(
-        d.path(),
-        &[
-            "cp",
-            "--from-plain-http",
-            &reg.reference("src:v1"),
-            "--to-oci-layout-path",
-            "lay",
-            "v1",
-        ],
+        &["manifest", "fetch", "--oci-layout-path", "lay", &full],
     )
     .ok();
-    assert!(d.join("lay/index.json").is_file());
+    assert_eq!(by_name.stdout.as_bytes(), manifest(&reg, "src", "v1").unwrap());
+    // The control: a name the layout does not hold is not found.
+    oar(
+        d.path(),
+        &["manifest", "fetch", "--oci-layout-path", "lay", &reg.reference("dst:v2")],
+    )
+    .fails(1, "not found");
 }
 
 #[test]
