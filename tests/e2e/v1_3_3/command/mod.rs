@@ -10,6 +10,7 @@ mod cp;
 mod custom_header;
 mod discover;
 mod manifest;
+mod manifest_index;
 mod pull;
 mod push;
 mod repo;
@@ -17,6 +18,7 @@ mod resolve;
 mod resolve_host;
 mod tag;
 mod version;
+mod version_linux;
 
 /// `RunAndShowPreviewInHelp(args, keywords...)`: the help of a preview
 /// command shows the mark before the command name and a usage section.
@@ -132,4 +134,25 @@ pub fn lines_of(s: &Session) -> Vec<String> {
         .split('\n')
         .map(str::to_string)
         .collect()
+}
+
+/// `MatchDefaultFlagValue(flag, defaultValue, commandPath...)` (utils/
+/// help.go): in `<commandPath> -h`, the text of `--<flag>` after `Flags:`
+/// up to the next flag says `(default "<defaultValue>")`.
+#[track_caller]
+pub fn match_default_flag_value(flag: &str, default_value: &str, command_path: &[&str]) {
+    let out = crate::e2e::exec::oras(command_path.iter().map(|s| s.to_string()).collect())
+        .args(&["-h"])
+        .exec()
+        .out
+        .text();
+    let help = out.split_once("Flags:").map_or("", |(_, h)| h);
+    let help = match help.split_once(&format!("--{flag}")) {
+        Some((_, h)) => h,
+        None => panic!("{flag:?} not found in {help:?}"),
+    };
+    let help = help.split("\n  -").next().unwrap_or_default();
+    let help = help.split("\n      --").next().unwrap_or_default();
+    let want = format!("(default \"{default_value}\")");
+    assert!(help.contains(&want), "{help:?} should contain {want:?}");
 }
