@@ -116,7 +116,7 @@ pub static COMMON: &[Flag] = &[
         Some('v'),
         "verbose output: also show unnamed content, retries and resumes",
     ),
-    switch("no-tty", None, "[Preview] do not show progress output"),
+    switch("no-tty", None, "[Preview] disable progress bars"),
 ];
 
 /// Talking to a registry: credentials and transport. Commands with two

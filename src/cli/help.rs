@@ -49,12 +49,20 @@ fn flag_left(s: &Spec) -> String {
 fn flag_help(s: &Spec, cmd: &Command) -> String {
     let mut h = s.help.clone();
     if s.long == "format" && !cmd.formats.is_empty() {
-        let _ = write!(h, ": {}", cmd.formats.join(", "));
+        let _ = write!(h, ": {}", cmd.format_names().join(", "));
     }
-    if !s.default.is_empty() {
-        let _ = write!(h, " (default {:?})", s.default);
-    } else if s.long == "format" && cmd.formats.first() == Some(&"tree") {
-        let _ = write!(h, " (default \"tree\")");
+    let default = match s.long.as_str() {
+        "format" if !cmd.formats.is_empty() => cmd.default_format(),
+        _ => s.default,
+    };
+    // pflag quotes the default of a string flag only: `(default "text")`
+    // but `(default 5)`.
+    if !default.is_empty() {
+        if s.metavar == "int" {
+            let _ = write!(h, " (default {default})");
+        } else {
+            let _ = write!(h, " (default {default:?})");
+        }
     }
     if s.kind == Kind::Multi {
         h.push_str(" (repeatable)");

@@ -36,3 +36,13 @@ pub const UNPORTABLE: &[Unportable] = &[Unportable {
     spec: "command/version_darwin.go: ORAS darwin user: / checking oras version / should run version command and show OS/Arch information",
     reason: "darwin-only: Go builds version_darwin.go for darwin alone, and the suite runs on linux",
 }];
+
+/// The suite and the binary agree on the oras release: `oras version`
+/// says it follows the release this suite was ported from, so moving to
+/// a new suite means moving the binary's constant with it.
+#[test]
+fn the_binary_follows_this_suite_version() {
+    oras!("version")
+        .match_key_words(&[format!("\nFollows:        oras {VERSION}\n")])
+        .exec();
+}
