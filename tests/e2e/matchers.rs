@@ -142,6 +142,11 @@ impl Machine {
                 m.add_path(&["Exists"]);
                 m.add_path(&["Mounted"]);
             }
+            // `manifest push` and `blob push`.
+            "manifest" | "blob" => {
+                m.add_path(&["Uploading", "Uploaded"]);
+                m.add_path(&["Exists"]);
+            }
             _ => return Err(format!("Unrecognized cmd name {cmd}")),
         }
         Ok(m)
