@@ -459,6 +459,8 @@ fn help_shows_defaults_as_oras_does() {
     // Control: a flag without a default shows none.
     assert!(!flag_line(&["push"], "artifact-type").contains("(default"));
     assert!(flag_line(&["push"], "no-tty").ends_with("[Preview] disable progress bars"));
+    let d = flag_line(&["discover"], "no-tty");
+    assert!(d.ends_with("[Preview] disable colors"), "{d}");
 }
 
 /// `manifest show` is `manifest fetch`, and `--format text` names the

@@ -46,8 +46,17 @@ fn flag_left(s: &Spec) -> String {
     format!("{short}--{} {ty}", s.long)
 }
 
+/// Where one command describes a shared flag in its own words, as oras
+/// does: discover draws no progress bars, so `--no-tty` there turns off
+/// colors.
+const OWN_WORDS: &[(&str, &str, &str)] = &[("discover", "no-tty", "[Preview] disable colors")];
+
 fn flag_help(s: &Spec, cmd: &Command) -> String {
-    let mut h = s.help.clone();
+    let name = cmd.name();
+    let mut h = OWN_WORDS
+        .iter()
+        .find(|(c, f, _)| *c == name && *f == s.long)
+        .map_or_else(|| s.help.clone(), |(_, _, words)| words.to_string());
     if s.long == "format" && !cmd.formats.is_empty() {
         let _ = write!(h, ": {}", cmd.format_names().join(", "));
     }
