@@ -398,3 +398,126 @@ fetch-config\tFetch the config of a manifest from a registry or an OCI image lay
         "{text}"
     );
 }
+
+/// `oar version`'s last line names the oras release oar follows, in the
+/// shape of oras's own fields (`Key:` padded to column 17), so a script
+/// can read it with `awk '/^Follows:/ {print $3}'`; arguments change
+/// nothing but a warning.
+#[test]
+fn version_names_the_oras_release_followed() {
+    let d = TempDir::new("cli");
+    let v = oar(d.path(), &["version"]).ok();
+    let follows: Vec<&str> = v
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Follows:"))
+        .collect();
+    assert_eq!(follows.len(), 1, "{}", v.stdout);
+    let line = follows[0];
+    assert_eq!(line.find("oras "), Some(16), "{line:?}");
+    let release = line.split_whitespace().nth(2).unwrap();
+    let numbers: Vec<&str> = release.trim_start_matches('v').split('.').collect();
+    assert!(
+        release.starts_with('v')
+            && numbers.len() == 3
+            && numbers.iter().all(|n| n.parse::<u32>().is_ok()),
+        "{line:?}"
+    );
+    // Control: extra arguments are warned about and ignored.
+    let w = oar(d.path(), &["version", "x"]).ok();
+    assert_eq!(w.stdout, v.stdout);
+    assert!(w.stderr.contains("warning:"), "{}", w.stderr);
+}
+
+/// Help shows defaults as pflag does: a string quoted, an int bare, and
+/// `--format`'s default (`text`, or discover's `tree`) listed too.
+#[test]
+fn help_shows_defaults_as_oras_does() {
+    let d = TempDir::new("cli");
+    let flag_line = |cmd: &[&str], flag: &str| {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let h = oar(d.path(), &args).ok().stdout;
+        h.lines()
+            .find(|l| l.trim_start().starts_with('-') && l.contains(&format!("--{flag} ")))
+            .unwrap_or_else(|| panic!("--{flag} not in {h}"))
+            .to_string()
+    };
+    let c = flag_line(&["push"], "concurrency");
+    assert!(c.ends_with("(default 5)"), "{c}");
+    assert!(flag_line(&["backup"], "concurrency").ends_with("(default 3)"));
+    let f = flag_line(&["manifest", "fetch"], "format");
+    assert!(
+        f.ends_with("json, go-template, text (default \"text\")"),
+        "{f}"
+    );
+    let f = flag_line(&["discover"], "format");
+    assert!(
+        f.ends_with("(default \"tree\")") && !f.contains("text"),
+        "{f}"
+    );
+    // Control: a flag without a default shows none.
+    assert!(!flag_line(&["push"], "artifact-type").contains("(default"));
+    assert!(flag_line(&["push"], "no-tty").ends_with("[Preview] disable progress bars"));
+    let d = flag_line(&["discover"], "no-tty");
+    assert!(d.ends_with("[Preview] disable colors"), "{d}");
+}
+
+/// `manifest show` is `manifest fetch`, and `--format text` names the
+/// default output; an unknown format is refused with the list oras
+/// gives, the default last.
+#[test]
+fn manifest_show_alias_and_format_text() {
+    let d = TempDir::new("cli");
+    d.write("hi.txt", "hi");
+    oar(d.path(), &["push", "--oci-layout", "lay:v1", "hi.txt"]).ok();
+    let fetched = oar(d.path(), &["manifest", "fetch", "--oci-layout", "lay:v1"]).ok();
+    let shown = oar(d.path(), &["manifest", "show", "--oci-layout", "lay:v1"]).ok();
+    assert_eq!(shown.stdout, fetched.stdout);
+    assert!(fetched.stdout.starts_with('{'), "{}", fetched.stdout);
+    let text = oar(
+        d.path(),
+        &[
+            "manifest",
+            "fetch",
+            "--oci-layout",
+            "lay:v1",
+            "--format",
+            "text",
+        ],
+    )
+    .ok();
+    assert_eq!(text.stdout, fetched.stdout);
+    // Controls: a near-miss alias and an unknown format are refused.
+    let r = oar(d.path(), &["manifest", "shows", "--oci-layout", "lay:v1"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    oar(
+        d.path(),
+        &[
+            "manifest",
+            "fetch",
+            "--oci-layout",
+            "lay:v1",
+            "--format",
+            "txt",
+        ],
+    )
+    .fails(1, "invalid format type: \"txt\"");
+    let r = oar(
+        d.path(),
+        &[
+            "manifest",
+            "fetch",
+            "--oci-layout",
+            "lay:v1",
+            "--format",
+            "txt",
+        ],
+    );
+    assert!(
+        r.stderr
+            .contains("supported types: json, go-template, text"),
+        "{}",
+        r.stderr
+    );
+}

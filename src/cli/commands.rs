@@ -28,7 +28,8 @@ pub struct Command {
     pub groups: &'static [&'static [Flag]],
     /// Groups taken twice with prefixes: `(group, prefix, side)`.
     pub prefixed_groups: &'static [(&'static [Flag], &'static str, &'static str)],
-    /// Values `--format` takes (first is the default), if it has the flag.
+    /// Values `--format` takes besides its default, if it has the flag
+    /// (see `default_format`).
     pub formats: &'static [&'static str],
     /// Least and most positional arguments.
     pub arity: (usize, Option<usize>),
@@ -42,6 +43,27 @@ impl Command {
     /// `push`, `manifest fetch`.
     pub fn name(&self) -> String {
         self.path.join(" ")
+    }
+
+    /// What `--format` is when not given, as help shows it and as the
+    /// command also accepts by name: discover draws a tree (listed among
+    /// its formats), every other command prints text.
+    pub fn default_format(&self) -> &'static str {
+        if self.formats.first() == Some(&"tree") {
+            "tree"
+        } else {
+            "text"
+        }
+    }
+
+    /// Every type `--format` takes, as oras lists them: the default last
+    /// when it is not among the others.
+    pub fn format_names(&self) -> Vec<&'static str> {
+        let mut all = self.formats.to_vec();
+        if !all.contains(&self.default_format()) {
+            all.push(self.default_format());
+        }
+        all
     }
 }
 
@@ -769,7 +791,7 @@ index where the registry has no referrers API.",
     },
     Command {
         path: &["manifest", "fetch"],
-        aliases: &["get"],
+        aliases: &["get", "show"],
         usage: "[flags] <name>{:<tag>|@<digest>}",
         short: "Fetch the manifest of an artifact",
         mark: "",

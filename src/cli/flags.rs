@@ -127,7 +127,7 @@ pub static COMMON: &[Flag] = &[
             "print status output for unnamed blobs, and notes of retries and resumes",
         )
     },
-    switch("no-tty", None, "[Preview] do not show progress output"),
+    switch("no-tty", None, "[Preview] disable progress bars"),
 ];
 
 /// Talking to a registry: credentials and transport. Commands with two

@@ -46,19 +46,32 @@ fn flag_left(s: &Spec) -> String {
     format!("{short}--{} {ty}", s.long)
 }
 
+/// Where one command describes a shared flag in its own words, as oras
+/// does: discover draws no progress bars, so `--no-tty` there turns off
+/// colors.
+const OWN_WORDS: &[(&str, &str, &str)] = &[("discover", "no-tty", "[Preview] disable colors")];
+
 fn flag_help(s: &Spec, cmd: &Command) -> String {
-    let mut h = s.help.clone();
-    // discover shows no progress: on a terminal it colors its tree.
-    if s.long == "no-tty" && cmd.path == ["discover"] {
-        h = "[Preview] disable colors".into();
-    }
+    let name = cmd.name();
+    let mut h = OWN_WORDS
+        .iter()
+        .find(|(c, f, _)| *c == name && *f == s.long)
+        .map_or_else(|| s.help.clone(), |(_, _, words)| words.to_string());
     if s.long == "format" && !cmd.formats.is_empty() {
-        let _ = write!(h, ": {}", cmd.formats.join(", "));
+        let _ = write!(h, ": {}", cmd.format_names().join(", "));
     }
-    if !s.default.is_empty() {
-        let _ = write!(h, " (default {:?})", s.default);
-    } else if s.long == "format" && cmd.formats.first() == Some(&"tree") {
-        let _ = write!(h, " (default \"tree\")");
+    let default = match s.long.as_str() {
+        "format" if !cmd.formats.is_empty() => cmd.default_format(),
+        _ => s.default,
+    };
+    // pflag quotes the default of a string flag only: `(default "text")`
+    // but `(default 5)`.
+    if !default.is_empty() {
+        if s.metavar == "int" {
+            let _ = write!(h, " (default {default})");
+        } else {
+            let _ = write!(h, " (default {default:?})");
+        }
     }
     if s.kind == Kind::Multi {
         h.push_str(" (repeatable)");

@@ -629,10 +629,12 @@ fn parse_format(args: &Args, flag: &str) -> Result<Format> {
         kind = "go-template".into();
         template = t.to_string();
     }
-    if kind.is_empty() {
-        // Not given: discover draws a tree, the others print text.
-        return Ok(match allowed.first() {
-            Some(&"tree") => Format::Named("tree"),
+    let default = args.cmd.default_format();
+    if kind.is_empty() || kind == default {
+        // Not given, or the default named: discover draws a tree, the
+        // others print text.
+        return Ok(match default {
+            "tree" => Format::Named("tree"),
             _ => Format::Text,
         });
     }
@@ -645,8 +647,12 @@ fn parse_format(args: &Args, flag: &str) -> Result<Format> {
     match allowed.iter().find(|a| **a == kind) {
         Some(&"go-template") => Ok(Format::Template(template)),
         Some(name) => Ok(Format::Named(name)),
-        None => Err(Error::usage(format!("invalid format type: {kind:?}"))
-            .recommend(format!("supported types: {}", allowed.join(", ")))),
+        None => Err(
+            Error::usage(format!("invalid format type: {kind:?}")).recommend(format!(
+                "supported types: {}",
+                args.cmd.format_names().join(", ")
+            )),
+        ),
     }
 }
 

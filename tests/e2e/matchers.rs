@@ -461,7 +461,26 @@ mod tests {
                 .is_err()
         );
         // Unknown commands fail, as in Go.
-        assert!(Status::new(&keys, "blob", true, 0).check(b"").is_err());
+        assert!(Status::new(&keys, "tag", true, 0).check(b"").is_err());
+        // `manifest push` uploads, but a skip is push's alone.
+        let m = [key(
+            "bc1a59d49fc7",
+            "application/vnd.oci.image.manifest.v1+json",
+        )];
+        let uploaded = lines(
+            "Uploading bc1a59d49fc7 application/vnd.oci.image.manifest.v1+json\nUploaded  bc1a59d49fc7 application/vnd.oci.image.manifest.v1+json\n",
+        );
+        assert!(
+            Status::new(&m, "manifest", true, 1)
+                .check(&uploaded)
+                .is_ok()
+        );
+        let skipped = lines("Skipped bc1a59d49fc7 application/vnd.oci.image.manifest.v1+json\n");
+        assert!(
+            Status::new(&m, "manifest", true, 1)
+                .check(&skipped)
+                .is_err()
+        );
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct Descriptor {
 /// `ocispec.Index` (the part the specs read).
 #[derive(Clone, Debug, Default)]
 pub struct Index {
+    /// `artifactType`.
+    pub artifact_type: String,
     /// `manifests`.
     pub manifests: Vec<Descriptor>,
 }
@@ -217,6 +219,7 @@ fn descriptors(m: &Map<String, Value>, name: &str) -> Result<Vec<Descriptor>, St
 pub fn unmarshal_index(data: &[u8]) -> Result<Index, String> {
     let m = unmarshal_object(data)?;
     Ok(Index {
+        artifact_type: string(&m, "artifactType")?,
         manifests: descriptors(&m, "manifests")?,
     })
 }

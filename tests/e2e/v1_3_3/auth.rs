@@ -64,25 +64,33 @@ mod common_registry_user {
                 a.push(auth_config_path.clone());
                 a
             };
-            // The Go spec's order, with copy second.
-            let mut all = commands(z, &blob.path);
-            let copy = vec![
-                "copy".to_string(),
-                format!("{z}/repo:from"),
-                format!("{z}/repo:to"),
-                "--from-registry-config".into(),
-                auth_config_path.clone(),
-                "--to-registry-config".into(),
-                auth_config_path.clone(),
-            ];
-            let attach = cfg(all.remove(0));
-            run_without_login(&attach);
-            run_without_login(&copy);
-            let discover = cfg(all.remove(0));
-            run_without_login(&discover);
-            for a in all {
+            for a in commands(z, &blob.path) {
                 run_without_login(&cfg(a));
             }
+        }
+
+        /// `It("should fail with modified error prefix when running commands without logging in")`
+        #[test]
+        fn should_fail_with_modified_error_prefix_when_running_commands_without_logging_in() {
+            let dir = temp_dir();
+            let auth_config_path = path_str(dir.join("auth.config"));
+            let from = format!("{}/repo:from", zot_host());
+            oras!(
+                "copy",
+                from,
+                format!("{}/repo:to", zot_host()),
+                "--from-registry-config",
+                auth_config_path,
+                "--to-registry-config",
+                auth_config_path
+            )
+            .expect_failure()
+            .match_err_key_words(&[
+                format!("Error from source registry for {from:?}"),
+                "basic credential not found".to_string(),
+            ])
+            .with_description("fail with modified error prefix when not logged in")
+            .exec();
         }
     }
 
@@ -94,7 +102,11 @@ mod common_registry_user {
         #[test]
         fn should_fail_with_registry_error() {
             let blob = write_temp_file("blob", "test");
-            for args in commands(zot_host(), &blob.path) {
+            // 1.3 leaves push and pull out of this list.
+            let listed = commands(zot_host(), &blob.path)
+                .into_iter()
+                .filter(|a| a[0] != "push" && a[0] != "pull");
+            for args in listed {
                 crate::e2e::exec::oras(args)
                     .args(&["-u", USERNAME, "-p", &format!("{PASSWORD}1")])
                     .expect_failure()
@@ -158,6 +170,25 @@ mod common_registry_user {
                 "Using --password via the CLI is insecure",
                 "Use --password-stdin",
             ])
+            .exec();
+        }
+
+        /// `It("should show deprecation message when running with --verbose flag")`
+        #[test]
+        fn should_show_deprecation_message_when_running_with_verbose_flag() {
+            let dir = temp_dir();
+            oras!(
+                "login",
+                zot_host(),
+                "-u",
+                USERNAME,
+                "-p",
+                PASSWORD,
+                "--registry-config",
+                tmp_config(&dir),
+                "--verbose"
+            )
+            .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
             .exec();
         }
 
@@ -329,7 +360,6 @@ mod common_registry_user {
                 "cp",
                 src,
                 dst,
-                "-v",
                 "--from-registry-config",
                 legacy,
                 "--to-registry-config",

@@ -30,7 +30,8 @@ use super::Unportable;
 /// (`application/vnd.oci.artifact.manifest.v1+json`, image-spec
 /// v1.1.0-rc2), which Debian's distribution 2.8 neither stores nor serves,
 /// listed through the fork's referrers API. The seed data of `Host` holds
-/// them only in the fork's own `_referrers` index.
+/// them only in the fork's own `_referrers` index. The other allowed
+/// reason: a spec Go builds for darwin only.
 pub const UNPORTABLE: &[Unportable] = &[
     Unportable {
         spec: "command/cp.go: OCI image spec v1.1.0-rc2 artifact users: / should copy an image and its referrers to a new repository",
@@ -44,4 +45,18 @@ pub const UNPORTABLE: &[Unportable] = &[
         spec: "command/resolve_host.go: 1.1 registry users: / custom host is provided / should discover direct referrers of a subject",
         reason: "OCI artifact manifests: it expects SBOMArtifactReferrer (application/vnd.oci.artifact.manifest.v1+json) among the referrers `Host` lists through the fork's referrers API",
     },
+    Unportable {
+        spec: "command/version_darwin.go: ORAS darwin user: / checking oras version / should run version command and show OS/Arch information",
+        reason: "darwin-only: Go builds version_darwin.go for darwin alone, and the suite runs on linux",
+    },
 ];
+
+/// The suite and the binary agree on the oras release: `oras version`
+/// says it follows the release this suite was ported from, so moving to
+/// a new suite means moving the binary's constant with it.
+#[test]
+fn the_binary_follows_this_suite_version() {
+    oras!("version")
+        .match_key_words(&[format!("\nFollows:        oras {VERSION}\n")])
+        .exec();
+}

@@ -333,6 +333,74 @@ pub mod multi_arch {
         v.push(linux_amd64_referrer_config_state_key());
         v
     }
+
+    /// A child image of the index, as `manifest index` writes its entry.
+    fn child(digest: &str, architecture: &str, variant: &str) -> Descriptor {
+        Descriptor {
+            media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+            digest: digest.into(),
+            size: 458,
+            platform: Some(crate::e2e::ocispec::Platform {
+                architecture: architecture.into(),
+                os: "linux".into(),
+                variant: variant.into(),
+                ..Default::default()
+            }),
+            ..Descriptor::default()
+        }
+    }
+
+    /// `multi_arch.LinuxAMD64`.
+    pub fn linux_amd64() -> Descriptor {
+        child(LINUX_AMD64_DIGEST, "amd64", "")
+    }
+
+    /// `multi_arch.LinuxARM64`.
+    pub fn linux_arm64() -> Descriptor {
+        child(
+            "sha256:4f93460061882467e6fb3b772dc6ab72130d9ac1906aed2fc7589a5cd145433c",
+            "arm64",
+            "",
+        )
+    }
+
+    /// `multi_arch.LinuxARMV7`.
+    pub fn linux_armv7() -> Descriptor {
+        child(
+            "sha256:58efe73e78fe043ca31b89007a025c594ce12aa7e6da27d21c7b14b50112e255",
+            "arm",
+            "v7",
+        )
+    }
+
+    /// `multi_arch.DescriptorObject`.
+    pub fn descriptor_object() -> Descriptor {
+        Descriptor {
+            media_type: "application/vnd.oci.image.index.v1+json".into(),
+            digest: DIGEST.into(),
+            size: 706,
+            ..Descriptor::default()
+        }
+    }
+
+    /// `multi_arch.OutputIndex`.
+    pub const OUTPUT_INDEX: &str = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:9d84a5716c66a1d1b9c13f8ed157ba7d1edfe7f9b8766728b8a1f25c0d9c14c1","size":458,"platform":{"architecture":"amd64","os":"linux"}}]}"#;
+}
+
+/// `testdata/nonjson_config`.
+pub mod nonjson_config {
+    use super::*;
+
+    /// `nonjson_config.Descriptor`.
+    pub fn descriptor() -> Descriptor {
+        Descriptor {
+            media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+            digest: "sha256:9d16f5505246424aed7116cb21216704ba8c919997d0f1f37e154c11d509e1d2"
+                .into(),
+            size: 529,
+            ..Descriptor::default()
+        }
+    }
 }
 
 /// `testdata/artifact` and its sub-packages.

@@ -7,6 +7,10 @@ const INVALID_DIGEST: &str =
     "sha256:0000000000000000000000000000000000000000000000000000000000000000";
 const DELETED_DESCRIPTOR: &str = "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:fd6ed2f36b5465244d5dc86cb4e7df0ab8a9d24adc57825099f522fe009a22bb\",\"size\":851}";
 const TEMP_TAG: &str = "to-delete";
+/// The manifest the `--verbose` specs push, and its digest.
+const VERBOSE_MANIFEST: &str = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:fe9dbc99451d0517d65e048c309f0b5afb2cc513b7a3d456b6cc29fe641386c5","size":53},"layers":[]}"#;
+const VERBOSE_DIGEST: &str =
+    "sha256:bc1a59d49fc7c7b0a31f22ca0c743ecdabdb736777e3d9672fa9d97b4fe323f4";
 
 /// `fmt.Sprintf(repoFmt, kind, name)`.
 fn repo(kind: &str, name: &str) -> String {
@@ -47,6 +51,50 @@ mod oras_beginners {
                 oras!("manifest", "push", "--help")
                     .match_key_words(&["--pretty", "prettify JSON"])
                     .exec();
+            }
+
+            /// `It("should not show --verbose in help doc")`
+            #[test]
+            fn should_not_show_verbose_in_help_doc() {
+                let out = oras!("push", "--help")
+                    .match_key_words(&[EXAMPLE_DESC])
+                    .exec()
+                    .out;
+                out.should_not_say("--verbose");
+            }
+
+            /// `It("should show deprecation message and print unnamed status output for --verbose")`
+            #[test]
+            fn should_show_deprecation_message_and_print_unnamed_status_output_for_verbose() {
+                let tag = "test-verbose";
+                oras!("manifest", "push", zot_image(tag), "-", "--verbose")
+                    .with_input(VERBOSE_MANIFEST)
+                    .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+                    .match_key_words(&["Pushed", &zot_image(tag), "Digest:", VERBOSE_DIGEST])
+                    .match_status(
+                        &[key(
+                            "bc1a59d49fc7",
+                            "application/vnd.oci.image.manifest.v1+json",
+                        )],
+                        true,
+                        1,
+                    )
+                    .exec();
+            }
+
+            /// `It("should show deprecation message and should NOT print unnamed status output for --verbose=false")`
+            #[test]
+            fn should_show_deprecation_message_and_should_not_print_unnamed_status_output_for_verbose_false()
+             {
+                let tag = "test-verbose-false";
+                let out = oras!("manifest", "push", zot_image(tag), "-", "--verbose=false")
+                    .with_input(VERBOSE_MANIFEST)
+                    .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+                    .match_key_words(&["Pushed", &zot_image(tag), "Digest:", VERBOSE_DIGEST])
+                    .exec()
+                    .out;
+                // should not print status output for unnamed blobs
+                out.should_not_say("application/vnd.oci.image.manifest.v1+json");
             }
 
             /// `It("should fail and show detailed error description if no argument provided")`
@@ -99,11 +147,33 @@ mod oras_beginners {
         mod running_manifest_fetch {
             use super::*;
 
-            /// `It("should call sub-commands with aliases")`
+            /// `It("should call sub-commands with alias get")`
             #[test]
-            fn should_call_sub_commands_with_aliases() {
+            fn should_call_sub_commands_with_alias_get() {
                 oras!("manifest", "get", "--help")
-                    .match_key_words(&[EXAMPLE_DESC])
+                    .match_key_words(&[EXAMPLE_DESC, "Aliases:", "fetch, get, show"])
+                    .exec();
+            }
+
+            /// `It("should call sub-commands with alias show")`
+            #[test]
+            fn should_call_sub_commands_with_alias_show() {
+                oras!("manifest", "show", "--help")
+                    .match_key_words(&[EXAMPLE_DESC, "Aliases:", "fetch, get, show"])
+                    .exec();
+            }
+
+            /// `It("should show text as default format type in help doc")`
+            #[test]
+            fn should_show_text_as_default_format_type_in_help_doc() {
+                match_default_flag_value("format", "text", &["manifest", "fetch"]);
+            }
+
+            /// `It("should show deprecation message when running with --verbose flag")`
+            #[test]
+            fn should_show_deprecation_message_when_running_with_verbose_flag() {
+                oras!("manifest", "fetch", zot_image(foobar::TAG), "--verbose")
+                    .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
                     .exec();
             }
 
@@ -771,6 +841,26 @@ mod registry_1_1_users {
             .exec();
         }
 
+        /// `It("should push a manifest and add multiple tags to it")`
+        #[test]
+        fn should_push_a_manifest_and_add_multiple_tags_to_it() {
+            let repo = repo("push", "multi-tags");
+            copy_zot_repo(IMAGE_REPO, &repo);
+            // test
+            oras!(
+                "manifest",
+                "push",
+                format!("{},t2,t3", registry_ref(zot_host(), &repo, "t1")),
+                "-"
+            )
+            .with_input(MANIFEST)
+            .exec();
+            // verify
+            for tag in ["t1", "t2", "t3"] {
+                oras!("manifest", "fetch", registry_ref(zot_host(), &repo, tag)).exec();
+            }
+        }
+
         /// `It("should push a manifest from file")`
         #[test]
         fn should_push_a_manifest_from_file() {
@@ -815,6 +905,19 @@ mod registry_1_1_users {
             oras!("manifest", "fetch-config", zot_image(foobar::TAG))
                 .match_content("{}")
                 .exec();
+        }
+
+        /// `It("should show deprecation message when running with --verbose flag")`
+        #[test]
+        fn should_show_deprecation_message_when_running_with_verbose_flag() {
+            oras!(
+                "manifest",
+                "fetch-config",
+                zot_image(foobar::TAG),
+                "--verbose"
+            )
+            .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+            .exec();
         }
 
         /// `It("should fetch a config descriptor via a tag")`
@@ -915,6 +1018,24 @@ mod registry_1_1_users {
             .with_input("y")
             .exec();
             validate_tag(&registry_ref(zot_host(), &dst_repo, ""), TEMP_TAG, true);
+        }
+
+        /// `It("should show deprecation message when running with --verbose flag")`
+        #[test]
+        fn should_show_deprecation_message_when_running_with_verbose_flag() {
+            let dst_repo = repo("delete", "verbose-flag");
+            prepare(
+                &zot_image(foobar::TAG),
+                &registry_ref(zot_host(), &dst_repo, TEMP_TAG),
+            );
+            oras!(
+                "manifest",
+                "delete",
+                registry_ref(zot_host(), &dst_repo, TEMP_TAG),
+                "--verbose"
+            )
+            .match_err_key_words(&[feature::DEPRECATION_MESSAGE_VERBOSE_FLAG])
+            .exec();
         }
 
         /// `It("should do confirmed deletion via flag")`

@@ -11,6 +11,7 @@ mod cp;
 mod custom_header;
 mod discover;
 mod manifest;
+mod manifest_index;
 mod pull;
 mod push;
 mod repo;
@@ -19,6 +20,7 @@ mod resolve_host;
 mod restore;
 mod tag;
 mod version;
+mod version_linux;
 
 /// `RunAndShowPreviewInHelp(args, keywords...)`: the help of a preview
 /// command shows the mark before the command name and a usage section.
