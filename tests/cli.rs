@@ -347,7 +347,7 @@ t oar ""; t oar manifest fe; t oar repository ""; t oar push --artifact-t; t oar
             "--artifact-type",
             "",
             "--descriptor",
-            "--to-oci-layout"
+            "--to-oci-layout --to-oci-layout-path"
         ]
     );
     // zsh runs the same function through bashcompinit (zsh filters the

@@ -730,7 +730,7 @@ fn index_with_referrers_travels_registry_layout_registry_intact() {
             ],
         )
         .ok();
-        json(&out.stdout)["manifests"][0]["digest"]
+        json(&out.stdout)["referrers"][0]["digest"]
             .as_str()
             .unwrap()
             .to_string()

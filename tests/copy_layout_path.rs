@@ -179,17 +179,26 @@ fn a_full_reference_after_to_layout_path_is_the_layouts_reference_name() {
         &["manifest", "fetch", "--oci-layout-path", "lay", &full],
     )
     .ok();
-    assert_eq!(by_name.stdout.as_bytes(), manifest(&reg, "src", "v1").unwrap());
+    assert_eq!(
+        by_name.stdout.as_bytes(),
+        manifest(&reg, "src", "v1").unwrap()
+    );
     // The control: a name the layout does not hold is not found.
     oar(
         d.path(),
-        &["manifest", "fetch", "--oci-layout-path", "lay", &reg.reference("dst:v2")],
+        &[
+            "manifest",
+            "fetch",
+            "--oci-layout-path",
+            "lay",
+            &reg.reference("dst:v2"),
+        ],
     )
     .fails(1, "not found");
 }
 
 #[test]
-fn a_copy_failing_midway_names_its_side_and_a_missing_root_does_not() {
+fn a_copy_failing_midway_names_its_side_and_a_missing_root_names_it_when_part_of_the_copy() {
     let reg = Registry::start();
     let d = TempDir::new("cp-side-error");
     let original = seed(&reg, &d);
@@ -239,10 +248,10 @@ fn a_copy_failing_midway_names_its_side_and_a_missing_root_does_not() {
         "no tag without its layer"
     );
 
-    // A root that is not there is no copy failure: the usual first word.
-    oar(
-        d.path(),
-        &[
+    // A root that is not there, copied to a named destination: oras finds
+    // it as part of the copy, so the source is named.
+    let missing = |extra: &[&str]| {
+        let mut args = vec![
             "cp",
             "--from-oci-layout-path",
             "lay",
@@ -250,7 +259,18 @@ fn a_copy_failing_midway_names_its_side_and_a_missing_root_does_not() {
             "--to-oci-layout-path",
             "lay2",
             "v1",
-        ],
-    )
-    .fails(1, "missing");
+        ];
+        args.extend_from_slice(extra);
+        oar(d.path(), &args)
+    };
+    let r = missing(&[]).fails(1, "missing");
+    assert!(
+        r.stderr
+            .starts_with("Error from source oci-layout for \"missing\": "),
+        "{}",
+        r.stderr
+    );
+    // With -r, oras finds the root first: the usual first word.
+    let r = missing(&["-r"]).fails(1, "missing");
+    assert!(r.stderr.starts_with("Error: "), "{}", r.stderr);
 }

@@ -676,7 +676,13 @@ fn killed_pushes_resume_their_upload_session() {
     proxy.clear();
     proxy.reset_records();
     let r = run(dir.path(), &args, &[]).ok();
-    assert_eq!(r.stdout.matches("Exists").count(), 2, "{}", r.stdout);
+    // The two files sent whole before the kill are there (beside the
+    // empty config, which oras 1.3 shows too).
+    let exists = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Exists") && l.ends_with(".bin"));
+    assert_eq!(exists.count(), 2, "{}", r.stdout);
     let second = proxy.sent("PATCH", "/blobs/uploads/");
     assert!(second < size, "the rerun sent {second} of {size}");
     eprintln!(

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use crate::util::{TempDir, json, oar, sha256_of_file};
 
 /// The ORAS e2e fixtures (data written by oras itself, copied unchanged
-/// from the ORAS repository under the Apache License 2.0; see their README).
+/// from the ORAS repository under the Apache License 2.0; see their README),
+/// as of the suite version ported in `tests/e2e`.
 pub fn fixtures() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oras-e2e");
+    let p = crate::e2e::test_data_root();
     assert!(
         p.is_dir(),
         "the ORAS fixtures are missing at {}",

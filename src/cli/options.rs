@@ -374,7 +374,7 @@ impl TargetRef {
     pub fn require_selector(&self, cmd: &Command, tag_ok: bool) -> Result<&str> {
         self.selector
             .as_deref()
-            .filter(|s| !s.is_empty() && (tag_ok || s.contains(':')))
+            .filter(|s| !s.is_empty() && (tag_ok || is_digest(s)))
             .ok_or_else(|| {
                 let (what, form) = if tag_ok {
                     (
@@ -413,6 +413,13 @@ pub fn parse_layout_ref(raw: &str) -> Result<(String, Option<String>)> {
         return Err(Error::usage(format!("found empty file path in {raw:?}")));
     }
     Ok((path.to_string(), sel))
+}
+
+/// Whether a tag-or-digest selector is a digest. A layout's tag may hold a
+/// colon (`--oci-layout-path DIR host/repo:v1` names that reference), so
+/// only a selector that parses as a digest is one.
+pub fn is_digest(selector: &str) -> bool {
+    oar::digest::Digest::parse(selector).is_ok()
 }
 
 /// Whether the target (`prefix` "" or "from"/"to") is an OCI image layout:

@@ -264,10 +264,11 @@ pub(crate) fn resolve_in(
         return Ok(d);
     }
     let not_found = || Error::not_found(Missing::Manifest, format!("{name}:{reference}"));
-    if !reference.contains(':') {
+    // Not listed, and not a digest: a tag the layout does not hold (a tag
+    // may hold a colon, so a colon does not make a digest).
+    let Ok(digest) = Digest::parse(reference) else {
         return Err(not_found());
-    }
-    let digest = Digest::parse(reference)?;
+    };
     let size = size_of(&digest).ok_or_else(not_found)?;
     let probe = Descriptor::new(media_type::OCI_MANIFEST, digest.clone(), size);
     let bytes = fetch_all(store, &probe)?;

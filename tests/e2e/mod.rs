@@ -33,6 +33,8 @@ mod ocispec;
 mod seed;
 
 mod v1_3_3;
+/// The suite's testdata, which other tests use as real oras-made data.
+pub use env::test_data_root;
 /// The oras release whose suite is ported.
 use v1_3_3 as suite;
 

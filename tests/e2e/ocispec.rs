@@ -277,6 +277,12 @@ pub fn should_contain(list: &[Descriptor], want: &Descriptor) {
     );
 }
 
+/// `Expect(list).To(HaveLen(n))`.
+#[track_caller]
+pub fn should_have_len(list: &[Descriptor], n: usize) {
+    assert_eq!(list.len(), n, "expected {n} elements in {list:#?}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

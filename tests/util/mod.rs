@@ -115,8 +115,9 @@ impl Run {
     }
 
     /// Asserts failure with `code` and a one-line error message that
-    /// contains `needle`: `Error: …`, or `Error response from registry: …`
-    /// for what a registry answered, as oras prints them.
+    /// contains `needle`: `Error: …`, `Error response from registry: …` for
+    /// what a registry answered, or `Error from <side> …` for a side of a
+    /// copy, as oras prints them.
     #[track_caller]
     pub fn fails(self, code: i32, needle: &str) -> Run {
         assert_eq!(
@@ -127,7 +128,11 @@ impl Run {
         let errors: Vec<&str> = self
             .stderr
             .lines()
-            .filter(|l| l.starts_with("Error: ") || l.starts_with("Error response from registry: "))
+            .filter(|l| {
+                l.starts_with("Error: ")
+                    || l.starts_with("Error response from registry: ")
+                    || l.starts_with("Error from ")
+            })
             .collect();
         assert_eq!(
             errors.len(),

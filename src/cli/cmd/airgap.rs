@@ -64,9 +64,8 @@ pub fn required_path<'a>(args: &'a Args, flag: &str) -> Result<&'a str> {
 }
 
 /// The tags to move and what they name in `src`: `tags`, or every tag
-/// `src` lists but the referrers tag schema's (`sha256-<hex>`: the
-/// referrers go with `--include-referrers`, and a registry without the
-/// referrers API makes them on restore). None is an error naming `place`
+/// `src` lists (the referrers tag schema's `sha256-<hex>` too, as oras
+/// lists them). None is an error naming `place`
 /// (`repository "x"`, `OCI layout "x"`) with oras's hint to list tags with
 /// `hint`. Prints oras's `Found …` line(s) with `found_in`, then resolves
 /// every tag before anything is copied, as oras does. A registry refusing
@@ -84,7 +83,7 @@ pub fn resolve_tags(
         let lister = src
             .as_tag_lister()
             .ok_or_else(|| Error::other("the target does not support tag listing"))?;
-        oar::content::all_tags_without_referrers(lister, "").map_err(|e| {
+        oar::content::all_tags(lister, "").map_err(|e| {
             let e = Error::from(e).wrap("failed to find tags");
             if src.repository().is_some() {
                 e.registry_answer()

@@ -25,7 +25,7 @@ pub fn run(args: &Args) -> Result<()> {
     let (src, sref) = options::open_target(args, "from", from_raw, &["pull"])?;
     let (dst, dref) = options::open_target(args, "to", &to_raw, &["pull", "push"])?;
     let selector = sref.require_selector(args.cmd, true)?.to_string();
-    let dst_tag = dref.selector.clone().filter(|s| !s.contains(':'));
+    let dst_tag = dref.selector.clone().filter(|s| !options::is_digest(s));
     let mut opts = CopyOptions::default().referrers(args.flag("recursive"));
     if let Some(p) = platform {
         opts = opts.platform(p);
@@ -33,8 +33,12 @@ pub fn run(args: &Args) -> Result<()> {
     let mut status =
         Status::new(7, options::unnamed(args), false).on_terminal(options::tty(args), "Downloaded");
     let failed = OnceLock::new();
+    let source = Sided {
+        root_is_copy: !args.flag("recursive") && dref.selector.is_some(),
+        ..Sided::new(src.as_ref(), Side::Source, &failed)
+    };
     let (root, bytes) = copy(
-        &Sided::new(src.as_ref(), Side::Source, &failed),
+        &source,
         &selector,
         &Sided::new(dst.as_ref(), Side::Destination, &failed),
         dst_tag.as_deref(),
@@ -47,7 +51,7 @@ pub fn run(args: &Args) -> Result<()> {
         None => e.into(),
     })?;
     status.finish()?;
-    if let Some(d) = dref.selector.as_deref().filter(|s| s.contains(':'))
+    if let Some(d) = dref.selector.as_deref().filter(|s| options::is_digest(s))
         && d != root.digest.to_string()
     {
         return Err(oar::Error::DigestMismatch {
@@ -57,7 +61,7 @@ pub fn run(args: &Args) -> Result<()> {
         .into());
     }
     let mut from_shown = sref.clone();
-    if selector.contains(':') && selector != root.digest.to_string() {
+    if options::is_digest(&selector) && selector != root.digest.to_string() {
         // A platform was picked from an index: show what was copied.
         from_shown.raw = format!("{}@{}", sref.path, root.digest);
     }
@@ -94,12 +98,16 @@ enum Side {
 
 /// A store of one side of a copy that notes the first failure of either
 /// side (in `failed`, shared by both), so that the copy's error can name
-/// the side it came from. Finding the root on the source is not noted:
-/// oras reports that failure as any command would.
+/// the side it came from. Finding the root on the source is noted only
+/// when it is part of the copy (`root_is_copy`): oras copies to a named
+/// destination in one step that reports the source, while with `-r`, or
+/// with no tag or digest for the destination, it finds the root first and
+/// reports a failure there as any command would.
 struct Sided<'a> {
     inner: &'a dyn Target,
     side: Side,
     failed: &'a OnceLock<Side>,
+    root_is_copy: bool,
 }
 
 impl<'a> Sided<'a> {
@@ -108,6 +116,7 @@ impl<'a> Sided<'a> {
             inner,
             side,
             failed,
+            root_is_copy: false,
         }
     }
 
@@ -163,8 +172,8 @@ impl Resolver for Sided<'_> {
     }
 
     fn fetch_reference(&self, reference: &str) -> oar::Result<(Descriptor, Vec<u8>)> {
-        // The root: not part of moving the graph.
-        self.inner.fetch_reference(reference)
+        let r = self.inner.fetch_reference(reference);
+        if self.root_is_copy { self.note(r) } else { r }
     }
 }
 

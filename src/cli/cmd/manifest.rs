@@ -218,7 +218,7 @@ pub fn push(args: &Args) -> Result<()> {
         .selector
         .clone()
         .unwrap_or_else(|| desc.digest.to_string());
-    if reference.contains(':') && reference != desc.digest.to_string() {
+    if options::is_digest(&reference) && reference != desc.digest.to_string() {
         return Err(oar::Error::DigestMismatch {
             expected: reference,
             actual: desc.digest.to_string(),
@@ -236,7 +236,7 @@ pub fn push(args: &Args) -> Result<()> {
         status.print("Exists", &desc);
     } else {
         status.print("Uploading", &desc);
-        if reference.contains(':') {
+        if options::is_digest(&reference) {
             oar::content::push_bytes(target.as_ref(), &desc, &bytes)?;
         } else {
             target.push_tagged(&desc, &bytes, &reference)?;

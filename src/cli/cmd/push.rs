@@ -322,7 +322,7 @@ pub fn run(args: &Args) -> Result<()> {
         Status::new(9, options::unnamed(args), json).on_terminal(options::tty(args), "Downloaded");
     let mut uploads = load_files(args, &args.positionals[1..], &annotations, &mut status)?;
     let (target, tref) = options::open_target(args, "", &raw, &["pull", "push"])?;
-    if tref.selector.as_deref().is_some_and(|s| s.contains(':')) {
+    if tref.selector.as_deref().is_some_and(options::is_digest) {
         return Err(Error::usage(format!(
             "{raw:?}: cannot push to a digest reference; give a tag, or no tag to push by digest"
         )));

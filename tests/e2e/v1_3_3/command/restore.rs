@@ -438,6 +438,10 @@ mod oras_users {
         }
 
         /// `It("should restore all tags with referrers when no specific tags are provided")`
+        /// (The source repository on `api_host()`: zot answers the
+        /// referrers API, and Debian's registry, without it, keeps
+        /// referrers under `sha256-<hex>` tags, which "all tags" would back
+        /// up as oras does. The restore goes to zot's stand-in.)
         #[test]
         fn should_restore_all_tags_with_referrers_when_no_specific_tags_are_provided() {
             let tmp = temp_dir();
@@ -446,8 +450,8 @@ mod oras_users {
             for tag in SRC_TAGS {
                 oras!(
                     "cp",
-                    registry_ref(zot_host(), ARTIFACT_REPO, tag),
-                    registry_ref(zot_host(), &test_src_repo, tag),
+                    registry_ref(api_host(), ARTIFACT_REPO, tag),
+                    registry_ref(api_host(), &test_src_repo, tag),
                     "-r"
                 )
                 .with_description("copying tag to test repo")
@@ -456,7 +460,7 @@ mod oras_users {
             backup(
                 &backup_dir,
                 &[INCLUDE_REFERRERS],
-                &format!("{}/{test_src_repo}", zot_host()),
+                &format!("{}/{test_src_repo}", api_host()),
             );
             let test_dst_repo = restore_test_repo("restore-all-tags-referrers");
             let keys = foobar_and_multi_with_referrers_state_keys();
@@ -471,8 +475,20 @@ mod oras_users {
             .exec();
             for tag in SRC_TAGS {
                 let dst_ref = registry_ref(zot_host(), &test_dst_repo, tag);
-                compare_ref(&registry_ref(zot_host(), &test_src_repo, tag), &dst_ref);
-                compare_restored_referrers(zot_host(), &test_src_repo, &test_dst_repo, &dst_ref);
+                compare_ref(&registry_ref(api_host(), &test_src_repo, tag), &dst_ref);
+                let referrers = oras!(
+                    "discover",
+                    dst_ref,
+                    "--format",
+                    "go-template={{range .referrers}}{{println .digest}}{{end}}"
+                )
+                .exec();
+                for digest in lines_of(&referrers) {
+                    compare_ref(
+                        &registry_ref(api_host(), &test_src_repo, &digest),
+                        &registry_ref(zot_host(), &test_dst_repo, &digest),
+                    );
+                }
             }
         }
     }
