@@ -1,5 +1,5 @@
 //! The one flag table. Every flag `oar` accepts is defined here once, in
-//! groups shared by commands as in ORAS CLI 1.2; the same definitions drive
+//! groups shared by commands as in ORAS CLI 1.3; the same definitions drive
 //! the parser, `--help` and the man pages, so they cannot drift apart.
 
 /// How a flag takes values.

@@ -23,8 +23,8 @@ pub const GROUP_HELP: &[(&str, &str)] = &[
 /// What `oar` is, for the top-level help and `oar(1)`.
 const ABOUT: &str = "oar is a small, fast ORAS client: it pushes and pulls OCI artifacts (any files, not only \
 container images) to and from OCI registries and OCI image layouts. It takes the same commands, flags and \
-output as ORAS CLI 1.2, with 1.3's backup, restore, manifest index and layouts packed as tar archives, so \
-scripts written for oras run unchanged (ln -s oar oras).";
+output as ORAS CLI 1.3 (oar version names the release it follows), so scripts and the commands of oras's \
+documentation run unchanged (ln -s oar oras).";
 
 pub fn group_help(name: &str) -> &'static str {
     GROUP_HELP
