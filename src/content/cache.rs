@@ -352,6 +352,118 @@ mod tests {
         fs::remove_dir_all(&d).unwrap();
     }
 
+    /// A source that says where it is and can mount, to see that the
+    /// wrapper passes both on.
+    struct Mounting(OciLayout);
+
+    impl Storage for Mounting {
+        fn exists(&self, desc: &Descriptor) -> Result<bool> {
+            self.0.exists(desc)
+        }
+        fn fetch_range(&self, desc: &Descriptor, offset: u64) -> Result<(Stream<'_>, u64)> {
+            self.0.fetch_range(desc, offset)
+        }
+        fn push(&self, desc: &Descriptor, source: &mut dyn Source) -> Result<()> {
+            self.0.push(desc, source)
+        }
+        fn repository(&self) -> Option<RepositoryLocation> {
+            Some(RepositoryLocation {
+                origin: "http://registry".into(),
+                name: "repo".into(),
+            })
+        }
+        fn as_mounter(&self) -> Option<&dyn Mounter> {
+            Some(self)
+        }
+    }
+
+    impl Mounter for Mounting {
+        fn mount_or_push(&self, _: &Descriptor, _: &str, _: &mut dyn Source) -> Result<bool> {
+            Ok(true)
+        }
+    }
+
+    impl Resolver for Mounting {
+        fn resolve(&self, reference: &str) -> Result<Descriptor> {
+            self.0.resolve(reference)
+        }
+        fn fetch_reference(&self, reference: &str) -> Result<(Descriptor, Vec<u8>)> {
+            self.0.fetch_reference(reference)
+        }
+    }
+
+    impl Tagger for Mounting {
+        fn tag(&self, desc: &Descriptor, tag: &str) -> Result<()> {
+            self.0.tag(desc, tag)
+        }
+        fn push_tagged(&self, desc: &Descriptor, bytes: &[u8], tag: &str) -> Result<()> {
+            self.0.push_tagged(desc, bytes, tag)
+        }
+    }
+
+    impl Target for Mounting {}
+
+    #[test]
+    fn writes_names_and_abilities_are_the_sources() {
+        let d = tmp("forward");
+        let cached = Cached::new(
+            OciLayout::new(d.join("src")),
+            OciLayout::new(d.join("cache")),
+        );
+        let bytes = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+        let index = Descriptor::new(
+            "application/vnd.oci.image.index.v1+json",
+            Digest::sha256(bytes),
+            bytes.len() as u64,
+        );
+        let other = blob(b"other");
+        assert!(!cached.exists(&other).unwrap());
+        cached.push(&other, &mut BytesSource(b"other")).unwrap();
+        assert!(cached.exists(&other).unwrap(), "pushed to the source");
+        assert!(cached.source().blob_path(&other.digest).is_file());
+        assert!(
+            !cached.cache().blob_path(&other.digest).exists(),
+            "writes skip the cache"
+        );
+        cached.push_tagged(&index, bytes, "v1").unwrap();
+        cached.tag(&index, "v2").unwrap();
+        assert_eq!(cached.source().resolve("v2").unwrap().digest, index.digest);
+        let tags = crate::content::all_tags(cached.as_tag_lister().unwrap(), "").unwrap();
+        assert_eq!(tags, ["v1", "v2"]);
+        assert!(
+            cached
+                .as_referrer_lister()
+                .unwrap()
+                .referrers(&index, None)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            cached
+                .as_blob_resolver()
+                .unwrap()
+                .resolve_blob(&other.digest)
+                .is_ok()
+        );
+        cached.as_deleter().unwrap().delete(&other).unwrap();
+        assert!(!cached.source().blob_path(&other.digest).exists());
+        // Where the source is, and its mounting, pass through.
+        let mounting = Cached::new(
+            Mounting(OciLayout::new(d.join("m"))),
+            OciLayout::new(d.join("c2")),
+        );
+        assert_eq!(mounting.repository().unwrap().name, "repo");
+        assert!(
+            mounting
+                .as_mounter()
+                .unwrap()
+                .mount_or_push(&other, "x", &mut BytesSource(b""))
+                .unwrap()
+        );
+        assert!(cached.repository().is_none() && cached.as_mounter().is_none());
+        fs::remove_dir_all(&d).unwrap();
+    }
+
     #[test]
     fn wrong_bytes_from_the_source_never_enter_the_cache() {
         let d = tmp("wrong");
