@@ -17,6 +17,16 @@ fn run(d: &TempDir, cache: Option<&str>, args: &[&str]) -> Run {
     oar_env(d.path(), args, &env)
 }
 
+/// `oar pull --plain-http r -o out`, with `ORAS_CACHE` as in [`run`].
+fn pull(d: &TempDir, cache: Option<&str>, r: &str, out: &str) {
+    run(d, cache, &["pull", "--plain-http", r, "-o", out]).ok();
+}
+
+/// Where the cache under `d/cache` keeps the blob `digest`.
+fn entry(d: &TempDir, digest: &str) -> std::path::PathBuf {
+    d.join(format!("cache/blobs/sha256/{}", &digest[7..]))
+}
+
 /// How many times the registry answered a GET for the blob `digest`.
 fn blob_gets(reg: &Registry, digest: &str) -> usize {
     reg.access_log()
@@ -62,35 +72,25 @@ fn the_second_pull_of_a_large_blob_makes_no_blob_request() {
     let d = TempDir::new("oras-cache");
     let (reg, digest) = registry_with_big_blob(&d);
     let r = reg.reference("cached:v1");
-    run(
-        &d,
-        Some("cache"),
-        &["pull", "--plain-http", &r, "-o", "one"],
-    )
-    .ok();
+    pull(&d, Some("cache"), &r, "one");
     assert_eq!(
         blob_gets(&reg, &digest),
         1,
         "the first pull fetches the blob"
     );
-    let entry = d.join(format!("cache/blobs/sha256/{}", &digest[7..]));
+    let entry = entry(&d, &digest);
     assert_eq!(std::fs::read(&entry).unwrap(), d.read("big.bin"));
     assert!(
         d.join("cache/oci-layout").is_file(),
         "the cache is an OCI layout"
     );
 
-    run(
-        &d,
-        Some("cache"),
-        &["pull", "--plain-http", &r, "-o", "two"],
-    )
-    .ok();
+    pull(&d, Some("cache"), &r, "two");
     assert_eq!(blob_gets(&reg, &digest), 1, "{}", reg.access_log());
     assert_eq!(d.read("two/big.bin"), d.read("big.bin"));
 
     // The control: without ORAS_CACHE, the blob is fetched again.
-    run(&d, None, &["pull", "--plain-http", &r, "-o", "three"]).ok();
+    pull(&d, None, &r, "three");
     assert_eq!(blob_gets(&reg, &digest), 2);
 }
 
@@ -99,24 +99,14 @@ fn a_cache_entry_corrupted_by_hand_is_fetched_again() {
     let d = TempDir::new("oras-cache-corrupt");
     let (reg, digest) = registry_with_big_blob(&d);
     let r = reg.reference("cached:v1");
-    run(
-        &d,
-        Some("cache"),
-        &["pull", "--plain-http", &r, "-o", "one"],
-    )
-    .ok();
-    let entry = d.join(format!("cache/blobs/sha256/{}", &digest[7..]));
+    pull(&d, Some("cache"), &r, "one");
+    let entry = entry(&d, &digest);
     // Same size, one byte changed: only hashing finds it.
     let mut bytes = std::fs::read(&entry).unwrap();
     bytes[12345] ^= 0xff;
     std::fs::write(&entry, &bytes).unwrap();
 
-    run(
-        &d,
-        Some("cache"),
-        &["pull", "--plain-http", &r, "-o", "two"],
-    )
-    .ok();
+    pull(&d, Some("cache"), &r, "two");
     assert_eq!(blob_gets(&reg, &digest), 2, "the corrupt entry is not used");
     assert_eq!(d.read("two/big.bin"), d.read("big.bin"));
     assert_eq!(
@@ -131,12 +121,7 @@ fn cp_and_blob_fetch_read_through_the_cache_that_a_pull_filled() {
     let d = TempDir::new("oras-cache-cp");
     let (reg, digest) = registry_with_big_blob(&d);
     let r = reg.reference("cached:v1");
-    run(
-        &d,
-        Some("cache"),
-        &["pull", "--plain-http", &r, "-o", "one"],
-    )
-    .ok();
+    pull(&d, Some("cache"), &r, "one");
     let dst = Registry::start();
     run(
         &d,
