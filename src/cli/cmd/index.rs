@@ -42,7 +42,7 @@ fn status(quiet: bool, word: &str, rest: &str) -> Result<()> {
 
 /// `Fetched <digest> <ref>`, or only the digest when the ref is one.
 fn fetched_line(reference: &str, desc: &Descriptor) -> String {
-    if Digest::parse(reference).is_ok() {
+    if options::is_digest(reference) {
         reference.to_string()
     } else {
         format!("{} {reference}", desc.digest)
@@ -109,7 +109,7 @@ fn push(
     shown: &str,
     tags: &[String],
 ) -> Result<()> {
-    match reference.filter(|r| Digest::parse(r).is_err()) {
+    match reference.filter(|r| !options::is_digest(r)) {
         Some(tag) => target.push_tagged(desc, bytes, tag)?,
         None => oar::content::push_bytes(target, desc, bytes)?,
     }
@@ -262,7 +262,7 @@ pub fn update(args: &Args) -> Result<()> {
     }
     let (new, new_bytes) = encode_index(index);
     status(quiet, "Updated", &new.digest.to_string())?;
-    let shown = if Digest::parse(&reference).is_ok() {
+    let shown = if options::is_digest(&reference) {
         format!(
             "[{}] {}",
             if tref.layout {

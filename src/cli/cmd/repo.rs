@@ -135,7 +135,7 @@ pub fn tags(args: &Args) -> Result<()> {
         .filter(|_| tref.layout)
         .and_then(repository_prefix);
     let filter = match tref.selector.as_deref().filter(|_| prefix.is_none()) {
-        Some(s) if oar::digest::Digest::parse(s).is_ok() => Some(s.to_string()),
+        Some(s) if options::is_digest(s) => Some(s.to_string()),
         Some(t) => Some(target.resolve(t)?.digest.to_string()),
         None => None,
     };
